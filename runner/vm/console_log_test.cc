@@ -1,0 +1,74 @@
+#include "runner/vm/console_log.h"
+
+#include <fstream>
+#include <string>
+
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "runner/vm/guest_client.h"
+
+namespace perfcell {
+namespace {
+
+std::string WriteLog(const std::string& name, const std::string& text) {
+  std::string path = std::string(getenv("TEST_TMPDIR")) + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+TEST(ConsoleLog, FindsTheReadyLineAcrossPartialWrites) {
+  std::string path = WriteLog("ready.log", "[    1.0] booting\r\nPERFCELL REA");
+  ConsoleLog log(path);
+  re2::RE2 ready("PERFCELL READY .*");
+  auto none = log.WaitForLine(ready, absl::Now(), [] { return true; });
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kDeadlineExceeded);
+  std::ofstream(path, std::ios::app) << "DY uptime_ms=900 server_pid=7\n";
+  auto line = log.WaitForLine(ready, absl::Now() + absl::Seconds(5),
+                              [] { return true; });
+  ASSERT_TRUE(line.ok()) << line.status();
+  EXPECT_EQ(*line, "PERFCELL READY uptime_ms=900 server_pid=7");
+}
+
+TEST(ConsoleLog, StopsWaitingWhenTheWriterEnded) {
+  ConsoleLog log(WriteLog("dead.log", "Kernel panic\n"));
+  auto line =
+      log.WaitForLine(re2::RE2("PERFCELL READY .*"),
+                      absl::Now() + absl::Hours(1), [] { return false; });
+  EXPECT_EQ(line.status().code(), absl::StatusCode::kAborted);
+  EXPECT_NE(log.Tail(5).find("Kernel panic"), std::string::npos);
+}
+
+TEST(GuestFailureFromConsole, NamesTheOomVictim) {
+  ConsoleLog log(WriteLog("oom.log",
+                          "PERFCELL READY uptime_ms=1 server_pid=50\n"
+                          "[   9.1] Out of memory: Killed process 50 "
+                          "(chunkstore) total-vm:300000kB\n"
+                          "PERFCELL SERVER_EXIT signal=9\n"));
+  absl::Status s = GuestFailureFromConsole(log);
+  EXPECT_EQ(s.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(s.message().find("chunkstore"), std::string::npos) << s;
+}
+
+TEST(GuestFailureFromConsole, ReportsServerExitAndInitErrors) {
+  ConsoleLog exited(WriteLog("exit.log", "PERFCELL SERVER_EXIT code=2\n"));
+  EXPECT_NE(GuestFailureFromConsole(exited).message().find("code=2"),
+            std::string::npos);
+  ConsoleLog error(
+      WriteLog("err.log", "PERFCELL ERROR mounting /dev/vdc: no space\n"));
+  EXPECT_NE(GuestFailureFromConsole(error).message().find("no space"),
+            std::string::npos);
+  ConsoleLog fine(
+      WriteLog("fine.log", "PERFCELL READY uptime_ms=1 server_pid=2\n"));
+  EXPECT_TRUE(GuestFailureFromConsole(fine).ok());
+}
+
+TEST(PickFreeLoopbackPort, GivesDistinctUsablePorts) {
+  auto a = PickFreeLoopbackPort();
+  auto b = PickFreeLoopbackPort();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_GT(*a, 0);
+  EXPECT_GT(*b, 0);
+}
+
+}  // namespace
+}  // namespace perfcell

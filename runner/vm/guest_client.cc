@@ -1,0 +1,130 @@
+#include "runner/vm/guest_client.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/text_format.h"
+#include "re2/re2.h"
+
+namespace perfcell {
+namespace {
+
+size_t AppendToString(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+// One HTTP request; returns the body when the status is 200.
+absl::StatusOr<std::string> Request(const std::string& url, bool post,
+                                    absl::Duration timeout) {
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
+  std::string body;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                   static_cast<long>(absl::ToInt64Milliseconds(timeout)));
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendToString);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+  if (post) {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+  }
+  CURLcode rc = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup(curl);
+  if (rc != CURLE_OK) {
+    return absl::UnavailableError(absl::StrCat(post ? "POST " : "GET ", url,
+                                               ": ", curl_easy_strerror(rc)));
+  }
+  if (status != 200) {
+    return absl::UnavailableError(absl::StrCat(post ? "POST " : "GET ", url,
+                                               ": HTTP ", status, ": ", body));
+  }
+  return body;
+}
+
+}  // namespace
+
+absl::StatusOr<GuestMetrics> FetchGuestMetrics(const std::string& base_url,
+                                               absl::Duration timeout) {
+  absl::StatusOr<std::string> body =
+      Request(absl::StrCat(base_url, "/metrics"), /*post=*/false, timeout);
+  if (!body.ok()) return body.status();
+  GuestMetrics metrics;
+  if (!google::protobuf::TextFormat::ParseFromString(*body, &metrics)) {
+    return absl::DataLossError(absl::StrCat(
+        "the guest's /metrics answer is not a GuestMetrics text proto: ",
+        body->substr(0, 200)));
+  }
+  return metrics;
+}
+
+absl::Status RequestGuestPoweroff(const std::string& base_url,
+                                  absl::Duration timeout) {
+  return Request(absl::StrCat(base_url, "/poweroff"), /*post=*/true, timeout)
+      .status();
+}
+
+absl::Status GuestFailureFromConsole(ConsoleLog& log) {
+  static const LazyRE2 kOom = {
+      R"(Out of memory: Killed process \d+ \(([^)]*)\))"};
+  static const LazyRE2 kExit = {R"(PERFCELL SERVER_EXIT (.*))"};
+  static const LazyRE2 kError = {R"(PERFCELL ERROR (.*))"};
+  static const LazyRE2 kPanic = {R"(Kernel panic - not syncing: (.*))"};
+  std::string what;
+  for (const std::string& line : log.Lines()) {
+    std::string detail;
+    if (RE2::PartialMatch(line, *kOom, &detail)) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("the guest ran out of memory: the OOM killer killed \"",
+                       detail, "\" (console: ", line, ")"));
+    }
+    if (RE2::PartialMatch(line, *kPanic, &detail)) {
+      return absl::InternalError(
+          absl::StrCat("the guest kernel panicked: ", detail));
+    }
+    if (RE2::PartialMatch(line, *kError, &detail)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("the guest init failed: ", detail));
+    }
+    if (what.empty() && RE2::PartialMatch(line, *kExit, &detail)) {
+      what = detail;
+    }
+  }
+  if (!what.empty()) {
+    return absl::AbortedError(
+        absl::StrCat("the server in the guest ended (", what, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint16_t> PickFreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
+  sockaddr_in addr = {};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    int err = errno;
+    close(fd);
+    return absl::InternalError(
+        absl::StrCat("binding 127.0.0.1:0: ", strerror(err)));
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+}  // namespace perfcell

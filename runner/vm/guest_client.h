@@ -1,0 +1,40 @@
+// Talks to the guest init's metrics endpoint (see proto/guest.proto) and reads
+// the console lines it prints.
+//
+//   ASSIGN_OR_RETURN(GuestMetrics m,
+//   FetchGuestMetrics("http://127.0.0.1:41234"));
+//   RETURN_IF_ERROR(RequestGuestPoweroff("http://127.0.0.1:41234"));
+//   absl::Status s = GuestFailureFromConsole(log);  // OOM, server exit, panic
+#ifndef PERFCELL_RUNNER_VM_GUEST_CLIENT_H_
+#define PERFCELL_RUNNER_VM_GUEST_CLIENT_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "proto/cell.pb.h"
+#include "runner/vm/console_log.h"
+
+namespace perfcell {
+
+// GET <base_url>/metrics, parsed as GuestMetrics in text format.
+absl::StatusOr<GuestMetrics> FetchGuestMetrics(
+    const std::string& base_url, absl::Duration timeout = absl::Seconds(10));
+
+// POST <base_url>/poweroff; OK once the guest accepted it.
+absl::Status RequestGuestPoweroff(const std::string& base_url,
+                                  absl::Duration timeout = absl::Seconds(5));
+
+// OK while the console shows nothing wrong; otherwise an error that says what
+// the guest reported: the OOM killer's victim, the server's exit, a kernel
+// panic, or the init's own PERFCELL ERROR line.
+absl::Status GuestFailureFromConsole(ConsoleLog& log);
+
+// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0).
+absl::StatusOr<uint16_t> PickFreeLoopbackPort();
+
+}  // namespace perfcell
+
+#endif  // PERFCELL_RUNNER_VM_GUEST_CLIENT_H_

@@ -1,0 +1,294 @@
+#include "runner/vm/qemu_vm.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "re2/re2.h"
+#include "runner/vm/console_log.h"
+#include "runner/vm/guest_client.h"
+#include "runner/vm/process.h"
+#include "tools/cc/status_macros.h"
+
+namespace perfcell {
+namespace {
+
+// Kernel arguments, each for a reason:
+//   console=ttyS0     the serial port is the console log the runner reads
+//   root=/dev/vda ro  the base image, read-only (the initramfs mounts it)
+//   panic=-1          a panic powers off at once (with -no-reboot QEMU exits)
+//   quiet             boot messages would slow TCG boots; errors still show,
+//                     and the OOM killer's lines (KERN_ERR) too
+//   perfcell.payload  where the guest init finds its config
+constexpr char kKernelArgs[] =
+    "console=ttyS0 root=/dev/vda ro panic=-1 quiet perfcell.payload=/dev/vdb";
+
+constexpr int kPortAttempts = 3;
+
+absl::Status CheckReadable(const std::string& what, const std::string& path) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("qemu: no ", what, " given"));
+  }
+  if (access(path.c_str(), R_OK) != 0) {
+    return absl::NotFoundError(
+        absl::StrCat("qemu: the ", what, " \"", path, "\" is not readable"));
+  }
+  return absl::OkStatus();
+}
+
+class QemuVm : public Vm {
+ public:
+  QemuVm(const VmConfig& config, const QemuOptions& options)
+      : config_(config), options_(options), console_(config.console_log) {}
+
+  ~QemuVm() override {
+    if (process_ != nullptr) process_->Kill();
+  }
+
+  absl::Status Start() override {
+    RETURN_IF_ERROR(CheckReadable("kernel", config_.kernel));
+    RETURN_IF_ERROR(CheckReadable("initramfs", config_.initramfs));
+    RETURN_IF_ERROR(CheckReadable("base image", config_.base_image));
+    RETURN_IF_ERROR(CheckReadable("payload image", config_.payload_image));
+    RETURN_IF_ERROR(CheckReadable("data image", config_.data_image));
+    ASSIGN_OR_RETURN(
+        std::string version,
+        RunCommand({options_.qemu_binary, "--version"}, absl::Seconds(20)));
+    version_ = std::string(absl::StrSplit(version, '\n').begin()->data(),
+                           version.find('\n') == std::string::npos
+                               ? version.size()
+                               : version.find('\n'));
+    cache_mode_ = config_.cache_mode.empty() ? "none" : config_.cache_mode;
+
+    std::vector<std::string> accels;
+    if (options_.accel == "auto") {
+      if (KvmDevicePresent()) accels.push_back("kvm");
+      accels.push_back("tcg");
+    } else if (options_.accel == "kvm" || options_.accel == "tcg") {
+      accels.push_back(options_.accel);
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("qemu: unknown accelerator \"", options_.accel,
+                       "\"; use auto, kvm or tcg"));
+    }
+    absl::Status last;
+    for (size_t i = 0; i < accels.size(); ++i) {
+      for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+        last = Boot(accels[i]);
+        if (last.ok() || !absl::IsUnavailable(last))
+          break;  // port taken: retry
+      }
+      if (last.ok()) return last;
+      // A KVM start that died before the kernel printed anything: KVM is
+      // there but unusable (e.g. nested without the CPU features QEMU needs).
+      if (accels[i] == "kvm" && absl::IsFailedPrecondition(last) &&
+          i + 1 < accels.size()) {
+        kvm_note_ = std::string(last.message());
+        continue;
+      }
+      return last;
+    }
+    return last;
+  }
+
+  std::string ServerUrl() const override {
+    return absl::StrCat("http://127.0.0.1:", server_port_);
+  }
+
+  absl::StatusOr<GuestMetrics> Metrics() override {
+    return FetchGuestMetrics(absl::StrCat("http://127.0.0.1:", metrics_port_));
+  }
+
+  absl::Status Health() override {
+    RETURN_IF_ERROR(GuestFailureFromConsole(console_));
+    if (process_ == nullptr)
+      return absl::FailedPreconditionError("qemu: not started");
+    if (!process_->Running()) {
+      return absl::AbortedError(
+          absl::StrCat("qemu ", process_->exit_status()->ToString(),
+                       "; last console lines:\n", console_.Tail(20)));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Stop(absl::Duration grace) override {
+    if (process_ == nullptr || !process_->Running()) return absl::OkStatus();
+    absl::Status asked =
+        RequestGuestPoweroff(absl::StrCat("http://127.0.0.1:", metrics_port_));
+    if (asked.ok() && process_->WaitFor(grace).has_value())
+      return absl::OkStatus();
+    process_->Signal(SIGTERM);  // QEMU quits on SIGTERM
+    if (process_->WaitFor(absl::Seconds(3)).has_value()) {
+      return asked.ok()
+                 ? absl::DeadlineExceededError(absl::StrCat(
+                       "qemu: the guest did not power off within ",
+                       absl::FormatDuration(grace), "; QEMU was terminated"))
+                 : asked;
+    }
+    process_->Kill();
+    return absl::DeadlineExceededError("qemu: had to be killed");
+  }
+
+  double BootSeconds() const override { return boot_seconds_; }
+
+  VmInfo Info() const override {
+    VmInfo info;
+    info.backend = "qemu";
+    info.backend_version = version_;
+    info.accelerator = accel_;
+    if (!kvm_note_.empty())
+      info.accelerator = "tcg (kvm unusable: " + kvm_note_ + ")";
+    info.cache_mode = cache_mode_;
+    return info;
+  }
+
+ private:
+  std::vector<std::string> CommandLine(const std::string& accel) const {
+    std::string net =
+        absl::StrCat("user,id=net0,hostfwd=tcp:127.0.0.1:", server_port_,
+                     "-:", config_.guest_server_port,
+                     ",hostfwd=tcp:127.0.0.1:", metrics_port_,
+                     "-:", config_.guest_metrics_port);
+    std::string append = kKernelArgs;
+    if (!config_.kernel_cmdline_extra.empty()) {
+      absl::StrAppend(&append, " ", config_.kernel_cmdline_extra);
+    }
+    std::vector<std::string> argv = {
+        options_.qemu_binary,
+        "-machine",
+        "q35",
+        "-accel",
+        accel,
+        "-cpu",
+        accel == "kvm" ? "host" : "max",
+        "-m",
+        absl::StrCat(config_.memory_mib),
+        "-smp",
+        absl::StrCat(config_.vcpus == 0 ? 1 : config_.vcpus),
+        "-nodefaults",
+        "-no-user-config",
+        "-display",
+        "none",
+        "-no-reboot",
+        "-chardev",
+        absl::StrCat("file,id=console,path=", config_.console_log),
+        "-serial",
+        "chardev:console",
+        "-kernel",
+        config_.kernel,
+        "-initrd",
+        config_.initramfs,
+        "-append",
+        append,
+        "-drive",
+        absl::StrCat("file=", config_.base_image,
+                     ",format=raw,if=virtio,readonly=on,cache=", cache_mode_),
+        "-drive",
+        absl::StrCat("file=", config_.payload_image,
+                     ",format=raw,if=virtio,readonly=on,cache=", cache_mode_),
+        "-drive",
+        absl::StrCat("file=", config_.data_image,
+                     ",format=raw,if=virtio,cache=", cache_mode_),
+        "-netdev",
+        net,
+        "-device",
+        "virtio-net-pci,netdev=net0",
+    };
+    return argv;
+  }
+
+  absl::Status Boot(const std::string& accel) {
+    accel_ = accel;
+    ASSIGN_OR_RETURN(server_port_, PickFreeLoopbackPort());
+    ASSIGN_OR_RETURN(metrics_port_, PickFreeLoopbackPort());
+    // A fresh console log for each attempt.
+    if (truncate(config_.console_log.c_str(), 0) != 0 && errno != ENOENT) {
+      return absl::InternalError(absl::StrCat(
+          "qemu: cannot reset the console log \"", config_.console_log, "\""));
+    }
+    console_ = ConsoleLog(config_.console_log);
+    std::string qemu_log = absl::StrCat(config_.work_dir, "/qemu.stderr");
+    unlink(qemu_log.c_str());
+    SpawnOptions spawn;
+    spawn.output_file = qemu_log;
+    absl::Time start = absl::Now();
+    ASSIGN_OR_RETURN(process_, Process::Spawn(CommandLine(accel), spawn));
+    static const LazyRE2 kReady = {R"(PERFCELL READY .*)"};
+    absl::StatusOr<std::string> ready =
+        console_.WaitForLine(*kReady, start + config_.boot_timeout, [this] {
+          return process_->Running() && GuestFailureFromConsole(console_).ok();
+        });
+    if (ready.ok()) {
+      boot_seconds_ = absl::ToDoubleSeconds(absl::Now() - start);
+      return absl::OkStatus();
+    }
+    ConsoleLog qemu_err(qemu_log);
+    std::string err_tail = qemu_err.Tail(5);
+    bool exited = !process_->Running();
+    process_->Kill();
+    if (exited && err_tail.find("Could not set up host forwarding rule") !=
+                      std::string::npos) {
+      return absl::UnavailableError("qemu: forwarded port taken; retrying");
+    }
+    if (exited && accel == "kvm" && console_.Lines().empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "QEMU with KVM exited at once: ", qemu_err.Lines().empty()
+                                                ? std::string("no message")
+                                                : qemu_err.Lines().front()));
+    }
+    absl::Status guest = GuestFailureFromConsole(console_);
+    std::string why =
+        !guest.ok() ? std::string(guest.message())
+        : exited    ? absl::StrCat("QEMU ", process_->exit_status()->ToString())
+                    : absl::StrCat("no READY line within ",
+                                   absl::FormatDuration(config_.boot_timeout));
+    return absl::DeadlineExceededError(absl::StrCat(
+        "the VM did not boot (", accel, ", ", config_.memory_mib,
+        " MiB): ", why, "\n  last console lines (", config_.console_log, "):\n",
+        console_.Tail(20), "  QEMU stderr:\n", err_tail));
+  }
+
+  VmConfig config_;
+  QemuOptions options_;
+  ConsoleLog console_;
+  std::unique_ptr<Process> process_;
+  std::string version_;
+  std::string accel_;
+  std::string kvm_note_;
+  std::string cache_mode_;
+  uint16_t server_port_ = 0;
+  uint16_t metrics_port_ = 0;
+  double boot_seconds_ = 0;
+};
+
+}  // namespace
+
+bool KvmDevicePresent() {
+  int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return false;
+  close(fd);
+  return true;
+}
+
+absl::StatusOr<std::unique_ptr<Vm>> MakeQemuVm(const VmConfig& config,
+                                               const QemuOptions& options) {
+  if (config.memory_mib < 64) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("qemu: ", config.memory_mib,
+                     " MiB of memory is too little to boot; use 64 or more"));
+  }
+  if (config.console_log.empty() || config.work_dir.empty()) {
+    return absl::InvalidArgumentError(
+        "qemu: console_log and work_dir are required");
+  }
+  return std::unique_ptr<Vm>(new QemuVm(config, options));
+}
+
+}  // namespace perfcell

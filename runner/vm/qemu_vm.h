@@ -1,0 +1,35 @@
+// The qemu backend: one qemu-system-x86_64 process per VM.
+//
+// Disks: base image read-only (/dev/vda), payload read-only (/dev/vdb), data
+// read-write (/dev/vdc), all virtio, raw, with the cache mode from the config
+// (default "none": guest flushes reach the host disk and the host page cache
+// does not flatter reads). Network: QEMU user mode, with the server port and
+// the guest's metrics port forwarded from 127.0.0.1 on free ports, so cells
+// on one host never collide and nothing listens beyond loopback.
+#ifndef PERFCELL_RUNNER_VM_QEMU_VM_H_
+#define PERFCELL_RUNNER_VM_QEMU_VM_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "runner/vm/vm.h"
+
+namespace perfcell {
+
+struct QemuOptions {
+  std::string qemu_binary = "qemu-system-x86_64";
+  // "auto": KVM when /dev/kvm is usable (a KVM start that fails at once falls
+  // back to TCG, and the result says so); "kvm" or "tcg" to force one.
+  std::string accel = "auto";
+};
+
+absl::StatusOr<std::unique_ptr<Vm>> MakeQemuVm(const VmConfig& config,
+                                               const QemuOptions& options);
+
+// Whether /dev/kvm exists and can be opened read-write.
+bool KvmDevicePresent();
+
+}  // namespace perfcell
+
+#endif  // PERFCELL_RUNNER_VM_QEMU_VM_H_
