@@ -1,0 +1,45 @@
+// mkpayload_manifest: writes the mkext4 manifest of a branch's payload disk
+// (the server, its shared libraries, the guest config). See
+// payload_manifest.h.
+//
+//   mkpayload_manifest --binary=path/to/server --out=payload.textproto \
+//     --server_env=PS_SHARED_SECRET=s -- --debug_endpoints --chunk_size=65536
+//
+// Everything after "--" is passed to the server as is.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "images/payload/payload_manifest.h"
+#include "tools/cc/atomic_file.h"
+
+ABSL_FLAG(std::string, binary, "", "The server executable.");
+ABSL_FLAG(std::string, out, "", "Where to write the manifest.");
+ABSL_FLAG(std::vector<std::string>, server_env, {}, "NAME=value entries.");
+ABSL_FLAG(uint32_t, server_port, 4001, "TCP port the server listens on.");
+ABSL_FLAG(uint32_t, metrics_port, 4002, "Guest init's metrics port.");
+
+int main(int argc, char** argv) {
+  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  perfcell::PayloadSpec spec;
+  spec.binary = absl::GetFlag(FLAGS_binary);
+  spec.server_args.assign(rest.begin() + 1, rest.end());
+  spec.server_env = absl::GetFlag(FLAGS_server_env);
+  spec.server_port = absl::GetFlag(FLAGS_server_port);
+  spec.metrics_port = absl::GetFlag(FLAGS_metrics_port);
+  if (spec.binary.empty() || absl::GetFlag(FLAGS_out).empty()) {
+    std::cerr << "mkpayload_manifest: --binary and --out are required\n";
+    return 2;
+  }
+  absl::StatusOr<std::string> manifest = perfcell::PayloadManifest(spec);
+  absl::Status s = manifest.ok() ? perfcell::WriteFileAtomically(
+                                       absl::GetFlag(FLAGS_out), *manifest)
+                                 : manifest.status();
+  if (!s.ok()) {
+    std::cerr << "mkpayload_manifest: " << s.message() << "\n";
+    return 1;
+  }
+  return 0;
+}

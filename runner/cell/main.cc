@@ -1,0 +1,161 @@
+// cell: runs one perfcell matrix cell (see cell_runner.h). perf_matrix
+// (tools/perf_matrix.bzl) generates a test per cell that calls this with the
+// cell's flags; run by hand it works the same:
+//
+//   cell --cell=demo_baseline_256mb_8m_upload --backend=qemu --memory_mib=256 \
+//     --workload=upload --bytes=8M --iterations=3 --warmup=1 \
+//     --kernel=... --initramfs=... --base_image=... --payload_image=... \
+//     --data_image=... --server_binary=... --out_dir=/tmp/out
+//
+// Exit status: 0 when the cell passed, 1 when it failed (the reason is the
+// last line on stderr and in result.json), 2 for bad flags.
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "re2/re2.h"
+#include "runner/cell/cell_runner.h"
+#include "tools/cc/atomic_file.h"
+
+ABSL_FLAG(std::string, matrix, "", "Matrix name.");
+ABSL_FLAG(std::string, cell, "", "Cell name.");
+ABSL_FLAG(std::string, branch, "", "Branch name of the server binary.");
+ABSL_FLAG(std::string, label, "", "Bazel label of the server binary.");
+ABSL_FLAG(std::string, commit, "", "git commit of the server binary, if known.");
+ABSL_FLAG(std::string, server_binary, "", "The server executable.");
+ABSL_FLAG(std::string, backend, "qemu", "qemu or host.");
+ABSL_FLAG(uint32_t, memory_mib, 256, "VM memory in MiB.");
+ABSL_FLAG(uint32_t, vcpus, 1, "VM vCPUs.");
+ABSL_FLAG(std::string, workload, "upload", "upload, download or load.");
+ABSL_FLAG(std::string, bytes, "8M", "Bytes per request: 8M, 1G, 65536.");
+ABSL_FLAG(uint32_t, iterations, 3, "Measured iterations.");
+ABSL_FLAG(uint32_t, warmup, 1, "Warm-up iterations, run first and flagged.");
+ABSL_FLAG(uint64_t, seed, 1, "PRNG seed of the request bodies.");
+ABSL_FLAG(uint32_t, concurrency, 4, "Clients of a load workload.");
+ABSL_FLAG(std::string, api_profile, "chunkstore", "chunkstore or picoshare.");
+ABSL_FLAG(std::string, shared_secret, "perfcell", "The server's shared secret.");
+ABSL_FLAG(double, boot_timeout_s, 180, "Seconds for the VM to become ready.");
+ABSL_FLAG(double, request_timeout_s, 300, "Seconds for one request.");
+ABSL_FLAG(std::string, kernel, "", "Guest kernel.");
+ABSL_FLAG(std::string, kernel_pin, "", "File naming the kernel package (PIN).");
+ABSL_FLAG(std::string, initramfs, "", "Guest initramfs.");
+ABSL_FLAG(std::string, base_image, "", "Base ext4 image (read-only).");
+ABSL_FLAG(std::string, payload_image, "", "Payload ext4 image of the branch.");
+ABSL_FLAG(std::string, data_image, "", "Empty data ext4 image, copied per cell.");
+ABSL_FLAG(std::string, cache_mode, "", "Disk cache mode; empty for the default.");
+ABSL_FLAG(std::string, accel, "auto", "qemu accelerator: auto, kvm or tcg.");
+ABSL_FLAG(std::string, out_dir, "",
+          "Where results go; default $TEST_UNDECLARED_OUTPUTS_DIR.");
+ABSL_FLAG(std::string, work_dir, "", "Scratch directory; default $TEST_TMPDIR.");
+
+namespace {
+
+int BadFlag(const std::string& message) {
+  std::cerr << "cell: " << message << "\n";
+  return 2;
+}
+
+bool ParseBytes(const std::string& text, uint64_t* bytes) {
+  static const LazyRE2 kSize = {R"((\d+)([KMG]?)(?:i?B)?)"};
+  uint64_t n;
+  std::string unit;
+  if (!RE2::FullMatch(text, *kSize, &n, &unit)) return false;
+  int shift = unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : 0;
+  *bytes = n << shift;
+  return *bytes > 0;
+}
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("Runs one perfcell cell. Arguments after -- go to "
+                               "the server (host backend).");
+  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  perfcell::CellOptions o;
+  perfcell::CellSpec& spec = o.spec;
+  spec.set_matrix(absl::GetFlag(FLAGS_matrix));
+  spec.set_cell(absl::GetFlag(FLAGS_cell));
+  perfcell::Binary* binary = spec.add_binaries();
+  binary->set_branch(absl::GetFlag(FLAGS_branch));
+  binary->set_label(absl::GetFlag(FLAGS_label));
+  binary->set_commit(absl::GetFlag(FLAGS_commit));
+  for (size_t i = 1; i < rest.size(); ++i) {
+    o.host_args.push_back(rest[i]);
+    binary->add_args(rest[i]);
+  }
+  spec.set_memory_mib(absl::GetFlag(FLAGS_memory_mib));
+  spec.set_vcpus(absl::GetFlag(FLAGS_vcpus));
+  perfcell::Backend backend;
+  if (!perfcell::Backend_Parse(
+          "BACKEND_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_backend)), &backend) ||
+      backend == perfcell::BACKEND_UNSPECIFIED) {
+    return BadFlag("--backend must be qemu, firecracker or host, not \"" +
+                   absl::GetFlag(FLAGS_backend) + "\"");
+  }
+  spec.set_backend(backend);
+  perfcell::Workload* w = spec.mutable_workload();
+  perfcell::Workload::Kind kind;
+  if (!perfcell::Workload::Kind_Parse(absl::AsciiStrToUpper(absl::GetFlag(FLAGS_workload)),
+                                      &kind) ||
+      kind == perfcell::Workload::KIND_UNSPECIFIED) {
+    return BadFlag("--workload must be upload, download or load, not \"" +
+                   absl::GetFlag(FLAGS_workload) + "\"");
+  }
+  w->set_kind(kind);
+  uint64_t bytes;
+  if (!ParseBytes(absl::GetFlag(FLAGS_bytes), &bytes)) {
+    return BadFlag("--bytes=\"" + absl::GetFlag(FLAGS_bytes) +
+                   "\" is not a size like 8M, 1G or 65536");
+  }
+  w->set_bytes_per_request(bytes);
+  if (absl::GetFlag(FLAGS_iterations) == 0) return BadFlag("--iterations must be at least 1");
+  w->set_iterations(absl::GetFlag(FLAGS_iterations));
+  w->set_warmup_iterations(absl::GetFlag(FLAGS_warmup));
+  w->set_seed(absl::GetFlag(FLAGS_seed));
+  w->set_concurrency(absl::GetFlag(FLAGS_concurrency));
+  spec.set_api_profile(absl::GetFlag(FLAGS_api_profile));
+  spec.mutable_timeouts()->set_boot_seconds(absl::GetFlag(FLAGS_boot_timeout_s));
+  spec.mutable_timeouts()->set_request_seconds(absl::GetFlag(FLAGS_request_timeout_s));
+
+  o.out_dir = absl::GetFlag(FLAGS_out_dir);
+  if (o.out_dir.empty()) o.out_dir = Env("TEST_UNDECLARED_OUTPUTS_DIR");
+  o.work_dir = absl::GetFlag(FLAGS_work_dir);
+  if (o.work_dir.empty()) o.work_dir = Env("TEST_TMPDIR");
+  if (o.out_dir.empty() || o.work_dir.empty()) {
+    return BadFlag("--out_dir and --work_dir are needed outside bazel test");
+  }
+  o.kernel = absl::GetFlag(FLAGS_kernel);
+  if (!absl::GetFlag(FLAGS_kernel_pin).empty()) {
+    absl::StatusOr<std::string> pin = perfcell::ReadFile(absl::GetFlag(FLAGS_kernel_pin));
+    if (pin.ok()) o.kernel_package = std::string(absl::StripAsciiWhitespace(*pin));
+  }
+  o.initramfs = absl::GetFlag(FLAGS_initramfs);
+  o.base_image = absl::GetFlag(FLAGS_base_image);
+  o.payload_image = absl::GetFlag(FLAGS_payload_image);
+  o.data_image_template = absl::GetFlag(FLAGS_data_image);
+  o.cache_mode = absl::GetFlag(FLAGS_cache_mode);
+  o.qemu_accel = absl::GetFlag(FLAGS_accel);
+  o.server_binary = absl::GetFlag(FLAGS_server_binary);
+  o.shared_secret = absl::GetFlag(FLAGS_shared_secret);
+  o.bazel_target = Env("TEST_TARGET");
+  if (spec.cell().empty()) spec.set_cell(o.bazel_target);
+
+  absl::Status s = perfcell::RunCell(o, std::cout);
+  if (!s.ok()) {
+    std::cerr << "cell " << spec.cell() << " FAILED: " << s.message() << "\n";
+    return 1;
+  }
+  return 0;
+}

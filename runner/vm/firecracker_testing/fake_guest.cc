@@ -1,0 +1,154 @@
+#include "runner/vm/firecracker_testing/fake_guest.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/text_format.h"
+#include "proto/cell.pb.h"
+
+namespace perfcell {
+namespace firecracker_testing {
+namespace {
+
+constexpr uint64_t kMiB = 1024 * 1024;
+
+}  // namespace
+
+absl::StatusOr<GuestScenario> ParseGuestScenario(absl::string_view name) {
+  if (name.empty() || name == "ready") return GuestScenario::kReady;
+  if (name == "never_ready") return GuestScenario::kNeverReady;
+  if (name == "oom") return GuestScenario::kOom;
+  if (name == "server_exit") return GuestScenario::kServerExit;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown fake guest scenario \"", name,
+                   "\"; expected ready, never_ready, oom or server_exit"));
+}
+
+FakeGuest::FakeGuest(FakeMachine machine, FakeGuestOptions options)
+    : machine_(std::move(machine)), options_(std::move(options)) {}
+
+absl::StatusOr<std::unique_ptr<FakeGuest>> FakeGuest::Boot(
+    const FakeMachine& machine, FakeGuestOptions options) {
+  std::unique_ptr<FakeGuest> guest(new FakeGuest(machine, std::move(options)));
+  const FakeGuestOptions& opts = guest->options_;
+
+  std::string boot = absl::StrCat(
+      "[    0.000000] Linux version 6.1.0-perfcell-fake (fake_firecracker: "
+      "no kernel runs here)\n",
+      "[    0.000000] Command line: ", machine.boot_args, "\n",
+      "[    0.004000] Memory: ", machine.mem_size_mib * 1024, "K available, ",
+      machine.vcpu_count, " vCPU(s)\n");
+  for (size_t i = 0; i < machine.drives.size(); ++i) {
+    const FakeDrive& drive = machine.drives[i];
+    absl::StrAppend(&boot, "[    0.050000] virtio_blk virtio", i, ": [vd",
+                    std::string(1, static_cast<char>('a' + i)), "] ",
+                    drive.is_read_only ? "ro" : "rw", " ", drive.path_on_host,
+                    " (", drive.drive_id, ", cache ", drive.cache_type, ")\n");
+  }
+  for (const FakeNetworkInterface& iface : machine.network_interfaces) {
+    absl::StrAppend(&boot, "[    0.060000] virtio_net: ", iface.iface_id,
+                    " mac ", iface.guest_mac, " on host tap ",
+                    iface.host_dev_name, "\n");
+  }
+  absl::StrAppend(&boot, "[    0.100000] Run /init as init process\n",
+                  "perfcell-init: root /dev/vda mounted read-only\n");
+  guest->WriteConsole(boot);
+
+  if (opts.scenario == GuestScenario::kNeverReady) {
+    guest->WriteConsole(
+        "perfcell-init: waiting for the server's port (it never opens)\n");
+    return guest;
+  }
+
+  FakeGuest* raw = guest.get();
+  absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::ListenTcp(
+      opts.address, opts.server_port, [](const HttpRequest&) {
+        return HttpResponse{200, "text/plain", "perfcell fake server\n"};
+      });
+  if (!server.ok()) return server.status();
+  guest->server_ = *std::move(server);
+  absl::StatusOr<std::unique_ptr<HttpServer>> metrics = HttpServer::ListenTcp(
+      opts.address, opts.metrics_port, [raw](const HttpRequest& request) {
+        return raw->HandleMetrics(request);
+      });
+  if (!metrics.ok()) return metrics.status();
+  guest->metrics_ = *std::move(metrics);
+
+  // One write, so whoever sees READY also sees what happened right after.
+  const int pid = getpid();
+  std::string ready =
+      absl::StrCat("PERFCELL READY uptime_ms=412 server_pid=", pid, "\n");
+  if (opts.scenario == GuestScenario::kOom) {
+    absl::StrAppend(&ready, "[    3.141592] Out of memory: Killed process ",
+                    pid,
+                    " (server) total-vm:1048576kB, anon-rss:900000kB, "
+                    "file-rss:0kB, shmem-rss:0kB\n",
+                    "PERFCELL SERVER_EXIT signal=9\n");
+  } else if (opts.scenario == GuestScenario::kServerExit) {
+    absl::StrAppend(&ready, "PERFCELL SERVER_EXIT code=2\n");
+  }
+  guest->WriteConsole(ready);
+  return guest;
+}
+
+uint16_t FakeGuest::server_port() const {
+  return server_ == nullptr ? 0 : server_->port();
+}
+
+uint16_t FakeGuest::metrics_port() const {
+  return metrics_ == nullptr ? 0 : metrics_->port();
+}
+
+void FakeGuest::WriteConsole(absl::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = write(options_.console_fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+}
+
+void FakeGuest::PowerOff() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (powered_off_) return;
+    powered_off_ = true;
+  }
+  WriteConsole("PERFCELL POWEROFF\n[    9.000000] reboot: Restarting system\n");
+  if (options_.on_poweroff) options_.on_poweroff();
+}
+
+HttpResponse FakeGuest::HandleMetrics(const HttpRequest& request) {
+  if (request.method == "POST" && request.path == "/poweroff") {
+    return HttpResponse{200, "text/plain", "powering off\n",
+                        [this] { PowerOff(); }};
+  }
+  if (request.method != "GET" || request.path != "/metrics") {
+    return HttpResponse{404, "text/plain", "not found\n"};
+  }
+  GuestMetrics metrics;
+  metrics.set_mem_total_bytes(machine_.mem_size_mib * kMiB);
+  metrics.set_mem_available_bytes(machine_.mem_size_mib * kMiB / 4 * 3);
+  // The first writable drive plays the data disk.
+  for (const FakeDrive& drive : machine_.drives) {
+    struct stat st;
+    if (drive.is_read_only || stat(drive.path_on_host.c_str(), &st) != 0) {
+      continue;
+    }
+    metrics.set_data_disk_total_bytes(static_cast<uint64_t>(st.st_size));
+    metrics.set_data_disk_used_bytes(static_cast<uint64_t>(st.st_blocks) * 512);
+    break;
+  }
+  metrics.set_server_rss_bytes(24 * kMiB);
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(metrics, &text);
+  return HttpResponse{200, "text/plain", text};
+}
+
+}  // namespace firecracker_testing
+}  // namespace perfcell

@@ -1,0 +1,83 @@
+// A minimal HTTP/1.1 server for tests: one request per connection, served one
+// connection at a time on a background thread, over a unix socket (like
+// Firecracker's API) or TCP on loopback (like the guest's metrics port).
+//
+//   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server,
+//                    HttpServer::ListenTcp("127.0.0.1", 0, [](auto& request) {
+//                      return HttpResponse{200, "text/plain", "hello\n"};
+//                    }));
+//   server->port();  // the port the kernel picked, e.g. 41234
+//
+// Requests need a Content-Length for their body (what libcurl sends);
+// `Expect: 100-continue` is honoured. Every response closes its connection.
+#ifndef PERFCELL_RUNNER_VM_FIRECRACKER_TESTING_HTTP_SERVER_H_
+#define PERFCELL_RUNNER_VM_FIRECRACKER_TESTING_HTTP_SERVER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+
+namespace perfcell {
+namespace firecracker_testing {
+
+struct HttpRequest {
+  std::string method;  // "PUT"
+  std::string path;    // "/drives/rootfs", without the query string
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  // Runs after the response was written and its connection closed, e.g. to
+  // power off once the client has its answer.
+  std::function<void()> after_send;
+};
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+class HttpServer {
+ public:
+  // Serves `handler` on a new unix socket at `path` (which must not exist);
+  // the destructor removes the socket file.
+  static absl::StatusOr<std::unique_ptr<HttpServer>> ListenUnix(
+      const std::string& path, HttpHandler handler);
+
+  // Serves `handler` on TCP `host`:`port`; port 0 lets the kernel pick one.
+  static absl::StatusOr<std::unique_ptr<HttpServer>> ListenTcp(
+      const std::string& host, uint16_t port, HttpHandler handler);
+
+  // Stops accepting, waits for the request in progress, closes the socket.
+  ~HttpServer();
+
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // The TCP port served (0 for a unix socket).
+  uint16_t port() const { return port_; }
+
+ private:
+  HttpServer(int listen_fd, uint16_t port, std::string unix_path,
+             HttpHandler handler);
+  void Serve();
+  void HandleConnection(int fd);
+
+  const int listen_fd_;
+  const uint16_t port_;
+  const std::string unix_path_;
+  const HttpHandler handler_;
+  int wake_pipe_[2] = {-1, -1};
+  std::thread thread_;
+};
+
+}  // namespace firecracker_testing
+}  // namespace perfcell
+
+#endif  // PERFCELL_RUNNER_VM_FIRECRACKER_TESTING_HTTP_SERVER_H_

@@ -1,0 +1,246 @@
+#include "runner/vm/host_vm.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "re2/re2.h"
+#include "runner/vm/console_log.h"
+#include "runner/vm/guest_client.h"
+#include "runner/vm/process.h"
+#include "tools/cc/status_macros.h"
+
+namespace perfcell {
+namespace {
+
+bool CanConnect(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr = {};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+// Bytes of disk that the regular files under `dir` use, and their count.
+void DiskUse(const std::string& dir, uint64_t* bytes, uint64_t* files) {
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name == "." || name == "..") continue;
+    std::string path = dir + "/" + name;
+    struct stat st;
+    if (lstat(path.c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode)) {
+      DiskUse(path, bytes, files);
+    } else if (S_ISREG(st.st_mode)) {
+      *bytes += static_cast<uint64_t>(st.st_blocks) * 512;
+      ++*files;
+    }
+  }
+  closedir(d);
+}
+
+uint64_t RssBytes(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  static const LazyRE2 kRss = {R"(VmRSS:\s*(\d+) kB)"};
+  while (std::getline(in, line)) {
+    uint64_t kib;
+    if (RE2::FullMatch(line, *kRss, &kib)) return kib * 1024;
+  }
+  return 0;
+}
+
+// A cgroup v2 directory with memory.max set, or "" when cgroups can't be
+// used here (then RLIMIT_AS is the limit).
+std::string MakeMemoryCgroup(uint64_t bytes) {
+  std::string dir = absl::StrCat("/sys/fs/cgroup/perfcell-", getpid(), "-",
+                                 absl::ToUnixNanos(absl::Now()));
+  if (mkdir(dir.c_str(), 0755) != 0) return "";
+  std::ofstream max(dir + "/memory.max");
+  max << bytes;
+  max.close();
+  std::ofstream swap(dir + "/memory.swap.max");
+  swap << 0;
+  swap.close();
+  if (!max) {
+    rmdir(dir.c_str());
+    return "";
+  }
+  return dir;
+}
+
+class HostVm : public Vm {
+ public:
+  explicit HostVm(const VmConfig& config) : config_(config), console_(config.console_log) {}
+
+  ~HostVm() override {
+    if (process_ != nullptr) process_->Kill();
+    if (!cgroup_.empty()) rmdir(cgroup_.c_str());
+  }
+
+  absl::Status Start() override {
+    if (config_.host_argv.empty()) {
+      return absl::InvalidArgumentError("host backend: no server command line given");
+    }
+    ASSIGN_OR_RETURN(port_, PickFreeLoopbackPort());
+    data_dir_ = config_.work_dir + "/data";
+    tmp_dir_ = config_.work_dir + "/tmp";
+    for (const std::string& d : {data_dir_, tmp_dir_}) {
+      if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) {
+        return absl::InternalError(absl::StrCat("host backend: mkdir \"", d, "\": ",
+                                                strerror(errno)));
+      }
+    }
+    std::vector<std::string> argv;
+    for (const std::string& a : config_.host_argv) {
+      argv.push_back(absl::StrReplaceAll(a, {{"{port}", absl::StrCat(port_)},
+                                             {"{data_dir}", data_dir_},
+                                             {"{tmp_dir}", tmp_dir_}}));
+    }
+    SpawnOptions spawn;
+    spawn.output_file = config_.console_log;
+    spawn.working_dir = data_dir_;
+    spawn.env = config_.host_env;
+    spawn.env.push_back(absl::StrCat("PORT=", port_));
+    spawn.env.push_back("TMPDIR=" + tmp_dir_);
+    spawn.env.push_back("HOME=" + data_dir_);
+    uint64_t limit = static_cast<uint64_t>(config_.memory_mib) << 20;
+    cgroup_ = MakeMemoryCgroup(limit);
+    if (cgroup_.empty()) {
+      // Address space, not resident memory: leave room for thread stacks and
+      // mappings that never become resident.
+      spawn.rlimit_as_bytes = limit + (512ull << 20);
+      limit_kind_ = "RLIMIT_AS";
+    } else {
+      spawn.cgroup_dir = cgroup_;
+      limit_kind_ = "cgroup memory.max";
+    }
+    absl::Time start = absl::Now();
+    ASSIGN_OR_RETURN(process_, Process::Spawn(argv, spawn));
+    while (!CanConnect(port_)) {
+      if (!process_->Running()) {
+        return absl::AbortedError(absl::StrCat(
+            "host backend: the server ", process_->exit_status()->ToString(),
+            " before it listened; its output:\n", console_.Tail(20)));
+      }
+      if (absl::Now() - start > config_.boot_timeout) {
+        return absl::DeadlineExceededError(absl::StrCat(
+            "host backend: the server did not listen on port ", port_, " within ",
+            absl::FormatDuration(config_.boot_timeout), "; its output:\n",
+            console_.Tail(20)));
+      }
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    boot_seconds_ = absl::ToDoubleSeconds(absl::Now() - start);
+    return absl::OkStatus();
+  }
+
+  std::string ServerUrl() const override {
+    return absl::StrCat("http://127.0.0.1:", port_);
+  }
+
+  absl::StatusOr<GuestMetrics> Metrics() override {
+    if (process_ == nullptr) return absl::FailedPreconditionError("not started");
+    GuestMetrics m;
+    uint64_t limit = static_cast<uint64_t>(config_.memory_mib) << 20;
+    uint64_t rss = RssBytes(process_->pid());
+    m.set_mem_total_bytes(limit);
+    m.set_mem_available_bytes(rss < limit ? limit - rss : 0);
+    m.set_server_rss_bytes(rss);
+    uint64_t bytes = 0, files = 0;
+    DiskUse(data_dir_, &bytes, &files);
+    m.set_data_disk_used_bytes(bytes);
+    struct statvfs vfs;
+    if (statvfs(data_dir_.c_str(), &vfs) == 0) {
+      m.set_data_disk_total_bytes(static_cast<uint64_t>(vfs.f_blocks) * vfs.f_frsize);
+    }
+    bytes = files = 0;
+    DiskUse(tmp_dir_, &bytes, &files);
+    m.set_tmp_leftover_files(files);
+    m.set_tmp_leftover_bytes(bytes);
+    return m;
+  }
+
+  absl::Status Health() override {
+    if (process_ == nullptr) return absl::FailedPreconditionError("not started");
+    if (process_->Running()) return absl::OkStatus();
+    ExitStatus s = *process_->exit_status();
+    if (s.signal == SIGKILL && !cgroup_.empty()) {
+      std::ifstream events(cgroup_ + "/memory.events");
+      std::string key;
+      uint64_t value;
+      while (events >> key >> value) {
+        if (key == "oom_kill" && value > 0) {
+          return absl::ResourceExhaustedError(absl::StrCat(
+              "the server was killed by the OOM killer (", config_.memory_mib,
+              " MiB cgroup limit)"));
+        }
+      }
+    }
+    return absl::AbortedError(absl::StrCat("the server ", s.ToString(),
+                                           "; its last output:\n", console_.Tail(20)));
+  }
+
+  absl::Status Stop(absl::Duration grace) override {
+    if (process_ == nullptr || !process_->Running()) return absl::OkStatus();
+    process_->Signal(SIGTERM);
+    if (process_->WaitFor(grace).has_value()) return absl::OkStatus();
+    process_->Kill();
+    return absl::DeadlineExceededError(absl::StrCat(
+        "host backend: the server ignored SIGTERM for ", absl::FormatDuration(grace),
+        " and was killed"));
+  }
+
+  double BootSeconds() const override { return boot_seconds_; }
+
+  VmInfo Info() const override {
+    VmInfo info;
+    info.backend = "host";
+    info.backend_version = "memory limit: " + limit_kind_;
+    info.accelerator = "none";
+    info.cache_mode = "host page cache";
+    return info;
+  }
+
+ private:
+  VmConfig config_;
+  ConsoleLog console_;
+  std::unique_ptr<Process> process_;
+  std::string cgroup_;
+  std::string limit_kind_;
+  std::string data_dir_;
+  std::string tmp_dir_;
+  uint16_t port_ = 0;
+  double boot_seconds_ = 0;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Vm>> MakeHostVm(const VmConfig& config) {
+  if (config.work_dir.empty() || config.console_log.empty()) {
+    return absl::InvalidArgumentError("host backend: work_dir and console_log are required");
+  }
+  return std::unique_ptr<Vm>(new HostVm(config));
+}
+
+}  // namespace perfcell

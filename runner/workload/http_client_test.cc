@@ -1,0 +1,155 @@
+#include "runner/workload/http_client.h"
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "runner/workload/testing/loopback_server.h"
+
+namespace perfcell {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Answers every request with what it saw: method, target, cookie, body size,
+// Content-Length / Transfer-Encoding; sets a cookie on /login; never answers
+// /stall.
+class EchoServer {
+ public:
+  EchoServer() {
+    server_ = *LoopbackServer::Start([this](HttpConnection& c) {
+      while (true) {
+        absl::StatusOr<RequestHead> head = c.ReadHead();
+        if (!head.ok()) return;
+        if (head->target == "/stall") {
+          stalls_.fetch_add(1);
+          server_->stopping().WaitForNotification();
+          return;
+        }
+        absl::StatusOr<std::string> body = c.ReadBody(head->content_length);
+        if (!body.ok()) return;
+        std::vector<std::string> headers;
+        if (head->target == "/login") {
+          headers.push_back("Set-Cookie: session=abc; Path=/");
+        }
+        const std::string echo = absl::StrCat(
+            head->method, " ", head->target, " cookie=", head->Header("cookie"),
+            " body=", body->size(), " te=", head->Header("transfer-encoding"),
+            " expect=", head->Header("expect"));
+        if (!c.Write(HttpResponseText(head->target == "/500" ? 500 : 200,
+                                      headers, echo))
+                 .ok()) {
+          return;
+        }
+      }
+    });
+  }
+  std::string url() const { return server_->url(); }
+  std::atomic<int> stalls_{0};
+
+ private:
+  std::unique_ptr<LoopbackServer> server_;
+};
+
+HttpRequest Get(std::string path) {
+  HttpRequest request;
+  request.path = std::move(path);
+  return request;
+}
+
+TEST(HttpClient, KeepsCookiesAcrossRequests) {
+  EchoServer server;
+  auto client = *HttpClient::Create(server.url(), absl::Seconds(30));
+  ASSERT_TRUE(client->Send(Get("/login")).ok());
+  absl::StatusOr<HttpResponse> response = client->Send(Get("/next"));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->status, 200);
+  EXPECT_THAT(response->body, HasSubstr("GET /next cookie=session=abc"));
+}
+
+TEST(HttpClient, StreamsBodyWithContentLengthNotChunked) {
+  EchoServer server;
+  auto client = *HttpClient::Create(server.url(), absl::Seconds(30));
+  HttpRequest request;
+  request.method = "POST";
+  request.path = "/upload";
+  request.body_size = 3'000'000;
+  uint64_t left = request.body_size;
+  request.body_reader = [&left](char* out, size_t size) {
+    const size_t n = std::min<uint64_t>(left, size);
+    std::fill(out, out + n, 'x');
+    left -= n;
+    return n;
+  };
+  absl::StatusOr<HttpResponse> response = client->Send(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->body, "POST /upload cookie= body=3000000 te= expect=");
+  EXPECT_EQ(response->bytes_sent, 3'000'000u);
+}
+
+TEST(HttpClient, HttpErrorsAreResponsesWithTheirStatus) {
+  EchoServer server;
+  auto client = *HttpClient::Create(server.url(), absl::Seconds(30));
+  absl::StatusOr<HttpResponse> response = client->Send(Get("/500"));
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->status, 500);
+  EXPECT_THAT(*FindHeader(response->headers, "content-length"),
+              testing::Not(testing::IsEmpty()));
+}
+
+TEST(HttpClient, DeleteAndBodySink) {
+  EchoServer server;
+  auto client = *HttpClient::Create(server.url(), absl::Seconds(30));
+  HttpRequest request;
+  request.method = "DELETE";
+  request.path = "/thing";
+  std::string sunk;
+  request.on_body_data = [&sunk](const char* data, size_t size) {
+    sunk.append(data, size);
+  };
+  absl::StatusOr<HttpResponse> response = client->Send(request);
+  ASSERT_TRUE(response.ok()) << response.status();
+  EXPECT_EQ(response->body, "");
+  EXPECT_THAT(sunk, HasSubstr("DELETE /thing"));
+  EXPECT_EQ(response->body_bytes, sunk.size());
+}
+
+TEST(HttpClient, StalledRequestIsATimeout) {
+  EchoServer server;
+  auto client = *HttpClient::Create(server.url(), absl::Milliseconds(300));
+  absl::StatusOr<HttpResponse> response = client->Send(Get("/stall"));
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(response.status().message(), HasSubstr("GET /stall: timed out"));
+}
+
+TEST(HttpClient, RefusedConnectionIsUnavailable) {
+  std::string url;
+  {
+    EchoServer gone;
+    url = gone.url();
+  }
+  auto client = *HttpClient::Create(url, absl::Seconds(5));
+  absl::StatusOr<HttpResponse> response = client->Send(Get("/"));
+  ASSERT_FALSE(response.ok());
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(HttpClient, RejectsNonHttpBaseUrl) {
+  EXPECT_EQ(HttpClient::Create("ftp://x", absl::Seconds(1)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(FindHeader, IsCaseInsensitive) {
+  const std::string headers =
+      "HTTP/1.1 200 OK\r\nServer-Timing: app;dur=3\r\n\r\n";
+  EXPECT_EQ(*FindHeader(headers, "server-timing"), "app;dur=3");
+  EXPECT_EQ(FindHeader(headers, "x-none").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace perfcell

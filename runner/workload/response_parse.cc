@@ -1,0 +1,48 @@
+#include "runner/workload/response_parse.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "re2/re2.h"
+
+namespace perfcell {
+
+absl::StatusOr<std::string> ParseEntryId(absl::string_view body) {
+  static const LazyRE2 kId = {
+      R"re(\s*\{\s*"id"\s*:\s*"([A-Za-z0-9_-]+)"\s*\}\s*)re"};
+  std::string id;
+  if (!RE2::FullMatch(re2::StringPiece(body.data(), body.size()), *kId, &id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("upload answer is not {\"id\":\"...\"}: \"",
+                     absl::CEscape(body.substr(0, 80)), "\""));
+  }
+  return id;
+}
+
+absl::StatusOr<double> ParseServerTimingSeconds(absl::string_view value,
+                                                absl::string_view metric) {
+  // value: metric *( ";" param ) *( "," metric ... ), e.g. "app;dur=12.5".
+  static const LazyRE2 kDur = {R"re((?i)^\s*dur\s*=\s*"?([^";,\s]*)"?\s*$)re"};
+  for (absl::string_view entry : absl::StrSplit(value, ',')) {
+    std::vector<absl::string_view> params = absl::StrSplit(entry, ';');
+    if (absl::StripAsciiWhitespace(params[0]) != metric) continue;
+    for (size_t i = 1; i < params.size(); ++i) {
+      std::string number;
+      if (!RE2::FullMatch(re2::StringPiece(params[i].data(), params[i].size()),
+                          *kDur, &number))
+        continue;
+      double ms;
+      if (!absl::SimpleAtod(number, &ms) || ms < 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Server-Timing \"", value, "\": bad dur for ", metric));
+      }
+      return ms / 1000.0;
+    }
+  }
+  return absl::NotFoundError(
+      absl::StrCat("Server-Timing \"", value, "\" has no ", metric, ";dur"));
+}
+
+}  // namespace perfcell

@@ -1,0 +1,44 @@
+#include "runner/workload/response_parse.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace perfcell {
+namespace {
+
+using ::testing::DoubleEq;
+using ::testing::HasSubstr;
+
+TEST(ParseEntryId, ReadsPicoShareAnswer) {
+  EXPECT_EQ(*ParseEntryId("{\"id\":\"AbCdEfGhIj\"}\n"), "AbCdEfGhIj");
+  EXPECT_EQ(*ParseEntryId("{ \"id\" : \"x1_-Z\" }"), "x1_-Z");
+}
+
+TEST(ParseEntryId, RejectsOtherBodiesQuotingThem) {
+  absl::StatusOr<std::string> id = ParseEntryId("<html>502 Bad Gateway");
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(id.status().message(), HasSubstr("502 Bad Gateway"));
+  EXPECT_FALSE(ParseEntryId("{\"id\":\"\"}").ok());
+  EXPECT_FALSE(ParseEntryId("").ok());
+}
+
+TEST(ParseServerTimingSeconds, ReadsAppDurationInSeconds) {
+  EXPECT_THAT(*ParseServerTimingSeconds("app;dur=12.5"), DoubleEq(0.0125));
+  EXPECT_THAT(*ParseServerTimingSeconds("db;dur=3, app;desc=\"x\";dur=40"),
+              DoubleEq(0.040));
+  EXPECT_THAT(*ParseServerTimingSeconds("db;dur=3, app;dur=40", "db"),
+              DoubleEq(0.003));
+}
+
+TEST(ParseServerTimingSeconds, MissingMetricIsNotFound) {
+  EXPECT_EQ(ParseServerTimingSeconds("db;dur=3").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ParseServerTimingSeconds("app").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ParseServerTimingSeconds("app;dur=fast").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace perfcell

@@ -1,0 +1,197 @@
+"""Rules that build guest images: ext4_image, guest_initramfs.
+
+Both run perfcell's own writers (//images/ext4:mkext4, //images/initramfs:
+mkinitramfs), which need no root and no loop device and give byte-identical
+output for the same inputs, so Bazel caches and shares them (also through a
+remote cache).
+"""
+
+def _quote(s):
+    if '"' in s or "\\" in s or "\n" in s:
+        fail("image path %r: quotes, backslashes and newlines are not supported" % s)
+    return '"%s"' % s
+
+def _check_dest(what, dest):
+    if not dest or dest.startswith("/") or ".." in dest.split("/"):
+        fail("%s: %r must be a relative path inside the image, without '..'" % (what, dest))
+
+def _mode_of(ctx, target, f, dest):
+    if dest in ctx.attr.modes:
+        return ctx.attr.modes[dest]
+    files_to_run = target[DefaultInfo].files_to_run
+    if files_to_run and files_to_run.executable == f:
+        return "0755"
+    return "0644"
+
+def _ext4_manifest(ctx):
+    """The mkext4 manifest (text proto) for the rule's attributes."""
+    lines = []
+    inputs = []
+    for d in sorted(ctx.attr.dirs):
+        _check_dest("dirs", d)
+        lines.append("entry { path: %s type: DIR mode: 0755 }" % _quote(d))
+    for target, dest in ctx.attr.files.items():
+        _check_dest("files", dest)
+        files = target.files.to_list()
+        if len(files) != 1:
+            fail("files: %s gives %d files; each entry must give exactly one" % (target.label, len(files)))
+        f = files[0]
+        inputs.append(f)
+        lines.append("entry { path: %s type: FILE source: %s mode: %s }" % (
+            _quote(dest),
+            _quote(f.path),
+            _mode_of(ctx, target, f, dest),
+        ))
+    for dest in sorted(ctx.attr.symlinks):
+        _check_dest("symlinks", dest)
+        lines.append("entry { path: %s type: SYMLINK target: %s }" % (
+            _quote(dest),
+            _quote(ctx.attr.symlinks[dest]),
+        ))
+    for dest in sorted(ctx.attr.content):
+        _check_dest("content", dest)
+        lines.append("entry { path: %s type: FILE content: %s mode: 0644 }" % (
+            _quote(dest),
+            _quote(ctx.attr.content[dest]),
+        ))
+    return "\n".join(sorted(lines)) + "\n", inputs
+
+def _ext4_image_impl(ctx):
+    out = ctx.actions.declare_file(ctx.label.name + ".ext4")
+    manifest = ctx.actions.declare_file(ctx.label.name + ".manifest.textproto")
+    text, inputs = _ext4_manifest(ctx)
+    ctx.actions.write(manifest, text)
+    inputs.append(manifest)
+    if ctx.files.manifests:
+        # mkext4 takes one manifest; text protos concatenate.
+        combined = ctx.actions.declare_file(ctx.label.name + ".combined.textproto")
+        ctx.actions.run_shell(
+            outputs = [combined],
+            inputs = [manifest] + ctx.files.manifests,
+            command = 'cat "$@" > ' + combined.path,
+            arguments = [manifest.path] + [m.path for m in ctx.files.manifests],
+            mnemonic = "Ext4Manifest",
+        )
+        manifest = combined
+        inputs.append(combined)
+    args = ctx.actions.args()
+    args.add("--out", out)
+    args.add("--manifest", manifest)
+    args.add("--owner", "0:0")
+    if ctx.attr.label:
+        args.add("--label", ctx.attr.label)
+    if ctx.attr.read_only:
+        args.add("--read_only")
+    if not ctx.attr.journal:
+        args.add("--journal=false")
+    if ctx.attr.base:
+        args.add("--base", ctx.file.base)
+        inputs.append(ctx.file.base)
+    else:
+        args.add("--size", ctx.attr.image_size)
+    ctx.actions.run(
+        outputs = [out],
+        inputs = inputs + ctx.files.data,
+        executable = ctx.executable._mkext4,
+        arguments = [args],
+        env = {"SOURCE_DATE_EPOCH": "0"},
+        mnemonic = "Ext4Image",
+        progress_message = "Writing ext4 image %s (%s)" % (ctx.label, ctx.attr.image_size),
+    )
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
+
+ext4_image = rule(
+    implementation = _ext4_image_impl,
+    doc = """An ext4 image file (<name>.ext4), written through libext2fs.
+
+Example:
+    ext4_image(
+        name = "base",
+        image_size = "64M",
+        dirs = ["proc", "sys", "dev", "tmp"],
+        files = {"//images/guest:perfcell-init": "sbin/perfcell-init"},
+        symlinks = {"sbin/init": "perfcell-init"},
+    )
+""",
+    attrs = {
+        "image_size": attr.string(mandatory = True, doc = "Apparent size: 64M, 50G, ... The file stays sparse."),
+        "files": attr.label_keyed_string_dict(allow_files = True, doc = "Single-file targets to their path in the image."),
+        "modes": attr.string_dict(doc = "Image path to octal mode, overriding 0755 for executables and 0644 otherwise."),
+        "dirs": attr.string_list(doc = "Directories to create (mode 0755)."),
+        "symlinks": attr.string_dict(doc = "Image path to symlink target."),
+        "content": attr.string_dict(doc = "Image path to inline file content."),
+        "manifests": attr.label_list(allow_files = [".textproto"], doc = "Further mkext4 manifests (generated ones)."),
+        "data": attr.label_list(allow_files = True, doc = "Files the manifests refer to."),
+        "base": attr.label(allow_single_file = True, doc = "An image to copy and add to, instead of starting empty."),
+        "label": attr.string(doc = "Volume label."),
+        "read_only": attr.bool(default = False, doc = "Set the read-only feature flag."),
+        "journal": attr.bool(default = True, doc = "Create a journal."),
+        "_mkext4": attr.label(default = "//images/ext4:mkext4", executable = True, cfg = "exec"),
+    },
+)
+
+def _guest_initramfs_impl(ctx):
+    out = ctx.actions.declare_file(ctx.label.name + ".cpio.gz")
+    modules = ctx.files.modules
+    kernel_dirs = {}
+    for f in modules:
+        if "/kernel/" not in f.path:
+            fail("modules: %s is not under a kernel/ module tree" % f.path)
+        kernel_dirs[f.path.split("/kernel/")[0] + "/kernel"] = True
+    if len(kernel_dirs) != 1:
+        fail("modules: expected one kernel module tree, found %s" % kernel_dirs.keys())
+    modules_dir = kernel_dirs.keys()[0]
+    script = """set -euo pipefail
+modorder="$1"; mkinitramfs="$2"; modules_dir="$3"; want="$4"; init="$5"; busybox="$6"; out="$7"
+order="$out.order"
+"$modorder" --modules_dir="$modules_dir" --want="$want" > "$order"
+flags=(--output="$out" --gzip
+  --file=init="$init":0755 --file=bin/busybox="$busybox":0755
+  --dir=proc --dir=sys --dir=dev --dir=newroot --dir=etc
+  --node=dev/console=c:5:1:0600)
+names=""
+while read -r rel; do
+  [ -n "$rel" ] || continue
+  name=$(basename "$rel")
+  flags+=(--file=lib/modules/"$name"="$modules_dir/$rel":0644)
+  names="$names$name
+"
+done < "$order"
+printf '%s' "$names" > "$order.names"
+flags+=(--file=etc/modules.order="$order.names":0644)
+"$mkinitramfs" "${flags[@]}"
+rm -f "$order" "$order.names"
+"""
+    ctx.actions.run_shell(
+        outputs = [out],
+        inputs = modules + [ctx.file.init, ctx.file.busybox],
+        tools = [ctx.executable._modorder, ctx.executable._mkinitramfs],
+        command = script,
+        arguments = [
+            ctx.executable._modorder.path,
+            ctx.executable._mkinitramfs.path,
+            modules_dir,
+            ",".join(ctx.attr.want_modules),
+            ctx.file.init.path,
+            ctx.file.busybox.path,
+            out.path,
+        ],
+        env = {"SOURCE_DATE_EPOCH": "0"},
+        mnemonic = "GuestInitramfs",
+        progress_message = "Writing initramfs %s" % ctx.label,
+    )
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
+
+guest_initramfs = rule(
+    implementation = _guest_initramfs_impl,
+    doc = """A gzip newc initramfs: busybox, an /init script, and the wanted kernel
+modules with their dependencies, listed in load order in /etc/modules.order.""",
+    attrs = {
+        "init": attr.label(mandatory = True, allow_single_file = True),
+        "busybox": attr.label(mandatory = True, allow_single_file = True),
+        "modules": attr.label(mandatory = True, doc = "The kernel's module tree (a filegroup of .ko files)."),
+        "want_modules": attr.string_list(mandatory = True, doc = "Module names; dependencies are added."),
+        "_modorder": attr.label(default = "//images/elf:modorder", executable = True, cfg = "exec"),
+        "_mkinitramfs": attr.label(default = "//images/initramfs:mkinitramfs", executable = True, cfg = "exec"),
+    },
+)
