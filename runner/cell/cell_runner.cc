@@ -12,6 +12,7 @@
 #include "runner/cell/host_fingerprint.h"
 #include "runner/cell/result_file.h"
 #include "runner/cell/sparse_copy.h"
+#include "runner/vm/firecracker_vm.h"
 #include "runner/vm/host_vm.h"
 #include "runner/vm/qemu_vm.h"
 #include "runner/workload/workload.h"
@@ -43,10 +44,17 @@ absl::StatusOr<std::unique_ptr<Vm>> MakeVm(const CellOptions& o, const VmConfig&
     }
     case BACKEND_HOST:
       return MakeHostVm(config);
+    case BACKEND_FIRECRACKER: {
+      FirecrackerOptions f;
+      if (!o.firecracker_binary.empty()) f.binary = o.firecracker_binary;
+      f.tap_device = o.tap_device;
+      f.guest_ip = o.guest_ip;
+      return MakeFirecrackerVm(config, f);
+    }
     default:
       return absl::InvalidArgumentError(absl::StrCat(
           "backend ", Backend_Name(o.spec.backend()),
-          " is not available to the cell test; use qemu or host"));
+          " is unknown; use qemu, firecracker or host"));
   }
 }
 

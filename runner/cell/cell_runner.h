@@ -32,6 +32,11 @@ struct CellOptions {
   std::string data_image_template;  // copied sparsely for each cell
   std::string cache_mode;           // "" = the backend's default
   std::string qemu_accel = "auto";
+  // Firecracker: its binary and the tap device the guest's eth0 uses (with
+  // the guest's address); Firecracker has no user-mode network.
+  std::string firecracker_binary;
+  std::string tap_device;
+  std::string guest_ip;
   // The server executable (hashed into provenance; run by the host backend
   // with host_args, where {port}, {data_dir}, {tmp_dir} are substituted).
   std::string server_binary;

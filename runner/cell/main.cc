@@ -51,6 +51,9 @@ ABSL_FLAG(std::string, payload_image, "", "Payload ext4 image of the branch.");
 ABSL_FLAG(std::string, data_image, "", "Empty data ext4 image, copied per cell.");
 ABSL_FLAG(std::string, cache_mode, "", "Disk cache mode; empty for the default.");
 ABSL_FLAG(std::string, accel, "auto", "qemu accelerator: auto, kvm or tcg.");
+ABSL_FLAG(std::string, firecracker_binary, "", "Firecracker binary (default: on PATH).");
+ABSL_FLAG(std::string, tap_device, "", "Firecracker: host tap device for the guest.");
+ABSL_FLAG(std::string, guest_ip, "", "Firecracker: the guest's address on the tap.");
 ABSL_FLAG(std::string, out_dir, "",
           "Where results go; default $TEST_UNDECLARED_OUTPUTS_DIR.");
 ABSL_FLAG(std::string, work_dir, "", "Scratch directory; default $TEST_TMPDIR.");
@@ -147,6 +150,9 @@ int main(int argc, char** argv) {
   o.data_image_template = absl::GetFlag(FLAGS_data_image);
   o.cache_mode = absl::GetFlag(FLAGS_cache_mode);
   o.qemu_accel = absl::GetFlag(FLAGS_accel);
+  o.firecracker_binary = absl::GetFlag(FLAGS_firecracker_binary);
+  o.tap_device = absl::GetFlag(FLAGS_tap_device);
+  o.guest_ip = absl::GetFlag(FLAGS_guest_ip);
   o.server_binary = absl::GetFlag(FLAGS_server_binary);
   o.shared_secret = absl::GetFlag(FLAGS_shared_secret);
   o.bazel_target = Env("TEST_TARGET");

@@ -1,0 +1,67 @@
+// Writes one HTTP/1.1 response to a connection: the head with a
+// Content-Length, then the body in as many pieces as the handler likes.
+//
+//   ResponseWriter out(&conn, keep_alive_check);
+//   out.AddHeader("Content-Type", "text/plain");
+//   RETURN_IF_ERROR(out.WriteHead(200, 5));
+//   RETURN_IF_ERROR(out.WriteBody("hello"));
+#ifndef PERFCELL_EXAMPLES_CHUNKSTORE_HTTP_RESPONSE_H_
+#define PERFCELL_EXAMPLES_CHUNKSTORE_HTTP_RESPONSE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "examples/chunkstore/connection.h"
+
+namespace chunkstore {
+
+// "OK" for 200, "Not Found" for 404, ...
+absl::string_view ReasonPhrase(int status);
+
+class ResponseWriter {
+ public:
+  // `keep_alive` runs once, just before the head is written, and says
+  // whether the connection can serve another request afterwards; when it
+  // returns false the head carries "Connection: close".
+  ResponseWriter(Connection* conn, std::function<bool()> keep_alive);
+
+  void AddHeader(absl::string_view name, absl::string_view value);
+
+  // Writes the status line and headers, announcing `content_length` bytes.
+  absl::Status WriteHead(int status, int64_t content_length);
+  // Writes the next piece of the body.
+  absl::Status WriteBody(absl::string_view data);
+  // Writes a whole response with a body.
+  absl::Status Send(int status, absl::string_view content_type,
+                    absl::string_view body);
+  // Writes a text/plain error response whose body is `message` + newline.
+  absl::Status SendError(int status, absl::string_view message);
+
+  bool head_written() const { return head_written_; }
+  // True when the body announced by WriteHead was written in full.
+  bool complete() const {
+    return head_written_ && body_written_ == content_length_;
+  }
+  bool keep_alive() const { return keep_alive_result_; }
+  int status() const { return status_; }
+  int64_t body_bytes() const { return body_written_; }
+
+ private:
+  Connection* conn_;
+  std::function<bool()> keep_alive_;
+  std::vector<std::pair<std::string, std::string>> headers_;
+  bool head_written_ = false;
+  bool keep_alive_result_ = false;
+  int status_ = 0;
+  int64_t content_length_ = 0;
+  int64_t body_written_ = 0;
+};
+
+}  // namespace chunkstore
+
+#endif  // PERFCELL_EXAMPLES_CHUNKSTORE_HTTP_RESPONSE_H_

@@ -1,0 +1,138 @@
+// chunkstore: a PicoShare-compatible file server storing uploads in SQLite as
+// fixed-size chunks. See README.md for the API, flags and variants.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "examples/chunkstore/handlers.h"
+#include "examples/chunkstore/server.h"
+#include "examples/chunkstore/store.h"
+
+ABSL_FLAG(std::optional<int>, port, std::nullopt,
+          "TCP port to listen on (0.0.0.0). Default: $PORT, else 4001.");
+ABSL_FLAG(std::string, data_dir, ".",
+          "Folder of the database; it is <data_dir>/store.db.");
+ABSL_FLAG(std::optional<std::string>, shared_secret, std::nullopt,
+          "Secret for POST /api/auth. Default: $PS_SHARED_SECRET (required).");
+ABSL_FLAG(int64_t, chunk_size, 327680, "Bytes per entries_data chunk.");
+ABSL_FLAG(bool, debug_endpoints, false,
+          "Serve POST /api/debug/db/clear (delete all, VACUUM).");
+ABSL_FLAG(int64_t, download_batch_chunks, 1,
+          "Variant: chunks fetched per SELECT while serving a download.");
+ABSL_FLAG(bool, upload_single_transaction, false,
+          "Variant: one SQLite transaction per upload instead of per chunk.");
+ABSL_FLAG(bool, spill_multipart, false,
+          "Variant: copy the uploaded file to $TMPDIR/multipart-* first, as "
+          "PicoShare (Go's multipart reader) does, then insert it.");
+ABSL_FLAG(int64_t, crash_after_bytes, 0,
+          "Fault: abort() once this many upload body bytes arrived (0: off).");
+ABSL_FLAG(int64_t, hold_memory_mib, 0,
+          "Fault: allocate, touch and keep this many MiB at start.");
+
+namespace {
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "chunkstore: %s\n", message.c_str());
+  return 1;
+}
+
+// Allocates `mib` MiB and writes to every page, so it counts against the
+// process (and the VM) for the rest of its life.
+void HoldMemory(int64_t mib) {
+  if (mib <= 0) return;
+  const size_t size = static_cast<size_t>(mib) << 20;
+  char* block = static_cast<char*>(std::malloc(size));
+  if (block == nullptr) return;
+  for (size_t i = 0; i < size; i += 4096) block[i] = 1;
+  static char* held;  // never freed: the point is to keep it
+  held = block;
+  (void)held;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "PicoShare-compatible file server on SQLite.\n"
+      "  PS_SHARED_SECRET=s chunkstore --port=4001 --data_dir=/data");
+  absl::ParseCommandLine(argc, argv);
+
+  int port = 4001;
+  if (std::optional<int> flag = absl::GetFlag(FLAGS_port)) {
+    port = *flag;
+  } else if (const char* env = std::getenv("PORT")) {
+    if (!absl::SimpleAtoi(env, &port)) {
+      return Fail(std::string("PORT is not a number: ") + env);
+    }
+  }
+  std::optional<std::string> secret = absl::GetFlag(FLAGS_shared_secret);
+  if (!secret.has_value()) {
+    if (const char* env = std::getenv("PS_SHARED_SECRET")) secret = env;
+  }
+  if (!secret.has_value() || secret->empty()) {
+    return Fail(
+        "no shared secret: set PS_SHARED_SECRET or pass --shared_secret");
+  }
+  if (absl::GetFlag(FLAGS_chunk_size) <= 0) {
+    return Fail("--chunk_size must be positive");
+  }
+  HoldMemory(absl::GetFlag(FLAGS_hold_memory_mib));
+
+  // SIGTERM and SIGINT are taken by a thread below, never by a handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  chunkstore::StoreOptions store_options;
+  store_options.single_transaction_uploads =
+      absl::GetFlag(FLAGS_upload_single_transaction);
+  const std::string db_path = absl::GetFlag(FLAGS_data_dir) + "/store.db";
+  absl::StatusOr<std::unique_ptr<chunkstore::Store>> store =
+      chunkstore::Store::Open(db_path, store_options);
+  if (!store.ok()) return Fail(store.status().ToString());
+
+  chunkstore::ApiOptions api_options;
+  api_options.shared_secret = *secret;
+  api_options.upload.chunk_size = absl::GetFlag(FLAGS_chunk_size);
+  api_options.upload.spill_multipart = absl::GetFlag(FLAGS_spill_multipart);
+  const char* tmpdir = std::getenv("TMPDIR");
+  api_options.upload.temp_dir = tmpdir != nullptr && *tmpdir ? tmpdir : "/tmp";
+  api_options.download_batch_chunks =
+      absl::GetFlag(FLAGS_download_batch_chunks);
+  api_options.debug_endpoints = absl::GetFlag(FLAGS_debug_endpoints);
+  api_options.crash_after_bytes = absl::GetFlag(FLAGS_crash_after_bytes);
+  chunkstore::Api api(store->get(), api_options);
+
+  chunkstore::ServerOptions server_options;
+  server_options.port = port;
+  chunkstore::Server server(&api, server_options);
+  if (absl::Status s = server.Listen(); !s.ok()) return Fail(s.ToString());
+  std::fprintf(stderr, "chunkstore: listening on 0.0.0.0:%d, database %s\n",
+               server.port(), db_path.c_str());
+
+  std::thread signal_waiter([&server, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    std::fprintf(stderr, "chunkstore: %s, shutting down\n",
+                 strsignal(received));
+    server.Stop();
+  });
+  signal_waiter.detach();
+  server.Run();
+  store->reset();  // closes the database
+  std::fprintf(stderr, "chunkstore: stopped\n");
+  return 0;
+}

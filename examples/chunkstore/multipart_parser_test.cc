@@ -1,0 +1,111 @@
+#include "examples/chunkstore/multipart_parser.h"
+
+#include "examples/chunkstore/string_source.h"
+#include "gtest/gtest.h"
+
+namespace chunkstore {
+namespace {
+
+struct Part {
+  PartHeaders headers;
+  std::string content;
+};
+
+absl::StatusOr<std::vector<Part>> ReadForm(const std::string& body,
+                                           size_t step) {
+  StringSource source(body, step);
+  MultipartReader form(&source, "BOUND");
+  std::vector<Part> parts;
+  while (true) {
+    Part part;
+    absl::StatusOr<bool> more = form.NextPart(&part.headers);
+    if (!more.ok()) return more.status();
+    if (!*more) return parts;
+    char buf[5];
+    while (true) {
+      absl::StatusOr<size_t> n = form.Read(buf, sizeof(buf));
+      if (!n.ok()) return n.status();
+      if (*n == 0) break;
+      part.content.append(buf, *n);
+    }
+    parts.push_back(std::move(part));
+  }
+}
+
+const char kForm[] =
+    "preamble\r\n"
+    "--BOUND\r\n"
+    "Content-Disposition: form-data; name=\"note\"\r\n\r\n"
+    "a note\r\n"
+    "--BOUND\r\n"
+    "Content-Disposition: form-data; name=\"file\"; filename=\"a "
+    "\\\"b\\\".txt\""
+    "\r\nContent-Type: text/plain\r\n\r\n"
+    "line 1\r\n--BOUNx looks like a boundary\r\n\r\n"
+    "--BOUND--\r\nepilogue";
+
+TEST(MultipartReader, ReadsPartsWhateverTheReadSizes) {
+  for (size_t step : {1, 2, 3, 7, 64, 100000}) {
+    absl::StatusOr<std::vector<Part>> parts = ReadForm(kForm, step);
+    ASSERT_TRUE(parts.ok()) << parts.status() << " step " << step;
+    ASSERT_EQ(parts->size(), 2u);
+    EXPECT_EQ((*parts)[0].headers.name, "note");
+    EXPECT_FALSE((*parts)[0].headers.filename.has_value());
+    EXPECT_EQ((*parts)[0].content, "a note");
+    EXPECT_EQ((*parts)[1].headers.name, "file");
+    EXPECT_EQ((*parts)[1].headers.filename, "a \"b\".txt");
+    EXPECT_EQ((*parts)[1].headers.content_type, "text/plain");
+    EXPECT_EQ((*parts)[1].content,
+              "line 1\r\n--BOUNx looks like a boundary\r\n");
+  }
+}
+
+TEST(MultipartReader, BodyStartingWithTheBoundaryHasNoPreamble) {
+  absl::StatusOr<std::vector<Part>> parts = ReadForm(
+      "--BOUND\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\n1\r\n"
+      "--BOUND--",
+      3);
+  ASSERT_TRUE(parts.ok()) << parts.status();
+  ASSERT_EQ(parts->size(), 1u);
+  EXPECT_EQ((*parts)[0].content, "1");
+}
+
+TEST(MultipartReader, LargePartsStreamThrough) {
+  std::string big(1 << 20, 'x');
+  for (size_t i = 0; i < big.size(); i += 997) big[i] = '\r';
+  absl::StatusOr<std::vector<Part>> parts = ReadForm(
+      "--BOUND\r\nContent-Disposition: form-data; name=\"file\"; "
+      "filename=\"f\"\r\n\r\n" +
+          big + "\r\n--BOUND--\r\n",
+      65536);
+  ASSERT_TRUE(parts.ok()) << parts.status();
+  EXPECT_EQ((*parts)[0].content, big);
+}
+
+TEST(MultipartReader, TruncatedFormIsInvalid) {
+  for (const char* body :
+       {"--BOUND\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nabc",
+        "--BOUND\r\nContent-Disposition: form-data; name=\"f\"\r\n",
+        "--BOUND\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nabc\r\n"
+        "--BOUND",
+        "no boundary at all", ""}) {
+    EXPECT_EQ(ReadForm(body, 4).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << body;
+  }
+}
+
+TEST(MultipartBoundary, AcceptsQuotedAndPlainBoundaries) {
+  EXPECT_EQ(MultipartBoundary("multipart/form-data; boundary=abc").value(),
+            "abc");
+  EXPECT_EQ(
+      MultipartBoundary("Multipart/Form-Data; charset=x; boundary=\"a b\"")
+          .value(),
+      "a b");
+  EXPECT_FALSE(MultipartBoundary("multipart/form-data").ok());
+  EXPECT_FALSE(MultipartBoundary("application/json; boundary=x").ok());
+  EXPECT_FALSE(MultipartBoundary("").ok());
+}
+
+}  // namespace
+}  // namespace chunkstore

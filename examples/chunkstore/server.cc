@@ -1,0 +1,157 @@
+#include "examples/chunkstore/server.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "examples/chunkstore/body_reader.h"
+#include "examples/chunkstore/connection.h"
+#include "examples/chunkstore/http_request_parser.h"
+#include "examples/chunkstore/http_response.h"
+
+namespace chunkstore {
+namespace {
+
+// A request body this small is read and dropped when the handler did not
+// need it, so the connection can stay open; a larger one closes it.
+constexpr int64_t kMaxDrain = 64 * 1024;
+
+void LogLine(absl::string_view method, absl::string_view target, int status,
+             int64_t in_bytes, int64_t out_bytes, absl::Duration took) {
+  std::string line = absl::StrFormat(
+      "%s %s %d in=%d out=%d %.1fms\n", method, target.substr(0, 300), status,
+      in_bytes, out_bytes, absl::ToDoubleMilliseconds(took));
+  // One write() per line keeps lines from different threads whole.
+  write(2, line.data(), line.size());
+}
+
+// Answers a request the server cannot parse, then the connection closes.
+void Reject(Connection* conn, int status, absl::string_view message) {
+  ResponseWriter out(conn, [] { return false; });
+  out.SendError(status, message).IgnoreError();
+}
+
+}  // namespace
+
+Server::Server(Api* api, ServerOptions options)
+    : api_(api), options_(options) {}
+
+Server::~Server() {
+  if (listen_fd_ >= 0) close(listen_fd_);
+}
+
+absl::Status Server::Listen() {
+  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (listen_fd_ < 0) {
+    return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
+  }
+  int one = 1;
+  setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_ANY);
+  addr.sin_port = htons(options_.port);
+  if (bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    return absl::UnavailableError(
+        absl::StrCat("bind 0.0.0.0:", options_.port, ": ", strerror(errno)));
+  }
+  if (listen(listen_fd_, 128) != 0) {
+    return absl::InternalError(absl::StrCat("listen: ", strerror(errno)));
+  }
+  socklen_t len = sizeof(addr);
+  getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+  port_ = ntohs(addr.sin_port);
+  return absl::OkStatus();
+}
+
+void Server::Run() {
+  while (!stopping_) {
+    pollfd pfd{listen_fd_, POLLIN, 0};
+    if (poll(&pfd, 1, 200) <= 0) continue;
+    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    {
+      absl::MutexLock lock(&mu_);
+      if (active_ >= options_.max_connections) {
+        close(fd);
+        continue;
+      }
+      ++active_;
+    }
+    std::thread([this, fd] {
+      ServeConnection(fd);
+      absl::MutexLock lock(&mu_);
+      --active_;
+    }).detach();
+  }
+  close(listen_fd_);
+  listen_fd_ = -1;
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](int* active) { return *active == 0; }, &active_));
+}
+
+void Server::ServeConnection(int fd) {
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  Connection conn(fd, options_.io_timeout);
+  while (true) {
+    absl::StatusOr<std::string> head =
+        conn.ReadHead(stopping_, options_.idle_timeout);
+    if (!head.ok()) {
+      if (head.status().code() == absl::StatusCode::kResourceExhausted) {
+        Reject(&conn, 431, head.status().message());
+      }
+      return;
+    }
+    const absl::Time start = absl::Now();
+    absl::StatusOr<HttpRequest> req = ParseRequestHead(*head);
+    if (!req.ok()) {
+      Reject(&conn, 400, req.status().message());
+      return;
+    }
+    req->peer_ip = conn.peer_ip();
+    absl::StatusOr<BodyFraming> framing = FramingOf(*req);
+    if (!framing.ok()) {
+      Reject(&conn, 400, framing.status().message());
+      return;
+    }
+    std::function<absl::Status()> send_continue;
+    if (req->minor_version >= 1 &&
+        absl::EqualsIgnoreCase(req->Header("expect").value_or(""),
+                               "100-continue")) {
+      send_continue = [&conn] {
+        return conn.WriteAll("HTTP/1.1 100 Continue\r\n\r\n");
+      };
+    }
+    BodyReader body(&conn, *framing, std::move(send_continue));
+    ResponseWriter out(&conn, [&] {
+      return req->KeepAlive() && !stopping_ && body.DrainUpTo(kMaxDrain);
+    });
+    api_->Handle(*req, &body, &out);
+    if (!out.head_written()) {
+      out.SendError(500, "no response").IgnoreError();
+    }
+    if (options_.log_requests) {
+      LogLine(req->method, req->target, out.status(), body.bytes_read(),
+              out.body_bytes(), absl::Now() - start);
+    }
+    ++requests_handled_;
+    if (!out.complete() || !out.keep_alive()) {
+      if (!body.finished()) conn.LingerBeforeClose(absl::Seconds(2));
+      return;
+    }
+  }
+}
+
+}  // namespace chunkstore

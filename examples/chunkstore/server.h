@@ -1,0 +1,70 @@
+// The HTTP/1.1 server loop: listens on 0.0.0.0, runs one thread per
+// connection (keep-alive, Content-Length and chunked bodies,
+// "Expect: 100-continue"), hands each request to an Api, and logs one line
+// per request to stderr.
+//
+//   Server server(&api, {.port = 0});
+//   RETURN_IF_ERROR(server.Listen());
+//   std::thread t([&] { server.Run(); });
+//   ... server.port() ...
+//   server.Stop();  // from any thread; Run() returns once requests finish
+//   t.join();
+#ifndef PERFCELL_EXAMPLES_CHUNKSTORE_SERVER_H_
+#define PERFCELL_EXAMPLES_CHUNKSTORE_SERVER_H_
+
+#include <atomic>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "examples/chunkstore/handlers.h"
+
+namespace chunkstore {
+
+struct ServerOptions {
+  int port = 4001;  // 0 picks a free port
+  // How long an idle keep-alive connection is kept open.
+  absl::Duration idle_timeout = absl::Seconds(60);
+  // How long a read or write inside a request may block.
+  absl::Duration io_timeout = absl::Seconds(120);
+  int max_connections = 256;
+  bool log_requests = true;
+};
+
+class Server {
+ public:
+  Server(Api* api, ServerOptions options);
+  ~Server();
+
+  // Binds and listens. After this, port() is the bound port.
+  absl::Status Listen();
+  int port() const { return port_; }
+
+  // Accepts connections until Stop(), then waits for the requests in flight
+  // to finish and returns.
+  void Run();
+
+  // Asks Run() to return: stops accepting, lets each connection finish its
+  // current request. Thread-safe; returns at once.
+  void Stop() { stopping_ = true; }
+
+  // How many requests have been answered (or abandoned) so far.
+  int64_t requests_handled() const { return requests_handled_.load(); }
+
+ private:
+  void ServeConnection(int fd);
+
+  Api* api_;
+  const ServerOptions options_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> requests_handled_{0};
+  absl::Mutex mu_;
+  int active_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace chunkstore
+
+#endif  // PERFCELL_EXAMPLES_CHUNKSTORE_SERVER_H_

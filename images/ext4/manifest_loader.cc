@@ -1,0 +1,155 @@
+#include "images/ext4/manifest_loader.h"
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "tools/cc/atomic_file.h"
+#include "tools/cc/status_macros.h"
+
+namespace perfcell::ext4 {
+namespace {
+
+// Collects the parser's first error with its position.
+class ErrorCollector : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (first_.empty()) {
+      first_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
+    }
+  }
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string first_;
+};
+
+absl::StatusOr<NodeType> TypeOf(const Entry& entry) {
+  switch (entry.type()) {
+    case Entry::FILE:
+      return NodeType::kFile;
+    case Entry::DIR:
+      return NodeType::kDir;
+    case Entry::SYMLINK:
+      return NodeType::kSymlink;
+    case Entry::HARDLINK:
+      return NodeType::kHardlink;
+    case Entry::CHAR:
+      return NodeType::kCharDev;
+    case Entry::BLOCK:
+      return NodeType::kBlockDev;
+    case Entry::FIFO:
+      return NodeType::kFifo;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("manifest entry \"", entry.path(), "\" has no type"));
+  }
+}
+
+absl::Status FillFile(const Entry& entry, Node* node) {
+  bool has_source = !entry.source().empty();
+  if (has_source == entry.has_content()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("manifest file \"", entry.path(),
+                     "\" needs exactly one of source and content"));
+  }
+  if (!has_source) {
+    node->content = entry.content();
+    node->size = node->data_bytes = entry.content().size();
+    return absl::OkStatus();
+  }
+  struct stat st;
+  if (stat(entry.source().c_str(), &st) != 0) {
+    std::string message =
+        absl::StrCat("manifest file \"", entry.path(), "\": source \"",
+                     entry.source(), "\": ", strerror(errno));
+    return errno == ENOENT ? absl::NotFoundError(message)
+                           : absl::InvalidArgumentError(message);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("manifest file \"", entry.path(), "\": source \"",
+                     entry.source(), "\" is not a regular file"));
+  }
+  node->source = entry.source();
+  node->size = st.st_size;
+  node->data_bytes =
+      std::min<uint64_t>(st.st_size, static_cast<uint64_t>(st.st_blocks) * 512);
+  return absl::OkStatus();
+}
+
+absl::Status AddEntry(const Entry& entry, FsTree* tree) {
+  ASSIGN_OR_RETURN(NodeType type, TypeOf(entry));
+  Node node = tree->NewNode(type);
+  node.attr_source = AttrSource::kManifest;
+  if (entry.has_mode()) {
+    if (entry.mode() > 07777) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("manifest entry \"%s\": mode 0%o is beyond 07777",
+                          entry.path(), entry.mode()));
+    }
+    node.mode = entry.mode();
+  }
+  if (entry.has_uid()) node.uid = entry.uid();
+  if (entry.has_gid()) node.gid = entry.gid();
+  if (entry.has_mtime()) node.mtime = entry.mtime();
+  switch (type) {
+    case NodeType::kFile:
+      RETURN_IF_ERROR(FillFile(entry, &node));
+      break;
+    case NodeType::kSymlink:
+      if (entry.target().empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "manifest symlink \"", entry.path(), "\" has no target"));
+      }
+      node.target = entry.target();
+      break;
+    case NodeType::kHardlink: {
+      ASSIGN_OR_RETURN(node.target, NormalizeImagePath(entry.target()));
+      if (node.target.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "manifest hard link \"", entry.path(), "\" has no target"));
+      }
+      break;
+    }
+    case NodeType::kCharDev:
+    case NodeType::kBlockDev:
+      node.major = entry.major();
+      node.minor = entry.minor();
+      break;
+    default:
+      break;
+  }
+  return tree->Put(entry.path(), std::move(node));
+}
+
+}  // namespace
+
+absl::StatusOr<Manifest> LoadManifest(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  google::protobuf::TextFormat::Parser parser;
+  ErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  Manifest manifest;
+  if (!parser.ParseFromString(text, &manifest)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("manifest \"", path, "\":", errors.first()));
+  }
+  return manifest;
+}
+
+absl::Status AddManifest(const Manifest& manifest, FsTree* tree) {
+  for (const Entry& entry : manifest.entry()) {
+    RETURN_IF_ERROR(AddEntry(entry, tree));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace perfcell::ext4

@@ -1,0 +1,72 @@
+#include "images/ext4/mkext4.h"
+
+#include <optional>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "images/ext4/dir_scanner.h"
+#include "images/ext4/image_builder.h"
+#include "images/ext4/manifest_loader.h"
+#include "images/ext4/size.h"
+#include "images/ext4/tree.h"
+#include "tools/cc/status_macros.h"
+
+namespace perfcell::ext4 {
+namespace {
+
+absl::StatusOr<int64_t> ParseEpoch(const std::string& text) {
+  if (text.empty()) return 0;
+  int64_t epoch = 0;
+  if (!absl::SimpleAtoi(text, &epoch)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "SOURCE_DATE_EPOCH \"", text, "\" is not a number of seconds"));
+  }
+  return epoch;
+}
+
+}  // namespace
+
+absl::Status RunMkext4(const Mkext4Flags& flags) {
+  if (flags.out.empty()) return absl::InvalidArgumentError("--out is required");
+  if (flags.from_dir.empty() && flags.manifest.empty()) {
+    return absl::InvalidArgumentError(
+        "give --from_dir, --manifest or both: there is nothing to write");
+  }
+  bool update = flags.add || !flags.base.empty();
+  if (!update && flags.size.empty()) {
+    return absl::InvalidArgumentError("--size is required to build an image");
+  }
+  ASSIGN_OR_RETURN(int64_t epoch, ParseEpoch(flags.source_date_epoch));
+  std::optional<Owner> owner;
+  if (!flags.owner.empty()) {
+    ASSIGN_OR_RETURN(owner, ParseOwner(flags.owner));
+  }
+  DefaultAttrs defaults;
+  defaults.mtime = epoch;
+  if (owner.has_value()) {
+    defaults.uid = owner->uid;
+    defaults.gid = owner->gid;
+  }
+  FsTree tree(defaults);
+  if (!flags.from_dir.empty()) {
+    RETURN_IF_ERROR(ScanDirectory(flags.from_dir, {.owner = owner}, &tree));
+  }
+  if (!flags.manifest.empty()) {
+    ASSIGN_OR_RETURN(Manifest manifest, LoadManifest(flags.manifest));
+    RETURN_IF_ERROR(AddManifest(manifest, &tree));
+  }
+  if (!flags.base.empty()) {
+    return AddToCopy(tree, epoch, flags.base, flags.out);
+  }
+  if (flags.add) return AddToImage(tree, epoch, flags.out);
+  ImageOptions options;
+  ASSIGN_OR_RETURN(options.size_bytes, ParseSize(flags.size));
+  options.journal = flags.journal;
+  options.read_only = flags.read_only;
+  options.label = flags.label;
+  options.uuid = flags.uuid;
+  options.epoch = epoch;
+  return BuildImage(tree, options, flags.out);
+}
+
+}  // namespace perfcell::ext4

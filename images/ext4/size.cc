@@ -1,0 +1,69 @@
+#include "images/ext4/size.h"
+
+#include <cctype>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace perfcell::ext4 {
+
+absl::StatusOr<uint64_t> ParseSize(absl::string_view text) {
+  absl::string_view digits = text;
+  size_t end = 0;
+  while (end < text.size() && absl::ascii_isdigit(text[end])) ++end;
+  digits = text.substr(0, end);
+  std::string suffix = absl::AsciiStrToUpper(text.substr(end));
+  int shift = 0;
+  if (!suffix.empty()) {
+    switch (suffix[0]) {
+      case 'K':
+        shift = 10;
+        break;
+      case 'M':
+        shift = 20;
+        break;
+      case 'G':
+        shift = 30;
+        break;
+      case 'T':
+        shift = 40;
+        break;
+      case 'B':
+        shift = 0;
+        break;
+      default:
+        shift = -1;
+    }
+    absl::string_view rest = absl::string_view(suffix).substr(1);
+    if (suffix[0] == 'B' ? !rest.empty()
+                         : !(rest.empty() || rest == "B" || rest == "IB")) {
+      shift = -1;
+    }
+  }
+  uint64_t value = 0;
+  if (digits.empty() || shift < 0 || !absl::SimpleAtoi(digits, &value)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid size \"", text, "\": want e.g. 50G, 512M, 64K or bytes"));
+  }
+  if (value == 0 || value > (uint64_t{1} << (63 - shift))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("size \"", text, "\" is out of range"));
+  }
+  return value << shift;
+}
+
+std::string FormatBytes(uint64_t bytes) {
+  static constexpr const char* kUnits[] = {"KiB", "MiB", "GiB", "TiB"};
+  if (bytes < 1024) return absl::StrCat(bytes, " B");
+  double value = static_cast<double>(bytes) / 1024;
+  int unit = 0;
+  while (value >= 1024 && unit < 3) {
+    value /= 1024;
+    ++unit;
+  }
+  return absl::StrFormat("%.1f %s", value, kUnits[unit]);
+}
+
+}  // namespace perfcell::ext4

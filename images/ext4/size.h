@@ -1,0 +1,27 @@
+// Image sizes as people write them: "50G", "512M", "64K", "1048576".
+//
+//   ParseSize("50G");   // 53687091200 (binary units: 1K = 1024)
+//   FormatBytes(3 << 20);  // "3.0 MiB"
+#ifndef PERFCELL_IMAGES_EXT4_SIZE_H_
+#define PERFCELL_IMAGES_EXT4_SIZE_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace perfcell::ext4 {
+
+// Returns the byte count of `text`: digits, optionally followed by one of
+// K, M, G, T (powers of 1024, either case, optionally with "iB" or "B").
+// InvalidArgument for anything else, zero, or a value over 2^63.
+absl::StatusOr<uint64_t> ParseSize(absl::string_view text);
+
+// Returns `bytes` scaled to the largest binary unit that keeps it >= 1, with
+// one decimal: "512 B", "1.5 KiB", "50.0 GiB".
+std::string FormatBytes(uint64_t bytes);
+
+}  // namespace perfcell::ext4
+
+#endif  // PERFCELL_IMAGES_EXT4_SIZE_H_

@@ -1,0 +1,35 @@
+#include "images/ext4/size.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace perfcell::ext4 {
+namespace {
+
+TEST(ParseSize, AcceptsBinaryUnitsAndPlainBytes) {
+  EXPECT_EQ(*ParseSize("50G"), uint64_t{50} << 30);
+  EXPECT_EQ(*ParseSize("512M"), uint64_t{512} << 20);
+  EXPECT_EQ(*ParseSize("64K"), uint64_t{64} << 10);
+  EXPECT_EQ(*ParseSize("64k"), uint64_t{64} << 10);
+  EXPECT_EQ(*ParseSize("2GiB"), uint64_t{2} << 30);
+  EXPECT_EQ(*ParseSize("1048576"), uint64_t{1048576});
+  EXPECT_EQ(*ParseSize("1T"), uint64_t{1} << 40);
+}
+
+TEST(ParseSize, RejectsGarbageWithTheInputInTheMessage) {
+  for (const char* bad : {"", "G", "12X", "-5M", "1.5G", "0", "10GG"}) {
+    auto size = ParseSize(bad);
+    ASSERT_FALSE(size.ok()) << bad;
+    EXPECT_EQ(size.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(size.status().message(), ::testing::HasSubstr(bad));
+  }
+}
+
+TEST(FormatBytes, ScalesToTheLargestUnit) {
+  EXPECT_EQ(FormatBytes(512), "512 B");
+  EXPECT_EQ(FormatBytes(1536), "1.5 KiB");
+  EXPECT_EQ(FormatBytes(uint64_t{50} << 30), "50.0 GiB");
+}
+
+}  // namespace
+}  // namespace perfcell::ext4

@@ -1,0 +1,111 @@
+#include "images/guest/config.h"
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+
+#include "absl/strings/str_cat.h"
+#include "re2/re2.h"
+#include "tools/cc/atomic_file.h"
+#include "tools/cc/status_macros.h"
+
+namespace perfcell::guest {
+namespace {
+
+class FirstError : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (text_.empty()) {
+      text_ = absl::StrCat("line ", line + 1, " column ", column + 1, ": ",
+                           message);
+    }
+  }
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+}  // namespace
+
+std::string PayloadDevice(absl::string_view cmdline) {
+  static const LazyRE2 kPayload = {R"((?:^|\s)perfcell\.payload=(\S+))"};
+  std::string device;
+  if (RE2::PartialMatch(re2::StringPiece(cmdline.data(), cmdline.size()),
+                        *kPayload, &device)) {
+    return device;
+  }
+  return kDefaultPayloadDevice;
+}
+
+absl::Status ValidateGuestConfig(const GuestConfig& config) {
+  const ServerCommand& server = config.server();
+  if (server.argv().empty()) return Invalid("server.argv", "is empty");
+  if (server.argv(0).empty() || server.argv(0)[0] != '/') {
+    return Invalid("server.argv[0]",
+                   absl::StrCat("\"", server.argv(0), "\" is not absolute"));
+  }
+  if (server.port() == 0 || server.port() > 65535) {
+    return Invalid("server.port", "must be 1..65535");
+  }
+  for (const std::string& env : server.env()) {
+    if (env.find('=') == std::string::npos || env[0] == '=') {
+      return Invalid("server.env",
+                     absl::StrCat("\"", env, "\" is not NAME=value"));
+    }
+  }
+  if (server.ready_timeout_seconds() < 0) {
+    return Invalid("server.ready_timeout_seconds", "is negative");
+  }
+  if (config.metrics_port() > 65535) {
+    return Invalid("metrics_port", "must be 0..65535");
+  }
+  if (!config.data_device().empty() && config.data_mount().empty()) {
+    return Invalid("data_mount", "is empty but data_device is set");
+  }
+  if (!config.data_mount().empty() && config.data_mount()[0] != '/') {
+    return Invalid("data_mount", "is not absolute");
+  }
+  const NetworkConfig& net = config.network();
+  if (!net.interface().empty()) {
+    if (net.address().empty()) return Invalid("network.address", "is empty");
+    if (net.prefix_length() > 32) {
+      return Invalid("network.prefix_length", "must be 0..32");
+    }
+  }
+  for (const std::string& module : config.modules()) {
+    if (module.empty() || module[0] != '/') {
+      return Invalid("modules",
+                     absl::StrCat("\"", module, "\" is not an absolute path"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<GuestConfig> LoadGuestConfig(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) {
+    return absl::Status(
+        text.status().code(),
+        absl::StrCat("reading the guest config: ", text.status().message()));
+  }
+  google::protobuf::TextFormat::Parser parser;
+  FirstError errors;
+  parser.RecordErrorsTo(&errors);
+  GuestConfig config;
+  if (!parser.ParseFromString(*text, &config)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("guest config \"", path, "\": ", errors.text()));
+  }
+  absl::Status valid = ValidateGuestConfig(config);
+  if (!valid.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("guest config \"", path, "\": ", valid.message()));
+  }
+  return config;
+}
+
+}  // namespace perfcell::guest

@@ -1,0 +1,333 @@
+// perfcell-init on the host, as a process: the contract of proto/guest.proto
+// as the runner sees it on the console and over HTTP.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "proto/cell.pb.h"
+#include "re2/re2.h"
+#include "tools/cc/atomic_file.h"
+
+namespace perfcell::guest {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+std::string Runfile(const std::string& path) {
+  return absl::StrCat(std::getenv("TEST_SRCDIR"), "/perfcell/", path);
+}
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr = {};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// Sends `request` to 127.0.0.1:`port` and returns everything it answers.
+std::string Exchange(int port, const std::string& request) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr = {};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return "";
+  }
+  (void)!write(fd, request.data(), request.size());
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, n);
+  close(fd);
+  return out;
+}
+
+std::string Body(const std::string& response) {
+  size_t at = response.find("\r\n\r\n");
+  return at == std::string::npos ? "" : response.substr(at + 4);
+}
+
+class InitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = absl::StrCat(
+        std::getenv("TEST_TMPDIR"), "/",
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    ASSERT_EQ(mkdir(root_.c_str(), 0755), 0);
+    ASSERT_EQ(mkdir((root_ + "/tmp").c_str(), 0755), 0);
+    server_port_ = FreePort();
+    metrics_port_ = FreePort();
+  }
+
+  void TearDown() override {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_fd_ >= 0) close(out_fd_);
+  }
+
+  std::string Config(const std::string& argv, const std::string& extra) {
+    return absl::StrCat(R"pb(
+                          server {
+                        )pb",
+                        argv, R"pb(
+                          port:)pb",
+                        server_port_, R"pb(
+        ready_timeout_seconds: 30
+      }
+                                  metrics_port: )pb",
+                        metrics_port_, "\n", extra);
+  }
+
+  std::string TestServerArgv() {
+    return absl::StrCat("argv: \"", Runfile("images/guest/test_server"),
+                        "\" argv: \"", server_port_, "\"");
+  }
+
+  void Start(const std::string& config_text) {
+    std::string config = root_ + "/guest.textproto";
+    ASSERT_TRUE(WriteFileAtomically(config, config_text).ok());
+    int out[2];
+    ASSERT_EQ(pipe(out), 0);
+    pid_ = fork();
+    ASSERT_GE(pid_, 0);
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      std::string bin = Runfile("images/guest/perfcell-init");
+      execl(bin.c_str(), bin.c_str(), ("--root=" + root_).c_str(),
+            ("--config=" + config).c_str(), "--cmdline=/nonexistent",
+            "--no_mount", "--no_modules", "--no_network", nullptr);
+      _exit(126);
+    }
+    close(out[1]);
+    out_fd_ = out[0];
+  }
+
+  // Returns the next console line starting with `prefix` (lines before it
+  // are kept in console_). Gives up after 60 s or at EOF, returning "".
+  std::string WaitForLine(const std::string& prefix) {
+    while (true) {
+      size_t nl;
+      while ((nl = pending_.find('\n')) != std::string::npos) {
+        std::string line = pending_.substr(0, nl);
+        pending_.erase(0, nl + 1);
+        console_.push_back(line);
+        if (absl::StartsWith(line, prefix)) return line;
+      }
+      pollfd p = {out_fd_, POLLIN, 0};
+      if (poll(&p, 1, 60000) <= 0) return "";
+      char buf[4096];
+      ssize_t n = read(out_fd_, buf, sizeof(buf));
+      if (n <= 0) return "";
+      pending_.append(buf, n);
+    }
+  }
+
+  // Waits for perfcell-init to exit and returns its exit status.
+  int ExitCode() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  std::string ConsoleText() const { return absl::StrJoin(console_, "\n"); }
+
+  std::string root_;
+  int server_port_ = 0;
+  int metrics_port_ = 0;
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  std::string pending_;
+  std::vector<std::string> console_;
+};
+
+TEST_F(InitTest, ReadyThenMetricsThenPoweroff) {
+  Start(Config(TestServerArgv(), ""));
+  std::string ready = WaitForLine("PERFCELL READY");
+  int uptime = 0, server_pid = 0;
+  ASSERT_TRUE(RE2::FullMatch(
+      ready, R"(PERFCELL READY uptime_ms=(\d+) server_pid=(\d+))", &uptime,
+      &server_pid))
+      << ConsoleText();
+  EXPECT_GT(server_pid, 0);
+
+  ASSERT_TRUE(
+      WriteFileAtomically(root_ + "/tmp/multipart-1", std::string(100, 'x'))
+          .ok());
+  ASSERT_EQ(mkdir((root_ + "/tmp/sub").c_str(), 0755), 0);
+  ASSERT_TRUE(
+      WriteFileAtomically(root_ + "/tmp/sub/multipart-2", std::string(23, 'y'))
+          .ok());
+  std::string response =
+      Exchange(metrics_port_, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_THAT(response, StartsWith("HTTP/1.0 200 OK\r\n"));
+  GuestMetrics metrics;
+  ASSERT_TRUE(
+      google::protobuf::TextFormat::ParseFromString(Body(response), &metrics))
+      << response;
+  EXPECT_GT(metrics.mem_total_bytes(), 0u);
+  EXPECT_GT(metrics.mem_available_bytes(), 0u);
+  EXPECT_EQ(metrics.tmp_leftover_files(), 2u);
+  EXPECT_EQ(metrics.tmp_leftover_bytes(), 123u);
+  EXPECT_GT(metrics.server_rss_bytes(), 0u);
+
+  EXPECT_THAT(Exchange(metrics_port_, "GET /nope HTTP/1.0\r\n\r\n"),
+              StartsWith("HTTP/1.0 404"));
+  EXPECT_THAT(Exchange(metrics_port_, "POST /poweroff HTTP/1.1\r\n\r\n"),
+              StartsWith("HTTP/1.0 200 OK\r\n"));
+  EXPECT_EQ(WaitForLine("PERFCELL SERVER_EXIT"),
+            "PERFCELL SERVER_EXIT signal=15");
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 0);
+  // The server's output, forwarded line by line (READY may come first).
+  EXPECT_THAT(ConsoleText(),
+              HasSubstr(absl::StrCat("\nserver: test_server listening on ",
+                                     server_port_, "\n")));
+  EXPECT_THAT(ConsoleText(),
+              HasSubstr(absl::StrCat("\nserver: test_server TMPDIR=", root_,
+                                     "/tmp\n")));
+}
+
+TEST_F(InitTest, ServerExitCodeIsReportedAndPowersOff) {
+  Start(Config(TestServerArgv(), "poweroff_on_server_exit: true"));
+  ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"));
+  Exchange(server_port_, "exit 3\n");
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL SERVER_EXIT code=3");
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 0);
+}
+
+TEST_F(InitTest, WithoutPoweroffOnExitMetricsStayUp) {
+  Start(Config(TestServerArgv(), "poweroff_on_server_exit: false"));
+  ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"));
+  Exchange(server_port_, "exit 0\n");
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL SERVER_EXIT code=0");
+  GuestMetrics metrics;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      Body(Exchange(metrics_port_, "GET /metrics HTTP/1.0\r\n\r\n")),
+      &metrics));
+  EXPECT_GT(metrics.mem_total_bytes(), 0u);
+  EXPECT_EQ(metrics.server_rss_bytes(), 0u);
+  EXPECT_THAT(Exchange(metrics_port_, "POST /poweroff HTTP/1.0\r\n\r\n"),
+              StartsWith("HTTP/1.0 200"));
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 0);
+}
+
+TEST_F(InitTest, ServerThatNeverListensIsAnError) {
+  Start(absl::StrCat(R"pb(
+                       server { argv: "/bin/sleep" argv: "60" port:)pb",
+                     server_port_, R"pb(
+      ready_timeout_seconds: 0.3
+    }
+  )pb"));
+  EXPECT_THAT(WaitForLine("PERFCELL"),
+              HasSubstr(absl::StrCat("PERFCELL ERROR server did not accept "
+                                     "connections on 127.0.0.1:",
+                                     server_port_)));
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL SERVER_EXIT signal=15");
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 1);
+}
+
+TEST_F(InitTest, ServerThatCannotStartIsAnError) {
+  Start(Config("argv: \"/nonexistent/server\"", ""));
+  EXPECT_EQ(WaitForLine("PERFCELL"),
+            "PERFCELL ERROR starting the server /nonexistent/server in /: "
+            "No such file or directory");
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 1);
+}
+
+TEST_F(InitTest, BadConfigIsAnError) {
+  Start("server { port: 1 }\n");
+  std::string line = WaitForLine("PERFCELL");
+  EXPECT_THAT(line, StartsWith("PERFCELL ERROR guest config"));
+  EXPECT_THAT(line, HasSubstr("server.argv: is empty"));
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 1);
+}
+
+// Zombie children of `pid` right now, from /proc/*/stat.
+int ZombieChildren(pid_t pid) {
+  int zombies = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    absl::StatusOr<std::string> stat =
+        ReadFile(entry.path().string() + "/stat");
+    if (!stat.ok()) continue;
+    // "pid (comm) S ppid ...": fields after the last ')'.
+    size_t paren = stat->rfind(')');
+    if (paren == std::string::npos || paren + 2 >= stat->size()) continue;
+    std::vector<std::string> fields =
+        absl::StrSplit(stat->substr(paren + 2), ' ');
+    if (fields.size() > 1 && fields[0] == "Z" &&
+        fields[1] == std::to_string(pid)) {
+      ++zombies;
+    }
+  }
+  return zombies;
+}
+
+TEST_F(InitTest, OrphansOfTheServerAreReaped) {
+  const std::string marker = root_ + "/orphan-ran";
+  Start(Config(absl::StrCat("argv: \"/bin/sh\" argv: \"-c\" argv: \"",
+                            "( (/bin/sh -c 'touch ", marker, "') & ); exec ",
+                            Runfile("images/guest/test_server"), " ",
+                            server_port_, "\""),
+               ""));
+  ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"));
+  // The orphan has run once its marker exists; then it must not linger as
+  // a zombie of perfcell-init. Polls for at most 10 s.
+  for (int i = 0; i < 200 && access(marker.c_str(), F_OK) != 0; ++i) {
+    usleep(50000);
+  }
+  ASSERT_EQ(access(marker.c_str(), F_OK), 0) << ConsoleText();
+  int zombies = 1;
+  for (int i = 0; i < 200 && (zombies = ZombieChildren(pid_)) > 0; ++i) {
+    usleep(50000);
+  }
+  EXPECT_EQ(zombies, 0);
+  kill(pid_, SIGTERM);
+  EXPECT_EQ(WaitForLine("PERFCELL POWEROFF"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 0);
+}
+
+TEST_F(InitTest, SigtermPowersOffCleanly) {
+  Start(Config(TestServerArgv(), ""));
+  ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"));
+  kill(pid_, SIGTERM);
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL SERVER_EXIT signal=15");
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 0);
+}
+
+}  // namespace
+}  // namespace perfcell::guest

@@ -1,0 +1,72 @@
+#include "images/guest/metrics.h"
+
+#include <sys/statvfs.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "re2/re2.h"
+#include "tools/cc/atomic_file.h"
+
+namespace perfcell::guest {
+
+std::optional<uint64_t> KilobyteField(absl::string_view text,
+                                      absl::string_view name) {
+  RE2 re(absl::StrCat(
+      "(?m)^", RE2::QuoteMeta(re2::StringPiece(name.data(), name.size())),
+      R"(:\s*(\d+)\s*kB)"));
+  uint64_t kb = 0;
+  if (!RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), re, &kb)) {
+    return std::nullopt;
+  }
+  return kb * 1024;
+}
+
+FileCount CountRegularFiles(const std::string& dir) {
+  namespace fs = std::filesystem;
+  FileCount count;
+  std::error_code ec;
+  fs::recursive_directory_iterator it(
+      dir, fs::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code stat_ec;
+    // symlink_status: a link to a file is not a leftover file itself.
+    if (!fs::is_regular_file(it->symlink_status(stat_ec)) || stat_ec) continue;
+    uint64_t size = it->file_size(stat_ec);
+    ++count.files;
+    if (!stat_ec) count.bytes += size;
+  }
+  return count;
+}
+
+GuestMetrics CollectMetrics(const MetricsSources& sources) {
+  GuestMetrics m;
+  absl::StatusOr<std::string> meminfo =
+      ReadFile(absl::StrCat(sources.proc_dir, "/meminfo"));
+  if (meminfo.ok()) {
+    m.set_mem_total_bytes(KilobyteField(*meminfo, "MemTotal").value_or(0));
+    m.set_mem_available_bytes(
+        KilobyteField(*meminfo, "MemAvailable").value_or(0));
+  }
+  struct statvfs vfs;
+  if (!sources.data_mount.empty() &&
+      statvfs(sources.data_mount.c_str(), &vfs) == 0) {
+    m.set_data_disk_total_bytes(uint64_t{vfs.f_blocks} * vfs.f_frsize);
+    m.set_data_disk_used_bytes(uint64_t{vfs.f_blocks - vfs.f_bfree} *
+                               vfs.f_frsize);
+  }
+  FileCount tmp = CountRegularFiles(sources.tmp_dir);
+  m.set_tmp_leftover_files(tmp.files);
+  m.set_tmp_leftover_bytes(tmp.bytes);
+  if (sources.server_pid > 0) {
+    absl::StatusOr<std::string> status = ReadFile(
+        absl::StrCat(sources.proc_dir, "/", sources.server_pid, "/status"));
+    if (status.ok()) {
+      m.set_server_rss_bytes(KilobyteField(*status, "VmRSS").value_or(0));
+    }
+  }
+  return m;
+}
+
+}  // namespace perfcell::guest

@@ -1,0 +1,47 @@
+// What GET /metrics reports: a GuestMetrics (proto/cell.proto) gathered
+// from /proc, statvfs and a walk of /tmp.
+//
+//   MetricsSources s;
+//   s.data_mount = "/data";
+//   s.tmp_dir = "/tmp";
+//   s.server_pid = 312;
+//   GuestMetrics m = CollectMetrics(s);
+//   // mem_total_bytes, tmp_leftover_files, server_rss_bytes, ...
+#ifndef PERFCELL_IMAGES_GUEST_METRICS_H_
+#define PERFCELL_IMAGES_GUEST_METRICS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "proto/cell.pb.h"
+
+namespace perfcell::guest {
+
+struct MetricsSources {
+  std::string proc_dir = "/proc";
+  std::string data_mount;  // empty: no data disk figures
+  std::string tmp_dir = "/tmp";
+  int server_pid = 0;  // 0: no server RSS
+};
+
+// Returns the metrics; a source that cannot be read leaves its fields 0.
+GuestMetrics CollectMetrics(const MetricsSources& sources);
+
+// The value in bytes of a "NAME:   123 kB" line of /proc/meminfo or
+// /proc/<pid>/status text, or nullopt when there is no such line.
+//   KilobyteField("MemTotal:  2048 kB\n", "MemTotal") -> 2097152
+std::optional<uint64_t> KilobyteField(absl::string_view text,
+                                      absl::string_view name);
+
+// Counts the regular files under `dir` (recursively) and their sizes.
+struct FileCount {
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+};
+FileCount CountRegularFiles(const std::string& dir);
+
+}  // namespace perfcell::guest
+
+#endif  // PERFCELL_IMAGES_GUEST_METRICS_H_

@@ -1,0 +1,49 @@
+// A stand-in server for perfcell-init's tests: listens on 127.0.0.1:PORT,
+// says so on stdout, and exits with status N when a client sends "exit N".
+//
+//   test_server PORT
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: test_server PORT\n");
+    return 2;
+  }
+  int port = std::atoi(argv[1]);
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in addr = {};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      listen(fd, 8) != 0) {
+    std::perror("test_server: listen");
+    return 2;
+  }
+  std::printf("test_server listening on %d\n", port);
+  std::fprintf(stderr, "test_server TMPDIR=%s\n", std::getenv("TMPDIR"));
+  std::fflush(stdout);
+  while (true) {
+    int c = accept(fd, nullptr, nullptr);
+    if (c < 0) continue;
+    char buf[64] = {};
+    ssize_t n = read(c, buf, sizeof(buf) - 1);
+    int code = 0;
+    if (n > 0 && std::sscanf(buf, "exit %d", &code) == 1) {
+      std::printf("test_server exiting with %d\n", code);
+      std::fflush(stdout);
+      return code;
+    }
+    close(c);
+  }
+}

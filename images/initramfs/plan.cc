@@ -1,0 +1,150 @@
+#include "images/initramfs/plan.h"
+
+#include <sys/stat.h>
+
+#include <map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "tools/cc/atomic_file.h"
+#include "tools/cc/status_macros.h"
+
+namespace perfcell::initramfs {
+namespace {
+
+constexpr uint32_t kPermissionBits = 07777;
+
+std::string Describe(const Entry& entry, int index) {
+  return absl::StrCat("entry ", index, " (\"", entry.path(), "\")");
+}
+
+absl::Status EntryError(const Entry& entry, int index,
+                        absl::string_view problem) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(Describe(entry, index), ": ", problem));
+}
+
+absl::StatusOr<Member> FileMember(const Entry& entry, int index) {
+  Member m;
+  const bool inline_content = entry.has_content() || !entry.content().empty();
+  if (inline_content == !entry.source().empty()) {
+    return EntryError(entry, index,
+                      "a file needs exactly one of source and content");
+  }
+  uint32_t default_mode = 0644;
+  if (inline_content) {
+    m.data = entry.content();
+  } else {
+    absl::StatusOr<std::string> data = ReadFile(entry.source());
+    if (!data.ok()) {
+      return EntryError(entry, index, data.status().message());
+    }
+    m.data = *std::move(data);
+    struct stat st;
+    if (stat(entry.source().c_str(), &st) == 0 && (st.st_mode & S_IXUSR)) {
+      default_mode = 0755;
+    }
+  }
+  m.mode = S_IFREG | (entry.mode() != 0 ? entry.mode() : default_mode);
+  return m;
+}
+
+absl::StatusOr<Member> MemberFor(const Entry& entry, int index) {
+  if (entry.mode() & ~kPermissionBits) {
+    return EntryError(entry, index,
+                      absl::StrFormat("mode 0%o has bits other than the "
+                                      "permission bits 07777",
+                                      entry.mode()));
+  }
+  Member m;
+  switch (entry.type()) {
+    case Entry::FILE: {
+      ASSIGN_OR_RETURN(m, FileMember(entry, index));
+      break;
+    }
+    case Entry::DIRECTORY:
+      m.mode = S_IFDIR | (entry.mode() != 0 ? entry.mode() : 0755);
+      break;
+    case Entry::SYMLINK:
+      if (entry.target().empty()) {
+        return EntryError(entry, index, "a symlink needs a target");
+      }
+      m.mode = S_IFLNK | (entry.mode() != 0 ? entry.mode() : 0777);
+      m.data = entry.target();
+      break;
+    case Entry::CHAR_DEVICE:
+    case Entry::BLOCK_DEVICE:
+      m.mode = (entry.type() == Entry::CHAR_DEVICE ? S_IFCHR : S_IFBLK) |
+               (entry.mode() != 0 ? entry.mode() : 0600);
+      m.rdev_major = entry.major();
+      m.rdev_minor = entry.minor();
+      break;
+    default:
+      return EntryError(entry, index, "type is not set");
+  }
+  absl::StatusOr<std::string> path = NormalizePath(entry.path());
+  if (!path.ok()) return EntryError(entry, index, path.status().message());
+  m.path = *std::move(path);
+  m.uid = entry.uid();
+  m.gid = entry.gid();
+  return m;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> NormalizePath(absl::string_view path) {
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  if (path.empty()) {
+    return absl::InvalidArgumentError("path is empty (or only \"/\")");
+  }
+  if (path.find('\0') != absl::string_view::npos) {
+    return absl::InvalidArgumentError("path contains a NUL byte");
+  }
+  for (absl::string_view part : absl::StrSplit(path, '/')) {
+    if (part.empty() || part == "." || part == "..") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "path \"", path, "\" has an empty, \".\" or \"..\" component"));
+    }
+  }
+  return std::string(path);
+}
+
+absl::StatusOr<std::vector<Member>> PlanArchive(const Manifest& manifest) {
+  std::map<std::string, Member> by_path;
+  for (int i = 0; i < manifest.entry_size(); ++i) {
+    const Entry& entry = manifest.entry(i);
+    ASSIGN_OR_RETURN(Member member, MemberFor(entry, i));
+    std::string path = member.path;
+    if (!by_path.emplace(path, std::move(member)).second) {
+      return EntryError(entry, i, "the path is listed twice");
+    }
+  }
+  // Parents: add the missing ones, reject files used as directories.
+  std::vector<std::string> explicit_paths;
+  for (const auto& [path, member] : by_path) explicit_paths.push_back(path);
+  for (const std::string& path : explicit_paths) {
+    for (size_t slash = path.find('/'); slash != std::string::npos;
+         slash = path.find('/', slash + 1)) {
+      std::string parent = path.substr(0, slash);
+      auto it = by_path.find(parent);
+      if (it == by_path.end()) {
+        Member dir;
+        dir.path = parent;
+        dir.mode = S_IFDIR | 0755;
+        by_path.emplace(parent, std::move(dir));
+      } else if (!S_ISDIR(it->second.mode)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("\"", path, "\" is under \"", parent,
+                         "\", which is not a directory"));
+      }
+    }
+  }
+  std::vector<Member> members;
+  members.reserve(by_path.size());
+  for (auto& [path, member] : by_path) members.push_back(std::move(member));
+  return members;
+}
+
+}  // namespace perfcell::initramfs
