@@ -195,3 +195,40 @@ modules with their dependencies, listed in load order in /etc/modules.order.""",
         "_mkinitramfs": attr.label(default = "//images/initramfs:mkinitramfs", executable = True, cfg = "exec"),
     },
 )
+
+def payload_image(name, binary, server_args = [], shared_secret = "perfcell", **kwargs):
+    """A branch's payload disk <name>.ext4: the server at bin/server, its shared
+    libraries (ELF closure) under lib/, and perfcell/guest.textproto telling the
+    guest init how to start it.
+
+    Args:
+      name: target name.
+      binary: label of the server executable.
+      server_args: arguments after the binary (variant switches).
+      shared_secret: PS_SHARED_SECRET in the server's environment.
+      **kwargs: passed to the ext4_image (e.g. visibility, testonly).
+    """
+    manifest = name + "_manifest"
+    native.genrule(
+        name = manifest,
+        srcs = [binary],
+        outs = [manifest + ".textproto"],
+        tools = ["//images/payload:mkpayload_manifest"],
+        cmd = ("$(location //images/payload:mkpayload_manifest) --binary=$(location %s) " +
+               "--out=$@ --server_env=PS_SHARED_SECRET=%s -- %s") % (
+            binary,
+            shared_secret,
+            " ".join(["'%s'" % a for a in server_args]),
+        ),
+        **{k: v for k, v in kwargs.items() if k in ("testonly", "visibility")}
+    )
+    ext4_image(
+        name = name,
+        image_size = "256M",
+        manifests = [":" + manifest],
+        data = [binary],
+        read_only = True,
+        journal = False,
+        label = "payload",
+        **kwargs
+    )

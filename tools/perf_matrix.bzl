@@ -25,7 +25,7 @@ gets its payload disk `demo_<branch>_payload` (server, libraries, config); the
 kernel, initramfs, base image and empty data disk are shared by every branch.
 """
 
-load("//tools:images.bzl", "ext4_image")
+load("//tools:images.bzl", "payload_image")
 
 _WORKLOADS = ["upload", "download", "load"]
 _BACKENDS = ["qemu", "firecracker", "host"]
@@ -197,27 +197,11 @@ def perf_matrix(
         ]
         image_data = [kernel, pin, initramfs, base, data_disk]
         for branch in branches:
-            manifest = "%s_%s_payload_manifest" % (name, branch)
-            native.genrule(
-                name = manifest,
-                srcs = [binaries[branch]],
-                outs = [manifest + ".textproto"],
-                tools = ["//images/payload:mkpayload_manifest"],
-                cmd = ("$(location //images/payload:mkpayload_manifest) --binary=$(location %s) " +
-                       "--out=$@ --server_env=PS_SHARED_SECRET=%s -- %s") % (
-                    binaries[branch],
-                    shared_secret,
-                    " ".join(["'%s'" % a for a in server_args.get(branch, [])]),
-                ),
-            )
-            ext4_image(
+            payload_image(
                 name = "%s_%s_payload" % (name, branch),
-                image_size = "256M",
-                manifests = [":" + manifest],
-                data = [binaries[branch]],
-                read_only = True,
-                journal = False,
-                label = "payload",
+                binary = binaries[branch],
+                server_args = server_args.get(branch, []),
+                shared_secret = shared_secret,
             )
 
     suites = {}
@@ -237,9 +221,10 @@ def perf_matrix(
             payload = ":%s_%s_payload" % (name, cell.branch)
             args.append("--payload_image=$(rootpath %s)" % payload)
             data.append(payload)
+            args += ["--"] + server_args.get(cell.branch, [])
         else:
-            # The host backend starts the server itself.
-            args += ["--", "--data_dir={data_dir}", "--debug_endpoints"] + server_args.get(cell.branch, [])
+            # The host backend starts the server itself, with these arguments.
+            args += ["--", "--data_dir={data_dir}"] + server_args.get(cell.branch, [])
         native.sh_test(
             name = cell.name,
             srcs = ["//runner:cell_test.sh"],

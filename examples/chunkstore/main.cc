@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -49,14 +50,16 @@ int Fail(const std::string& message) {
 // Allocates `mib` MiB and writes to every page, so it counts against the
 // process (and the VM) for the rest of its life.
 void HoldMemory(int64_t mib) {
-  if (mib <= 0) return;
-  const size_t size = static_cast<size_t>(mib) << 20;
-  char* block = static_cast<char*>(std::malloc(size));
-  if (block == nullptr) return;
-  for (size_t i = 0; i < size; i += 4096) block[i] = 1;
-  static char* held;  // never freed: the point is to keep it
-  held = block;
-  (void)held;
+  // One MiB at a time: a single huge malloc() would just be refused by the
+  // kernel's overcommit check, where many small ones really use the memory
+  // (and, past what the machine has, bring the OOM killer).
+  static std::vector<char*> held;  // never freed: the point is to keep it
+  for (int64_t i = 0; i < mib; ++i) {
+    char* block = static_cast<char*>(std::malloc(1 << 20));
+    if (block == nullptr) return;
+    for (size_t j = 0; j < (1 << 20); j += 4096) block[j] = 1;
+    held.push_back(block);
+  }
 }
 
 }  // namespace

@@ -15,11 +15,11 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-void AddFile(images::ext4::Manifest& manifest, const std::string& path,
+void AddFile(ext4::Manifest& manifest, const std::string& path,
              const std::string& source, uint32_t mode) {
-  images::ext4::Entry* e = manifest.add_entry();
+  ext4::Entry* e = manifest.add_entry();
   e->set_path(path);
-  e->set_type(images::ext4::Entry::FILE);
+  e->set_type(ext4::Entry::FILE);
   e->set_source(source);
   e->set_mode(mode);
 }
@@ -50,8 +50,8 @@ absl::StatusOr<GuestConfig> PayloadGuestConfig(
   server->add_env("HOME=/data");
   for (const std::string& e : spec.server_env) {
     if (e.find('=') == std::string::npos) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("server environment entry \"", e, "\" is not NAME=value"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "server environment entry \"", e, "\" is not NAME=value"));
     }
     server->add_env(e);
   }
@@ -67,15 +67,16 @@ absl::StatusOr<std::string> PayloadManifest(const PayloadSpec& spec) {
   absl::StatusOr<elf::Closure> closure =
       elf::ResolveClosure(spec.binary, elf::ClosureOptions());
   if (!closure.ok()) {
-    return absl::Status(closure.status().code(),
-                        absl::StrCat("finding the shared libraries of \"", spec.binary,
-                                     "\": ", closure.status().message()));
+    return absl::Status(
+        closure.status().code(),
+        absl::StrCat("finding the shared libraries of \"", spec.binary,
+                     "\": ", closure.status().message()));
   }
-  images::ext4::Manifest manifest;
+  ext4::Manifest manifest;
   for (const char* dir : {"bin", "lib", "perfcell"}) {
-    images::ext4::Entry* e = manifest.add_entry();
+    ext4::Entry* e = manifest.add_entry();
     e->set_path(dir);
-    e->set_type(images::ext4::Entry::DIR);
+    e->set_type(ext4::Entry::DIR);
     e->set_mode(0755);
   }
   AddFile(manifest, "bin/server", spec.binary, 0755);
@@ -94,9 +95,9 @@ absl::StatusOr<std::string> PayloadManifest(const PayloadSpec& spec) {
   if (!config.ok()) return config.status();
   std::string config_text;
   google::protobuf::TextFormat::PrintToString(*config, &config_text);
-  images::ext4::Entry* e = manifest.add_entry();
+  ext4::Entry* e = manifest.add_entry();
   e->set_path("perfcell/guest.textproto");
-  e->set_type(images::ext4::Entry::FILE);
+  e->set_type(ext4::Entry::FILE);
   e->set_content(config_text);
   e->set_mode(0644);
   std::string text;

@@ -10,10 +10,10 @@
 namespace perfcell {
 namespace {
 
-std::map<std::string, images::ext4::Entry> ByPath(const std::string& text) {
-  images::ext4::Manifest manifest;
+std::map<std::string, ext4::Entry> ByPath(const std::string& text) {
+  ext4::Manifest manifest;
   EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &manifest));
-  std::map<std::string, images::ext4::Entry> out;
+  std::map<std::string, ext4::Entry> out;
   for (const auto& e : manifest.entry()) out[e.path()] = e;
   return out;
 }
@@ -55,7 +55,8 @@ TEST(PayloadManifest, MissingBinaryNamesIt) {
   spec.binary = "/nonexistent/server";
   absl::StatusOr<std::string> text = PayloadManifest(spec);
   ASSERT_FALSE(text.ok());
-  EXPECT_NE(text.status().message().find("/nonexistent/server"), std::string::npos);
+  EXPECT_NE(text.status().message().find("/nonexistent/server"),
+            std::string::npos);
 }
 
 TEST(PayloadGuestConfig, RejectsEnvWithoutEquals) {

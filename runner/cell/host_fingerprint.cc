@@ -27,7 +27,8 @@ std::string FirstLine(const std::string& path) {
 // /sys/dev/block/M:m is the partition or the disk; a partition's queue is its
 // parent's.
 bool Rotational(dev_t dev) {
-  std::string base = absl::StrCat("/sys/dev/block/", major(dev), ":", minor(dev));
+  std::string base =
+      absl::StrCat("/sys/dev/block/", major(dev), ":", minor(dev));
   std::string r = FirstLine(base + "/queue/rotational");
   if (r.empty()) r = FirstLine(base + "/../queue/rotational");
   return r == "1";
@@ -50,11 +51,13 @@ HostFingerprint ReadHostFingerprint(const std::string& disk_path) {
       if (host.cpu_model().empty()) host.set_cpu_model(model);
     }
   }
-  host.set_cpu_count(cpus > 0 ? cpus : static_cast<uint32_t>(sysconf(_SC_NPROCESSORS_ONLN)));
+  host.set_cpu_count(
+      cpus > 0 ? cpus : static_cast<uint32_t>(sysconf(_SC_NPROCESSORS_ONLN)));
   host.set_cpu_governor(
       FirstLine("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"));
   struct stat st;
-  if (stat(disk_path.c_str(), &st) == 0) host.set_disk_rotational(Rotational(st.st_dev));
+  if (stat(disk_path.c_str(), &st) == 0)
+    host.set_disk_rotational(Rotational(st.st_dev));
   std::istringstream load(FirstLine("/proc/loadavg"));
   double load1 = 0;
   load >> load1;
@@ -66,7 +69,8 @@ HostFingerprint ReadHostFingerprint(const std::string& disk_path) {
   static const LazyRE2 kMemTotal = {R"(MemTotal:\s*(\d+) kB)"};
   while (std::getline(meminfo, line)) {
     uint64_t kib;
-    if (RE2::FullMatch(line, *kMemTotal, &kib)) host.set_mem_total_bytes(kib * 1024);
+    if (RE2::FullMatch(line, *kMemTotal, &kib))
+      host.set_mem_total_bytes(kib * 1024);
   }
   struct utsname u;
   if (uname(&u) == 0) host.set_kernel_release(u.release);

@@ -7,7 +7,8 @@
 namespace perfcell {
 namespace {
 
-bool Mentions(const std::vector<std::string>& warnings, const std::string& word) {
+bool Mentions(const std::vector<std::string>& warnings,
+              const std::string& word) {
   for (const std::string& w : warnings) {
     if (w.find(word) != std::string::npos) return true;
   }

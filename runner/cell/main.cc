@@ -28,7 +28,8 @@ ABSL_FLAG(std::string, matrix, "", "Matrix name.");
 ABSL_FLAG(std::string, cell, "", "Cell name.");
 ABSL_FLAG(std::string, branch, "", "Branch name of the server binary.");
 ABSL_FLAG(std::string, label, "", "Bazel label of the server binary.");
-ABSL_FLAG(std::string, commit, "", "git commit of the server binary, if known.");
+ABSL_FLAG(std::string, commit, "",
+          "git commit of the server binary, if known.");
 ABSL_FLAG(std::string, server_binary, "", "The server executable.");
 ABSL_FLAG(std::string, backend, "qemu", "qemu or host.");
 ABSL_FLAG(uint32_t, memory_mib, 256, "VM memory in MiB.");
@@ -40,7 +41,8 @@ ABSL_FLAG(uint32_t, warmup, 1, "Warm-up iterations, run first and flagged.");
 ABSL_FLAG(uint64_t, seed, 1, "PRNG seed of the request bodies.");
 ABSL_FLAG(uint32_t, concurrency, 4, "Clients of a load workload.");
 ABSL_FLAG(std::string, api_profile, "chunkstore", "chunkstore or picoshare.");
-ABSL_FLAG(std::string, shared_secret, "perfcell", "The server's shared secret.");
+ABSL_FLAG(std::string, shared_secret, "perfcell",
+          "The server's shared secret.");
 ABSL_FLAG(double, boot_timeout_s, 180, "Seconds for the VM to become ready.");
 ABSL_FLAG(double, request_timeout_s, 300, "Seconds for one request.");
 ABSL_FLAG(std::string, kernel, "", "Guest kernel.");
@@ -48,15 +50,21 @@ ABSL_FLAG(std::string, kernel_pin, "", "File naming the kernel package (PIN).");
 ABSL_FLAG(std::string, initramfs, "", "Guest initramfs.");
 ABSL_FLAG(std::string, base_image, "", "Base ext4 image (read-only).");
 ABSL_FLAG(std::string, payload_image, "", "Payload ext4 image of the branch.");
-ABSL_FLAG(std::string, data_image, "", "Empty data ext4 image, copied per cell.");
-ABSL_FLAG(std::string, cache_mode, "", "Disk cache mode; empty for the default.");
+ABSL_FLAG(std::string, data_image, "",
+          "Empty data ext4 image, copied per cell.");
+ABSL_FLAG(std::string, cache_mode, "",
+          "Disk cache mode; empty for the default.");
 ABSL_FLAG(std::string, accel, "auto", "qemu accelerator: auto, kvm or tcg.");
-ABSL_FLAG(std::string, firecracker_binary, "", "Firecracker binary (default: on PATH).");
-ABSL_FLAG(std::string, tap_device, "", "Firecracker: host tap device for the guest.");
-ABSL_FLAG(std::string, guest_ip, "", "Firecracker: the guest's address on the tap.");
+ABSL_FLAG(std::string, firecracker_binary, "",
+          "Firecracker binary (default: on PATH).");
+ABSL_FLAG(std::string, tap_device, "",
+          "Firecracker: host tap device for the guest.");
+ABSL_FLAG(std::string, guest_ip, "",
+          "Firecracker: the guest's address on the tap.");
 ABSL_FLAG(std::string, out_dir, "",
           "Where results go; default $TEST_UNDECLARED_OUTPUTS_DIR.");
-ABSL_FLAG(std::string, work_dir, "", "Scratch directory; default $TEST_TMPDIR.");
+ABSL_FLAG(std::string, work_dir, "",
+          "Scratch directory; default $TEST_TMPDIR.");
 
 namespace {
 
@@ -83,8 +91,9 @@ std::string Env(const char* name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("Runs one perfcell cell. Arguments after -- go to "
-                               "the server (host backend).");
+  absl::SetProgramUsageMessage(
+      "Runs one perfcell cell. Arguments after -- go to "
+      "the server (host backend).");
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   perfcell::CellOptions o;
   perfcell::CellSpec& spec = o.spec;
@@ -102,7 +111,8 @@ int main(int argc, char** argv) {
   spec.set_vcpus(absl::GetFlag(FLAGS_vcpus));
   perfcell::Backend backend;
   if (!perfcell::Backend_Parse(
-          "BACKEND_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_backend)), &backend) ||
+          "BACKEND_" + absl::AsciiStrToUpper(absl::GetFlag(FLAGS_backend)),
+          &backend) ||
       backend == perfcell::BACKEND_UNSPECIFIED) {
     return BadFlag("--backend must be qemu, firecracker or host, not \"" +
                    absl::GetFlag(FLAGS_backend) + "\"");
@@ -110,8 +120,8 @@ int main(int argc, char** argv) {
   spec.set_backend(backend);
   perfcell::Workload* w = spec.mutable_workload();
   perfcell::Workload::Kind kind;
-  if (!perfcell::Workload::Kind_Parse(absl::AsciiStrToUpper(absl::GetFlag(FLAGS_workload)),
-                                      &kind) ||
+  if (!perfcell::Workload::Kind_Parse(
+          absl::AsciiStrToUpper(absl::GetFlag(FLAGS_workload)), &kind) ||
       kind == perfcell::Workload::KIND_UNSPECIFIED) {
     return BadFlag("--workload must be upload, download or load, not \"" +
                    absl::GetFlag(FLAGS_workload) + "\"");
@@ -123,14 +133,17 @@ int main(int argc, char** argv) {
                    "\" is not a size like 8M, 1G or 65536");
   }
   w->set_bytes_per_request(bytes);
-  if (absl::GetFlag(FLAGS_iterations) == 0) return BadFlag("--iterations must be at least 1");
+  if (absl::GetFlag(FLAGS_iterations) == 0)
+    return BadFlag("--iterations must be at least 1");
   w->set_iterations(absl::GetFlag(FLAGS_iterations));
   w->set_warmup_iterations(absl::GetFlag(FLAGS_warmup));
   w->set_seed(absl::GetFlag(FLAGS_seed));
   w->set_concurrency(absl::GetFlag(FLAGS_concurrency));
   spec.set_api_profile(absl::GetFlag(FLAGS_api_profile));
-  spec.mutable_timeouts()->set_boot_seconds(absl::GetFlag(FLAGS_boot_timeout_s));
-  spec.mutable_timeouts()->set_request_seconds(absl::GetFlag(FLAGS_request_timeout_s));
+  spec.mutable_timeouts()->set_boot_seconds(
+      absl::GetFlag(FLAGS_boot_timeout_s));
+  spec.mutable_timeouts()->set_request_seconds(
+      absl::GetFlag(FLAGS_request_timeout_s));
 
   o.out_dir = absl::GetFlag(FLAGS_out_dir);
   if (o.out_dir.empty()) o.out_dir = Env("TEST_UNDECLARED_OUTPUTS_DIR");
@@ -141,8 +154,10 @@ int main(int argc, char** argv) {
   }
   o.kernel = absl::GetFlag(FLAGS_kernel);
   if (!absl::GetFlag(FLAGS_kernel_pin).empty()) {
-    absl::StatusOr<std::string> pin = perfcell::ReadFile(absl::GetFlag(FLAGS_kernel_pin));
-    if (pin.ok()) o.kernel_package = std::string(absl::StripAsciiWhitespace(*pin));
+    absl::StatusOr<std::string> pin =
+        perfcell::ReadFile(absl::GetFlag(FLAGS_kernel_pin));
+    if (pin.ok())
+      o.kernel_package = std::string(absl::StripAsciiWhitespace(*pin));
   }
   o.initramfs = absl::GetFlag(FLAGS_initramfs);
   o.base_image = absl::GetFlag(FLAGS_base_image);

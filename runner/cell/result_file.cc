@@ -26,7 +26,8 @@ struct KillImage {
 KillImage g_images[2];
 std::atomic<int> g_current{-1};
 
-void WriteAll(const std::string& tmp, const std::string& path, const std::string& data) {
+void WriteAll(const std::string& tmp, const std::string& path,
+              const std::string& data) {
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return;
   const char* p = data.data();
@@ -49,7 +50,8 @@ void OnKill(int sig) {
     WriteAll(k.pb_tmp, k.pb_path, k.pb);
     WriteAll(k.json_tmp, k.json_path, k.json);
   }
-  static const char kMsg[] = "perfcell: cell killed; result saved with what was measured\n";
+  static const char kMsg[] =
+      "perfcell: cell killed; result saved with what was measured\n";
   (void)!write(2, kMsg, sizeof(kMsg) - 1);
   _exit(128 + sig);
 }
@@ -59,7 +61,8 @@ absl::Status ToJson(const CellResult& result, std::string* json) {
   options.add_whitespace = true;
   options.preserve_proto_field_names = true;
   auto s = google::protobuf::util::MessageToJsonString(result, json, options);
-  if (!s.ok()) return absl::InternalError(absl::StrCat("result to JSON: ", s.ToString()));
+  if (!s.ok())
+    return absl::InternalError(absl::StrCat("result to JSON: ", s.ToString()));
   return absl::OkStatus();
 }
 

@@ -14,7 +14,8 @@ namespace perfcell {
 namespace {
 
 absl::Status Errno(const std::string& what, const std::string& path) {
-  return absl::InternalError(absl::StrCat(what, " \"", path, "\": ", strerror(errno)));
+  return absl::InternalError(
+      absl::StrCat(what, " \"", path, "\": ", strerror(errno)));
 }
 
 }  // namespace

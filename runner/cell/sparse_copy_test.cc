@@ -40,7 +40,8 @@ TEST(SparseCopy, KeepsContentSizeAndHoles) {
 }
 
 TEST(SparseCopy, MissingSourceIsAnErrorNamingIt) {
-  absl::Status s = SparseCopy("/nonexistent.img", std::string(getenv("TEST_TMPDIR")) + "/x");
+  absl::Status s =
+      SparseCopy("/nonexistent.img", std::string(getenv("TEST_TMPDIR")) + "/x");
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("/nonexistent.img"), std::string::npos);
 }

@@ -91,7 +91,8 @@ std::string MakeMemoryCgroup(uint64_t bytes) {
 
 class HostVm : public Vm {
  public:
-  explicit HostVm(const VmConfig& config) : config_(config), console_(config.console_log) {}
+  explicit HostVm(const VmConfig& config)
+      : config_(config), console_(config.console_log) {}
 
   ~HostVm() override {
     if (process_ != nullptr) process_->Kill();
@@ -100,15 +101,16 @@ class HostVm : public Vm {
 
   absl::Status Start() override {
     if (config_.host_argv.empty()) {
-      return absl::InvalidArgumentError("host backend: no server command line given");
+      return absl::InvalidArgumentError(
+          "host backend: no server command line given");
     }
     ASSIGN_OR_RETURN(port_, PickFreeLoopbackPort());
     data_dir_ = config_.work_dir + "/data";
     tmp_dir_ = config_.work_dir + "/tmp";
     for (const std::string& d : {data_dir_, tmp_dir_}) {
       if (mkdir(d.c_str(), 0755) != 0 && errno != EEXIST) {
-        return absl::InternalError(absl::StrCat("host backend: mkdir \"", d, "\": ",
-                                                strerror(errno)));
+        return absl::InternalError(
+            absl::StrCat("host backend: mkdir \"", d, "\": ", strerror(errno)));
       }
     }
     std::vector<std::string> argv;
@@ -145,9 +147,9 @@ class HostVm : public Vm {
       }
       if (absl::Now() - start > config_.boot_timeout) {
         return absl::DeadlineExceededError(absl::StrCat(
-            "host backend: the server did not listen on port ", port_, " within ",
-            absl::FormatDuration(config_.boot_timeout), "; its output:\n",
-            console_.Tail(20)));
+            "host backend: the server did not listen on port ", port_,
+            " within ", absl::FormatDuration(config_.boot_timeout),
+            "; its output:\n", console_.Tail(20)));
       }
       absl::SleepFor(absl::Milliseconds(20));
     }
@@ -160,7 +162,8 @@ class HostVm : public Vm {
   }
 
   absl::StatusOr<GuestMetrics> Metrics() override {
-    if (process_ == nullptr) return absl::FailedPreconditionError("not started");
+    if (process_ == nullptr)
+      return absl::FailedPreconditionError("not started");
     GuestMetrics m;
     uint64_t limit = static_cast<uint64_t>(config_.memory_mib) << 20;
     uint64_t rss = RssBytes(process_->pid());
@@ -172,7 +175,8 @@ class HostVm : public Vm {
     m.set_data_disk_used_bytes(bytes);
     struct statvfs vfs;
     if (statvfs(data_dir_.c_str(), &vfs) == 0) {
-      m.set_data_disk_total_bytes(static_cast<uint64_t>(vfs.f_blocks) * vfs.f_frsize);
+      m.set_data_disk_total_bytes(static_cast<uint64_t>(vfs.f_blocks) *
+                                  vfs.f_frsize);
     }
     bytes = files = 0;
     DiskUse(tmp_dir_, &bytes, &files);
@@ -182,7 +186,8 @@ class HostVm : public Vm {
   }
 
   absl::Status Health() override {
-    if (process_ == nullptr) return absl::FailedPreconditionError("not started");
+    if (process_ == nullptr)
+      return absl::FailedPreconditionError("not started");
     if (process_->Running()) return absl::OkStatus();
     ExitStatus s = *process_->exit_status();
     if (s.signal == SIGKILL && !cgroup_.empty()) {
@@ -191,14 +196,15 @@ class HostVm : public Vm {
       uint64_t value;
       while (events >> key >> value) {
         if (key == "oom_kill" && value > 0) {
-          return absl::ResourceExhaustedError(absl::StrCat(
-              "the server was killed by the OOM killer (", config_.memory_mib,
-              " MiB cgroup limit)"));
+          return absl::ResourceExhaustedError(
+              absl::StrCat("the server was killed by the OOM killer (",
+                           config_.memory_mib, " MiB cgroup limit)"));
         }
       }
     }
     return absl::AbortedError(absl::StrCat("the server ", s.ToString(),
-                                           "; its last output:\n", console_.Tail(20)));
+                                           "; its last output:\n",
+                                           console_.Tail(20)));
   }
 
   absl::Status Stop(absl::Duration grace) override {
@@ -206,9 +212,9 @@ class HostVm : public Vm {
     process_->Signal(SIGTERM);
     if (process_->WaitFor(grace).has_value()) return absl::OkStatus();
     process_->Kill();
-    return absl::DeadlineExceededError(absl::StrCat(
-        "host backend: the server ignored SIGTERM for ", absl::FormatDuration(grace),
-        " and was killed"));
+    return absl::DeadlineExceededError(
+        absl::StrCat("host backend: the server ignored SIGTERM for ",
+                     absl::FormatDuration(grace), " and was killed"));
   }
 
   double BootSeconds() const override { return boot_seconds_; }
@@ -238,7 +244,8 @@ class HostVm : public Vm {
 
 absl::StatusOr<std::unique_ptr<Vm>> MakeHostVm(const VmConfig& config) {
   if (config.work_dir.empty() || config.console_log.empty()) {
-    return absl::InvalidArgumentError("host backend: work_dir and console_log are required");
+    return absl::InvalidArgumentError(
+        "host backend: work_dir and console_log are required");
   }
   return std::unique_ptr<Vm>(new HostVm(config));
 }

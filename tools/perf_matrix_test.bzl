@@ -1,0 +1,66 @@
+"""Unit tests of perf_matrix's naming and argument checks, run at loading time.
+
+perf_matrix_test(name) evaluates the checks when the BUILD file loads and
+makes a test that fails, listing every mismatch, when any check failed.
+"""
+
+load(":perf_matrix.bzl", "cell_timeout", "parse_size", "perf_matrix_cells", "perf_matrix_errors")
+
+def _check(failures, what, got, want):
+    if got != want:
+        failures.append("%s: got %r, want %r" % (what, got, want))
+
+def _check_error(failures, what, errors, fragment):
+    for e in errors:
+        if fragment in e:
+            return
+    failures.append("%s: no error mentions %r; errors were %r" % (what, fragment, errors))
+
+def _run_checks():
+    failures = []
+    names = [c.name for c in perf_matrix_cells("demo", ["baseline", "batch-reads"], [256, 512], ["8M", "32M"], ["upload", "download"])]
+    _check(failures, "cell count", len(names), 16)
+    _check(failures, "first cell name", names[0], "demo_baseline_256mb_8m_upload")
+    _check(failures, "last cell name", names[-1], "demo_batch-reads_512mb_32m_download")
+    _check(failures, "names are unique", len({n: True for n in names}), 16)
+
+    _check(failures, "parse_size 8M", parse_size("8M"), 8 * 1024 * 1024)
+    _check(failures, "parse_size 1G", parse_size("1G"), 1024 * 1024 * 1024)
+    _check(failures, "parse_size 512k", parse_size("512k"), 512 * 1024)
+    _check(failures, "parse_size 65536", parse_size("65536"), 65536)
+    _check(failures, "parse_size 8MB", parse_size("8MB"), None)
+    _check(failures, "parse_size empty", parse_size(""), None)
+
+    _check(failures, "timeout of a small cell", cell_timeout(8 * 1024 * 1024, 3, 1, "upload"), "moderate")
+    _check(failures, "timeout of a 1G cell", cell_timeout(1024 * 1024 * 1024, 10, 1, "upload"), "eternal")
+
+    ok = perf_matrix_errors("demo", {"baseline": "//x"}, [256], ["8M"], ["upload"], 3, 1, "qemu")
+    _check(failures, "a good call has no errors", ok, [])
+    bad = perf_matrix_errors("demo", {}, [], [], [], 0, -1, "docker")
+    for fragment in ["binaries is empty", "ram_mb is empty", "sizes is empty", "workloads is empty", "iterations 0", "warmup -1", 'backend "docker"']:
+        _check_error(failures, "empty call", bad, fragment)
+    bad = perf_matrix_errors("demo", {"my branch": "//x"}, [64, "512"], ["8 MB", "8M", "8m"], ["uploads"], 3, 1, "qemu")
+    for fragment in ['branch "my branch"', "ram_mb value 64", "ram_mb value \"512\"", "size \"8 MB\"", "listed twice", 'workload "uploads"']:
+        _check_error(failures, "bad values", bad, fragment)
+    return failures
+
+def perf_matrix_test(name):
+    """A test target that passes when every check above holds.
+
+    Args:
+      name: test name.
+    """
+    failures = _run_checks()
+    native.genrule(
+        name = name + "_results",
+        outs = [name + "_results.txt"],
+        cmd = "printf '%s' > $@" % "".join([f.replace("'", "") + "\\n" for f in failures]),
+        testonly = True,
+    )
+    native.sh_test(
+        name = name,
+        size = "small",
+        srcs = ["//tools:starlark_results_test.sh"],
+        args = ["$(rootpath :%s_results)" % name],
+        data = [":%s_results" % name],
+    )
