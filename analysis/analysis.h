@@ -1,0 +1,113 @@
+// From grouped results to verdicts: per-cell statistics, each candidate
+// series against its baseline in every cell, multiple-testing correction
+// across the whole report, and the warnings a maintainer must see before
+// trusting a number.
+//
+//   ASSIGN_OR_RETURN(AnalysisInput input,
+//                    PairForReport(GroupResults(loaded, "", -1), "main"));
+//   Report report = Analyze(std::move(input), AnalysisOptions());
+//   for (const Comparison& c : report.comparisons) { ... c.verdict ... }
+#ifndef PERFCELL_ANALYSIS_ANALYSIS_H_
+#define PERFCELL_ANALYSIS_ANALYSIS_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "analysis/dataset.h"
+#include "analysis/group_stats.h"
+#include "analysis/stats/bootstrap.h"
+#include "analysis/stats/rank_tests.h"
+#include "analysis/stats/spearman.h"
+#include "analysis/verdict.h"
+
+namespace perfcell::analysis {
+
+enum class Correction { kHolm, kBenjaminiHochberg };
+enum class TestKind { kMannWhitney, kPermutation };
+
+struct AnalysisOptions {
+  double alpha = 0.05;
+  double min_effect = 0.05;  // changes smaller than this do not matter
+  Correction correction = Correction::kHolm;
+  TestKind test = TestKind::kMannWhitney;
+  double cv_threshold = 0.10;  // warn above this noise
+  double power = 0.8;
+  double confidence = 0.95;
+  int bootstrap_resamples = 2000;
+  uint64_t seed = 1;
+  double drift_alpha = 0.01;  // trend warnings below this p-value
+};
+
+struct Comparison {
+  size_t baseline = 0;   // index into Report::groups
+  size_t candidate = 0;  // index into Report::groups
+  double ratio;          // median(candidate) / median(baseline)
+  stats::Interval ratio_ci;
+  // Hodges–Lehmann shift of log throughput, as a ratio, with its CI.
+  double hl_ratio;
+  stats::Interval hl_ci;
+  double p_value;
+  double p_adjusted;
+  double mde;  // minimum detectable relative change at alpha and power
+  Verdict verdict = Verdict::kInconclusive;
+  int runs_needed = -1;  // per side, to resolve min_effect at this noise
+};
+
+struct Warning {
+  std::string kind;  // noise, drift, run-drift, warm-up, host, spec, ...
+  std::string message;
+};
+
+// Trend of throughput over the whole run: each iteration's throughput
+// relative to the median of its cell (all series pooled) against its start
+// time. A result that slows down over hours shows up here even when every
+// cell on its own is too short to show it.
+struct RunDrift {
+  stats::SpearmanResult spearman{0, 1, false, 0};
+  double first_quarter = 0;  // median relative throughput, earliest 25%
+  double last_quarter = 0;   // median relative throughput, latest 25%
+};
+
+struct AnalysisInput {
+  std::vector<Group> groups;
+  // (baseline, candidate) indices into `groups`, one per comparison.
+  std::vector<std::pair<size_t, size_t>> pairings;
+  std::vector<Warning> warnings;          // found while pairing (missing cells)
+  std::string baseline_name;              // "main", or "run A"
+  std::vector<std::string> series_order;  // baseline series first
+};
+
+struct Report {
+  AnalysisOptions options;
+  std::string baseline_name;
+  std::vector<std::string> series_order;
+  std::vector<Group> groups;
+  std::vector<GroupStats> stats;  // parallel to groups
+  std::vector<Comparison> comparisons;
+  std::vector<Warning> warnings;
+  RunDrift run_drift;
+  std::map<CellKey, double> pooled_median;  // per cell, all series
+};
+
+// Each branch against `baseline` in every cell. InvalidArgument listing the
+// branches found when `baseline` is not one of them.
+absl::StatusOr<AnalysisInput> PairForReport(std::vector<Group> groups,
+                                            const std::string& baseline);
+
+// Run B against run A: groups of `b` against the groups of `a` with the same
+// cell and branch; when each run holds a single branch, those two are
+// compared whatever their names.
+AnalysisInput PairForCompare(std::vector<Group> a, std::vector<Group> b);
+
+Report Analyze(AnalysisInput input, const AnalysisOptions& options);
+
+// True when any comparison's verdict is `slower`.
+bool AnyRegression(const Report& report);
+
+}  // namespace perfcell::analysis
+
+#endif  // PERFCELL_ANALYSIS_ANALYSIS_H_

@@ -1,0 +1,149 @@
+#include "analysis/cli.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "analysis/dataset.h"
+#include "analysis/html_report.h"
+#include "analysis/result_loader.h"
+#include "analysis/text_report.h"
+#include "tools/cc/atomic_file.h"
+#include "tools/cc/status_macros.h"
+
+ABSL_FLAG(std::string, out, "",
+          "Folder for cells.csv, summary.md, report.html.");
+ABSL_FLAG(std::string, correction, "holm",
+          "Multiple-testing correction across all cells: holm or bh.");
+ABSL_FLAG(std::string, test, "mann_whitney",
+          "Two-sample test: mann_whitney or permutation.");
+ABSL_FLAG(double, min_effect, 0.05,
+          "Smallest relative change that matters; smaller is 'no difference'.");
+ABSL_FLAG(double, alpha, 0.05, "Significance level after correction.");
+ABSL_FLAG(double, cv_threshold, 0.10, "Warn when a cell's CV exceeds this.");
+ABSL_FLAG(int, warmup, -1,
+          "Treat the first N iterations of each series in each result as "
+          "warm-up; -1 uses the warm-up flags the runner wrote.");
+ABSL_FLAG(int, bootstrap_resamples, 2000, "Bootstrap resamples per CI.");
+ABSL_FLAG(uint64_t, seed, 1, "Seed of the bootstrap and permutation draws.");
+ABSL_FLAG(bool, fail_on_regression, false,
+          "Exit 3 when any cell's verdict is 'slower' after correction.");
+
+namespace perfcell::analysis {
+namespace {
+
+absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options) {
+  std::error_code error;
+  std::filesystem::create_directories(options.out, error);
+  if (error) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot create output folder ", options.out, ": ", error.message()));
+  }
+  RETURN_IF_ERROR(
+      WriteFileAtomically(options.out + "/cells.csv", CellsCsv(report)));
+  RETURN_IF_ERROR(WriteFileAtomically(options.out + "/summary.md",
+                                      SummaryMarkdown(report)));
+  RETURN_IF_ERROR(
+      WriteFileAtomically(options.out + "/report.html", HtmlReport(report)));
+  std::cout << SummaryTables(report);
+  std::cerr << report.warnings.size() << " warning(s), listed in "
+            << options.out << "/summary.md\n"
+            << "wrote " << options.out
+            << "/cells.csv, summary.md, report.html\n";
+  if (options.fail_on_regression && AnyRegression(report)) {
+    std::cerr << "regression: at least one cell is slower than the baseline\n";
+    return kExitRegression;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+absl::StatusOr<CliOptions> CliOptionsFromFlags() {
+  CliOptions options;
+  options.out = absl::GetFlag(FLAGS_out);
+  if (options.out.empty()) {
+    return absl::InvalidArgumentError("--out=DIR is required");
+  }
+  const std::string correction = absl::GetFlag(FLAGS_correction);
+  if (correction == "holm") {
+    options.analysis.correction = Correction::kHolm;
+  } else if (correction == "bh") {
+    options.analysis.correction = Correction::kBenjaminiHochberg;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--correction must be holm or bh, not \"", correction, "\""));
+  }
+  const std::string test = absl::GetFlag(FLAGS_test);
+  if (test == "mann_whitney") {
+    options.analysis.test = TestKind::kMannWhitney;
+  } else if (test == "permutation") {
+    options.analysis.test = TestKind::kPermutation;
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--test must be mann_whitney or permutation, not \"", test, "\""));
+  }
+  options.analysis.min_effect = absl::GetFlag(FLAGS_min_effect);
+  options.analysis.alpha = absl::GetFlag(FLAGS_alpha);
+  options.analysis.cv_threshold = absl::GetFlag(FLAGS_cv_threshold);
+  options.analysis.bootstrap_resamples =
+      absl::GetFlag(FLAGS_bootstrap_resamples);
+  options.analysis.seed = absl::GetFlag(FLAGS_seed);
+  options.warmup = absl::GetFlag(FLAGS_warmup);
+  options.fail_on_regression = absl::GetFlag(FLAGS_fail_on_regression);
+  if (!(options.analysis.min_effect >= 0 && options.analysis.min_effect < 1)) {
+    return absl::InvalidArgumentError("--min_effect must be in [0, 1)");
+  }
+  if (!(options.analysis.alpha > 0 && options.analysis.alpha < 1)) {
+    return absl::InvalidArgumentError("--alpha must be in (0, 1)");
+  }
+  if (options.analysis.bootstrap_resamples < 100) {
+    return absl::InvalidArgumentError("--bootstrap_resamples must be >= 100");
+  }
+  return options;
+}
+
+absl::StatusOr<int> RunReport(const std::string& results,
+                              const std::string& baseline,
+                              const CliOptions& options) {
+  if (results.empty()) {
+    return absl::InvalidArgumentError("--results=DIR is required");
+  }
+  ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded, LoadResultTree(results));
+  std::vector<Group> groups = GroupResults(loaded, "", options.warmup);
+  ASSIGN_OR_RETURN(AnalysisInput input,
+                   PairForReport(std::move(groups), baseline));
+  return WriteAndReport(Analyze(std::move(input), options.analysis), options);
+}
+
+absl::StatusOr<int> RunCompare(const std::string& a, const std::string& b,
+                               const CliOptions& options) {
+  if (a.empty() || b.empty()) {
+    return absl::InvalidArgumentError("--a=DIR and --b=DIR are required");
+  }
+  ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded_a, LoadResultTree(a));
+  ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded_b, LoadResultTree(b));
+  AnalysisInput input =
+      PairForCompare(GroupResults(loaded_a, " (A)", options.warmup),
+                     GroupResults(loaded_b, " (B)", options.warmup));
+  return WriteAndReport(Analyze(std::move(input), options.analysis), options);
+}
+
+int ExitCode(const char* program, const absl::StatusOr<int>& run) {
+  if (!run.ok()) {
+    // One line, whatever the library put into the message.
+    std::string message(run.status().message());
+    std::replace_if(
+        message.begin(), message.end(),
+        [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    std::cerr << program << ": " << absl::StripAsciiWhitespace(message) << "\n";
+    return kExitBadInput;
+  }
+  return *run;
+}
+
+}  // namespace perfcell::analysis

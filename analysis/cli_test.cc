@@ -1,0 +1,171 @@
+// Runs the real `report` and `compare` binaries on trees this test writes,
+// and checks what a user sees: exit codes 0/2/3, the files written, and one
+// clear line on stderr for each kind of bad input.
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "analysis/synthetic.h"
+#include "gtest/gtest.h"
+#include "tools/cc/atomic_file.h"
+
+namespace perfcell::analysis {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+std::string Tmp() { return std::getenv("TEST_TMPDIR"); }
+
+std::string Binary(const std::string& name) {
+  return absl::StrCat(std::getenv("TEST_SRCDIR"), "/",
+                      std::getenv("TEST_WORKSPACE"), "/analysis/", name);
+}
+
+CliRun Execute(const std::string& name, const std::string& args) {
+  const std::string out = Tmp() + "/stdout", err = Tmp() + "/stderr";
+  const std::string command =
+      absl::StrCat(Binary(name), " ", args, " >", out, " 2>", err);
+  const int status = std::system(command.c_str());
+  return {WEXITSTATUS(status), ReadFile(out).value_or(""),
+          ReadFile(err).value_or("")};
+}
+
+std::string NewDir(const std::string& name) {
+  const std::string dir = Tmp() + "/" + name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+SyntheticOptions Options(double speed) {
+  SyntheticOptions options;
+  options.branches = {{.name = "baseline"},
+                      {.name = "topic", .relative_speed = speed}};
+  options.sizes = {8 << 20};
+  options.memory_mib = {256, 512};
+  return options;
+}
+
+// A bazel-testlogs tree (outputs.zip files) of a baseline and a topic.
+std::string Tree(const std::string& name, double speed) {
+  const std::string dir = NewDir(name);
+  EXPECT_TRUE(
+      WriteBazelTestlogs(dir, MakeSyntheticResults(Options(speed))).ok());
+  return dir;
+}
+
+int Lines(const std::string& text) {
+  return std::count(text.begin(), text.end(), '\n');
+}
+
+TEST(Cli, ReportWritesAllOutputsAndPrintsTheTable) {
+  const std::string tree = Tree("regressed", 0.9);
+  const std::string out = Tmp() + "/report-out";
+  CliRun run =
+      Execute("report", absl::StrCat("--results=", tree,
+                                     " --baseline=baseline --out=", out,
+                                     " --bootstrap_resamples=500"));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(absl::StrContains(run.out, "| memory | baseline | topic |"));
+  EXPECT_TRUE(absl::StrContains(run.out, "**slower**"));
+  for (const char* file : {"cells.csv", "summary.md", "report.html"}) {
+    EXPECT_TRUE(fs::exists(out + "/" + file)) << file;
+  }
+}
+
+TEST(Cli, FailOnRegressionExitsThreeOnlyWhenSlower) {
+  const std::string slow = Tree("slow", 0.9);
+  const std::string same = Tree("same", 1.0);
+  const std::string flags =
+      " --baseline=baseline --fail_on_regression --bootstrap_resamples=500";
+  CliRun regressed =
+      Execute("report",
+              absl::StrCat("--results=", slow, " --out=", Tmp(), "/o1", flags));
+  EXPECT_EQ(regressed.exit_code, 3) << regressed.err;
+  EXPECT_TRUE(absl::StrContains(regressed.err, "regression"));
+  CliRun fine = Execute("report", absl::StrCat("--results=", same,
+                                               " --out=", Tmp(), "/o2", flags));
+  EXPECT_EQ(fine.exit_code, 0) << fine.err;
+}
+
+TEST(Cli, CompareRunsAgainstRuns) {
+  const std::string a = Tree("run_a", 1.0);
+  SyntheticOptions slower = Options(1.0);
+  slower.branches[0].relative_speed = 0.85;
+  slower.branches[1].relative_speed = 0.85;
+  slower.seed = 9;
+  const std::string b = NewDir("run_b");
+  ASSERT_TRUE(WriteBazelTestlogs(b, MakeSyntheticResults(slower)).ok());
+  CliRun run =
+      Execute("compare", absl::StrCat("--a=", a, " --b=", b, " --out=", Tmp(),
+                                      "/cmp --fail_on_regression"));
+  EXPECT_EQ(run.exit_code, 3) << run.err;
+  EXPECT_TRUE(absl::StrContains(run.out, "baseline (B)"));
+  CliRun same =
+      Execute("compare", absl::StrCat("--a=", a, " --b=", a, " --out=", Tmp(),
+                                      "/cmp2 --fail_on_regression"));
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+}
+
+// Each kind of bad input: exit 2 and exactly one line on stderr.
+void ExpectBadInput(const std::string& tree, const std::string& needle,
+                    const std::string& baseline = "baseline") {
+  CliRun run = Execute(
+      "report", absl::StrCat("--results=", tree, " --baseline=", baseline,
+                             " --out=", Tmp(), "/bad"));
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_EQ(Lines(run.err), 1) << run.err;
+  EXPECT_TRUE(absl::StrContains(run.err, needle)) << run.err;
+  EXPECT_TRUE(absl::StartsWith(run.err, "report: ")) << run.err;
+}
+
+TEST(Cli, CorruptJsonIsRejected) {
+  const std::string tree = Tree("corrupt_json", 1.0);
+  ASSERT_TRUE(
+      WriteFileAtomically(tree + "/result.json", "{\"spec\": [1,").ok());
+  ExpectBadInput(tree, "corrupt result JSON");
+}
+
+TEST(Cli, TruncatedZipIsRejected) {
+  const std::string tree = Tree("truncated_zip", 1.0);
+  std::string zip;
+  for (const auto& entry : fs::recursive_directory_iterator(tree)) {
+    if (entry.path().filename() == "outputs.zip") zip = entry.path().string();
+  }
+  ASSERT_FALSE(zip.empty());
+  const std::string content = ReadFile(zip).value();
+  ASSERT_TRUE(
+      WriteFileAtomically(zip, content.substr(0, content.size() / 3)).ok());
+  ExpectBadInput(tree, "not a readable zip archive");
+}
+
+TEST(Cli, OtherSchemaVersionIsRejected) {
+  const std::string tree = NewDir("old_schema");
+  CellResult old = MakeSyntheticResults(Options(1.0))[0];
+  old.set_schema_version(SCHEMA_VERSION_UNSPECIFIED);
+  ASSERT_TRUE(WriteResultJson(tree + "/result.json", old).ok());
+  ExpectBadInput(tree, "schema_version");
+}
+
+TEST(Cli, EmptyTreeIsRejected) {
+  ExpectBadInput(NewDir("empty"), "no results found");
+}
+
+TEST(Cli, UnknownBaselineListsTheBranches) {
+  ExpectBadInput(Tree("names", 1.0), "branches found: baseline, topic",
+                 "master");
+}
+
+}  // namespace
+}  // namespace perfcell::analysis

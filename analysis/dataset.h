@@ -1,0 +1,82 @@
+// Turns loaded results into the units the analysis compares: a Group is one
+// series (a branch, or a branch of run A or B) in one cell, with every
+// iteration of every result of that cell pooled (--runs_per_test gives
+// several results per cell).
+//
+// A cell is keyed by what it measured, not by its name: workload kind,
+// bytes per request, memory, backend, vCPUs and load concurrency. Iterations
+// go to the series of `iteration.branch` when set (interleaved cells hold
+// several binaries), else of `spec.binaries[0].branch`.
+#ifndef PERFCELL_ANALYSIS_DATASET_H_
+#define PERFCELL_ANALYSIS_DATASET_H_
+
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "analysis/result_loader.h"
+#include "proto/cell.pb.h"
+
+namespace perfcell::analysis {
+
+struct CellKey {
+  int kind = 0;  // Workload::Kind
+  uint64_t bytes_per_request = 0;
+  uint32_t memory_mib = 0;
+  int backend = 0;  // Backend
+  uint32_t vcpus = 0;
+  uint32_t concurrency = 0;
+
+  auto Tie() const {
+    return std::tie(kind, bytes_per_request, backend, vcpus, concurrency,
+                    memory_mib);
+  }
+  bool operator<(const CellKey& o) const { return Tie() < o.Tie(); }
+  bool operator==(const CellKey& o) const { return Tie() == o.Tie(); }
+
+  // "upload 8 MiB, 256 MiB RAM" (+ backend, vCPUs, concurrency).
+  std::string Label() const;
+  // "upload 8 MiB (qemu, 2 vCPU)": the workload without the memory size.
+  std::string WorkloadLabel() const;
+};
+
+CellKey KeyOf(const CellSpec& spec);
+
+// "8 MiB", "512 KiB", "100 B".
+std::string FormatBytes(uint64_t bytes);
+
+// One iteration as the analysis sees it.
+struct Sample {
+  double throughput = 0;  // bytes / seconds; 0 when failed
+  int64_t start_unix_nanos = 0;
+  uint32_t index = 0;
+  bool warmup = false;
+  bool ok = false;
+  std::string error;
+};
+
+struct Group {
+  CellKey key;
+  std::string branch;  // as the result names it
+  std::string series;  // branch, or "branch (A)" in compare mode
+  std::vector<Sample> samples;
+  std::vector<std::string> sources;
+  CellSpec spec;           // of the first result
+  Provenance provenance;   // of the first result
+  int results = 0;         // results pooled (runs)
+  int failed_results = 0;  // results whose status is FAILED
+  std::vector<std::string> result_errors;
+};
+
+// Groups results by (cell key, series). `series_suffix` is appended to each
+// branch name (" (A)" in compare mode). `warmup_override` >= 0 treats the
+// first that many iterations of each series in each result as warm-up
+// instead of the `warmup` flags the runner wrote.
+std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
+                                const std::string& series_suffix,
+                                int warmup_override);
+
+}  // namespace perfcell::analysis
+
+#endif  // PERFCELL_ANALYSIS_DATASET_H_

@@ -1,0 +1,413 @@
+#include "analysis/html_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "analysis/format.h"
+#include "analysis/svg.h"
+#include "analysis/text_report.h"
+
+namespace perfcell::analysis {
+namespace {
+
+constexpr double kMiB = 1 << 20;
+
+const char* const kPalette[] = {"#4c72b0", "#dd8452", "#55a868", "#8172b3",
+                                "#937860", "#da8bc3", "#8c8c8c", "#ccb974",
+                                "#64b5cd", "#c44e52"};
+
+std::string VerdictColor(Verdict v) {
+  switch (v) {
+    case Verdict::kFaster:
+      return "#2a9d3c";
+    case Verdict::kSlower:
+      return "#d62728";
+    case Verdict::kNoDifference:
+      return "#6c757d";
+    case Verdict::kInconclusive:
+      return "#e69500";
+  }
+  return "#000";
+}
+
+std::string VerdictClass(Verdict v) {
+  switch (v) {
+    case Verdict::kFaster:
+      return "faster";
+    case Verdict::kSlower:
+      return "slower";
+    case Verdict::kNoDifference:
+      return "same";
+    case Verdict::kInconclusive:
+      return "unsure";
+  }
+  return "";
+}
+
+std::map<std::string, std::string> SeriesColors(const Report& report) {
+  std::map<std::string, std::string> colors;
+  size_t i = 0;
+  for (const std::string& series : report.series_order) {
+    colors[series] = kPalette[i++ % (sizeof(kPalette) / sizeof(*kPalette))];
+  }
+  return colors;
+}
+
+std::string SummaryHtml(const Report& report) {
+  std::string out;
+  for (const SummaryTable& table : BuildSummaryTables(report)) {
+    absl::StrAppend(&out, "<h3>", HtmlEscape(table.workload),
+                    "</h3><table><tr><th>memory</th><th>baseline</th>");
+    for (const std::string& series : table.columns) {
+      absl::StrAppend(&out, "<th>", HtmlEscape(series), "</th>");
+    }
+    out += "</tr>";
+    for (const SummaryTable::Row& row : table.rows) {
+      const Group& base = report.groups[row.baseline];
+      absl::StrAppend(&out, "<tr><td>", row.memory_mib, " MiB</td><td>",
+                      HtmlEscape(base.series), ": ",
+                      HtmlEscape(BaselineCellText(report.stats[row.baseline])),
+                      "</td>");
+      for (const std::string& series : table.columns) {
+        auto it = row.cells.find(series);
+        if (it == row.cells.end()) {
+          out += "<td>missing</td>";
+          continue;
+        }
+        const Comparison& c = *it->second;
+        absl::StrAppend(&out, "<td class=\"", VerdictClass(c.verdict),
+                        "\" title=\"p ", FormatPValue(c.p_value), ", adjusted ",
+                        FormatPValue(c.p_adjusted), ", MDE ",
+                        FormatPercent(c.mde), "\">",
+                        HtmlEscape(ComparisonCellText(c, false)), "</td>");
+      }
+      out += "</tr>";
+    }
+    out += "</table>";
+  }
+  return out;
+}
+
+std::string ForestPlot(const Report& report) {
+  const auto& comparisons = report.comparisons;
+  if (comparisons.empty()) return "<p>No comparisons.</p>";
+  const double me = report.options.min_effect;
+  double low = 1 - 2 * me, high = 1 + 2 * me;
+  for (const Comparison& c : comparisons) {
+    if (!std::isnan(c.ratio_ci.low)) low = std::min(low, c.ratio_ci.low);
+    if (!std::isnan(c.ratio_ci.high)) high = std::max(high, c.ratio_ci.high);
+  }
+  low = std::max(low - 0.02, 0.2);
+  high = std::min(high + 0.02, 5.0);
+  constexpr double kRow = 19, kTop = 34, kLeft = 360, kRight = 1000;
+  const double height = kTop + kRow * comparisons.size() + 44;
+  Svg svg(1330, height);
+  LinearScale x{low, high, kLeft, kRight};
+  const double bottom = kTop + kRow * comparisons.size();
+  svg.Rect(x(1 - me), kTop - 6, x(1 + me) - x(1 - me), bottom - kTop + 6,
+           "#9fd5a8", 0.35);
+  svg.Text(x(1), bottom + 32,
+           absl::StrCat("green: no-difference band +/-", FormatPercent(me)),
+           "middle", 11, "#2a7a3a");
+  for (double t : NiceTicks(low, high, 8)) {
+    svg.Line(x(t), kTop - 6, x(t), bottom, "#e3e3e3");
+    svg.Text(x(t), bottom + 16, FormatChange(t), "middle", 11, "#555");
+  }
+  svg.Line(x(1), kTop - 6, x(1), bottom, "#333", 1.2);
+  svg.Text(kLeft, 14, "<- branch slower", "start", 12, "#d62728", true);
+  svg.Text(kRight, 14, "branch faster ->", "end", 12, "#2a9d3c", true);
+  std::string previous_cell;
+  for (size_t i = 0; i < comparisons.size(); ++i) {
+    const Comparison& c = comparisons[i];
+    const Group& base = report.groups[c.baseline];
+    const Group& cand = report.groups[c.candidate];
+    const double y = kTop + kRow * i + kRow / 2;
+    const std::string cell = base.key.Label();
+    if (cell != previous_cell) {
+      if (i > 0) svg.Line(10, y - kRow / 2, 1320, y - kRow / 2, "#cfcfcf");
+      svg.Text(10, y + 4, cell, "start", 11, "#222", true);
+      previous_cell = cell;
+    }
+    svg.Text(kLeft - 10, y + 4, cand.series, "end", 11);
+    const std::string color = VerdictColor(c.verdict);
+    if (!std::isnan(c.ratio_ci.low)) {
+      const double a = x(std::clamp(c.ratio_ci.low, low, high));
+      const double b = x(std::clamp(c.ratio_ci.high, low, high));
+      svg.Line(a, y, b, y, color, 2.5);
+      svg.Line(a, y - 4, a, y + 4, color, 1.5);
+      svg.Line(b, y - 4, b, y + 4, color, 1.5);
+    }
+    if (!std::isnan(c.ratio)) {
+      svg.Circle(x(std::clamp(c.ratio, low, high)), y, 4.5, color, "#fff",
+                 absl::StrCat(cand.series, ": ", FormatChange(c.ratio), " [",
+                              FormatChange(c.ratio_ci.low), ", ",
+                              FormatChange(c.ratio_ci.high), "], p adj ",
+                              FormatPValue(c.p_adjusted)));
+    }
+    svg.Text(
+        kRight + 12, y + 4,
+        absl::StrCat(FormatChange(c.ratio), " [", FormatChange(c.ratio_ci.low),
+                     ", ", FormatChange(c.ratio_ci.high), "]"),
+        "start", 11, "#333");
+    svg.Text(kRight + 175, y + 4, VerdictName(c.verdict), "start", 11, color,
+             c.verdict == Verdict::kSlower || c.verdict == Verdict::kFaster);
+  }
+  return svg.Finish();
+}
+
+// Every iteration of every series of one cell.
+std::string StripPlot(const Report& report, const CellKey& key,
+                      const std::vector<size_t>& groups,
+                      const std::map<std::string, std::string>& colors) {
+  double low = INFINITY, high = -INFINITY;
+  for (size_t g : groups) {
+    for (const Sample& s : report.groups[g].samples) {
+      if (!s.ok) continue;
+      low = std::min(low, s.throughput / kMiB);
+      high = std::max(high, s.throughput / kMiB);
+    }
+  }
+  if (!(high >= low)) low = 0, high = 1;
+  const double pad = std::max((high - low) * 0.06, high * 0.01);
+  low = std::max(0.0, low - pad);
+  high += pad;
+  constexpr double kLeft = 110, kRight = 405, kRow = 24, kTop = 24;
+  const double bottom = kTop + kRow * groups.size();
+  Svg svg(420, bottom + 30);
+  LinearScale x{low, high, kLeft, kRight};
+  svg.Text(4, 14, key.Label(), "start", 12, "#222", true);
+  for (double t : NiceTicks(low, high, 5)) {
+    svg.Line(x(t), kTop, x(t), bottom, "#ececec");
+    svg.Text(x(t), bottom + 13, absl::StrFormat("%g", t), "middle", 10, "#666");
+  }
+  svg.Text((kLeft + kRight) / 2, bottom + 26, "MiB/s", "middle", 10, "#666");
+  for (size_t row = 0; row < groups.size(); ++row) {
+    const Group& group = report.groups[groups[row]];
+    const GroupStats& stats = report.stats[groups[row]];
+    const double y = kTop + kRow * row + kRow / 2;
+    const std::string& color = colors.at(group.series);
+    svg.Text(kLeft - 8, y + 4, group.series, "end", 11);
+    int k = 0;
+    for (const Sample& s : group.samples) {
+      // Deterministic vertical jitter so that equal values stay visible.
+      const double jitter = ((k++ * 37) % 9 - 4) * 1.6;
+      if (!s.ok) {
+        svg.Cross(kLeft - 2, y + jitter, 3, "#d62728",
+                  absl::StrCat("iteration ", s.index, " failed: ", s.error));
+        continue;
+      }
+      const std::string title =
+          absl::StrCat("iteration ", s.index, s.warmup ? " (warm-up)" : "",
+                       ": ", FormatThroughput(s.throughput));
+      if (s.warmup) {
+        svg.Circle(x(s.throughput / kMiB), y + jitter, 3.2, "none", "#555",
+                   title);
+      } else {
+        svg.Circle(x(s.throughput / kMiB), y + jitter, 3, color, "", title);
+      }
+    }
+    if (!std::isnan(stats.median)) {
+      const double m = x(stats.median / kMiB);
+      svg.Line(m, y - 9, m, y + 9, "#111", 2);
+    }
+  }
+  return svg.Finish();
+}
+
+std::string TimePlot(const Report& report,
+                     const std::map<std::string, std::string>& colors) {
+  int64_t t0 = INT64_MAX, t1 = INT64_MIN;
+  double low = 1, high = 1;
+  for (size_t g = 0; g < report.groups.size(); ++g) {
+    const double median = report.pooled_median.at(report.groups[g].key);
+    for (const Sample& s : report.groups[g].samples) {
+      if (!s.ok || s.start_unix_nanos == 0 || !(median > 0)) continue;
+      t0 = std::min(t0, s.start_unix_nanos);
+      t1 = std::max(t1, s.start_unix_nanos);
+      low = std::min(low, s.throughput / median);
+      high = std::max(high, s.throughput / median);
+    }
+  }
+  if (t0 == INT64_MAX) return "<p>No start times recorded.</p>";
+  low = std::max(0.0, low - 0.05);
+  high += 0.05;
+  const double hours = std::max((t1 - t0) / 3.6e12, 1e-6);
+  constexpr double kLeft = 60, kRight = 1180, kTop = 16, kBottom = 300;
+  Svg svg(1330, 340);
+  LinearScale x{0, hours, kLeft, kRight};
+  LinearScale y{low, high, kBottom, kTop};
+  for (double t : NiceTicks(low, high, 6)) {
+    svg.Line(kLeft, y(t), kRight, y(t), "#ececec");
+    svg.Text(kLeft - 6, y(t) + 4, absl::StrFormat("%.2fx", t), "end", 10,
+             "#666");
+  }
+  const bool minutes = hours < 2;
+  for (double t : NiceTicks(0, minutes ? hours * 60 : hours, 10)) {
+    const double px = x(minutes ? t / 60 : t);
+    svg.Line(px, kBottom, px, kBottom + 4, "#666");
+    svg.Text(px, kBottom + 16, absl::StrFormat("%g", t), "middle", 10, "#666");
+  }
+  svg.Text((kLeft + kRight) / 2, kBottom + 32,
+           minutes ? "minutes since the first iteration"
+                   : "hours since the first iteration",
+           "middle", 11, "#444");
+  svg.Line(kLeft, y(1), kRight, y(1), "#333", 1, "4 3");
+  for (size_t g = 0; g < report.groups.size(); ++g) {
+    const Group& group = report.groups[g];
+    const double median = report.pooled_median.at(group.key);
+    const std::string& color = colors.at(group.series);
+    for (const Sample& s : group.samples) {
+      if (!s.ok || s.start_unix_nanos == 0 || !(median > 0)) continue;
+      const double px = x((s.start_unix_nanos - t0) / 3.6e12);
+      const double py = y(s.throughput / median);
+      const std::string title = absl::StrCat(
+          group.series, ", ", group.key.Label(), ", iteration ", s.index,
+          s.warmup ? " (warm-up)" : "", ": ", FormatThroughput(s.throughput));
+      if (s.warmup) {
+        svg.Circle(px, py, 2.5, "none", color, title);
+      } else {
+        svg.Circle(px, py, 2.5, color, "", title);
+      }
+    }
+  }
+  double legend_y = kTop + 6;
+  for (const std::string& series : report.series_order) {
+    svg.Circle(kRight + 20, legend_y, 4, colors.at(series));
+    svg.Text(kRight + 30, legend_y + 4, series, "start", 11);
+    legend_y += 18;
+  }
+  svg.Circle(kRight + 20, legend_y, 4, "none", "#555");
+  svg.Text(kRight + 30, legend_y + 4, "warm-up", "start", 11);
+  return svg.Finish();
+}
+
+std::string StatsTable(const Report& report) {
+  std::string out =
+      "<table><tr><th>cell</th><th>series</th><th>n</th><th>median</th>"
+      "<th>95% CI of median</th><th>mean &plusmn; sd</th><th>CV</th>"
+      "<th>min &hellip; max</th><th>warm-up vs rest</th><th>failed</th>"
+      "<th>trend (rho, p)</th></tr>";
+  for (size_t i = 0; i < report.groups.size(); ++i) {
+    const Group& g = report.groups[i];
+    const GroupStats& s = report.stats[i];
+    absl::StrAppend(
+        &out, "<tr><td>", HtmlEscape(g.key.Label()), "</td><td>",
+        HtmlEscape(g.series), "</td><td>", s.n, "</td><td>",
+        FormatThroughput(s.median), "</td><td>",
+        FormatThroughput(s.median_ci.low), " &hellip; ",
+        FormatThroughput(s.median_ci.high), "</td><td>",
+        FormatThroughput(s.mean), " &plusmn; ", FormatThroughput(s.stddev),
+        "</td><td>", FormatPercent(s.cv), "</td><td>", FormatThroughput(s.min),
+        " &hellip; ", FormatThroughput(s.max), "</td><td>",
+        s.n_warmup > 0 ? FormatChange(s.warmup_ratio) : "-", "</td><td",
+        s.n_failed > 0 ? " class=\"slower\"" : "", ">", s.n_failed, "</td><td>",
+        std::isnan(s.drift.rho)
+            ? std::string("-")
+            : absl::StrFormat("%.2f, %s", s.drift.rho,
+                              FormatPValue(s.drift.p_value)),
+        "</td></tr>");
+  }
+  return out + "</table>";
+}
+
+constexpr char kStyle[] = R"(
+body { font-family: sans-serif; margin: 24px; color: #222; max-width: 1340px; }
+h1 { margin-bottom: 4px; } h2 { margin-top: 32px; border-bottom: 1px solid #ddd; }
+p.lead { color: #444; max-width: 1100px; }
+table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
+th, td { border: 1px solid #d8d8d8; padding: 4px 8px; text-align: left; }
+th { background: #f3f3f3; }
+td.slower { background: #fbe3e3; color: #a11d1d; font-weight: bold; }
+td.faster { background: #e2f5e5; color: #1f7a2e; font-weight: bold; }
+td.same { color: #555; }
+td.unsure { background: #fff4dd; }
+.strips { display: flex; flex-wrap: wrap; gap: 8px 14px; }
+.strips svg { border: 1px solid #eee; }
+ul.warnings li { margin: 4px 0; }
+span.kind { display: inline-block; min-width: 80px; font-weight: bold; color: #a15c00; }
+)";
+
+}  // namespace
+
+std::string HtmlReport(const Report& report) {
+  const auto colors = SeriesColors(report);
+  std::map<Verdict, int> counts;
+  for (const Comparison& c : report.comparisons) ++counts[c.verdict];
+  std::string out = absl::StrCat(
+      "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+      "<title>perfcell report</title><style>",
+      kStyle, "</style></head><body><h1>perfcell report</h1>");
+  absl::StrAppend(
+      &out, "<p class=\"lead\">Baseline <b>", HtmlEscape(report.baseline_name),
+      "</b>; ", report.comparisons.size(), " comparisons: <b>",
+      counts[Verdict::kSlower], " slower</b>, <b>", counts[Verdict::kFaster],
+      " faster</b>, ", counts[Verdict::kNoDifference], " no difference, ",
+      counts[Verdict::kInconclusive], " inconclusive; ", report.warnings.size(),
+      " warnings. Throughput = bytes / seconds of each iteration (higher is "
+      "better). ",
+      HtmlEscape(MethodSentence(report.options)), ".</p>");
+  if (!report.warnings.empty()) {
+    absl::StrAppend(&out, "<p><b>Read the ", report.warnings.size(),
+                    " <a href=\"#warnings\">warnings</a> before trusting "
+                    "these numbers.</b></p>");
+  }
+  absl::StrAppend(&out, "<h2>Summary</h2>", SummaryHtml(report));
+  absl::StrAppend(&out,
+                  "<h2>Ratios with confidence intervals</h2><p "
+                  "class=\"lead\">Each line: median throughput of the branch "
+                  "/ baseline with its bootstrap CI. Inside the green band "
+                  "the change is too small to matter.</p>",
+                  ForestPlot(report));
+  absl::StrAppend(&out,
+                  "<h2>Every iteration</h2><p class=\"lead\">Filled dots: "
+                  "measured iterations; hollow: warm-up (excluded); red "
+                  "crosses at the left: failed iterations; black tick: "
+                  "median.</p><div class=\"strips\">");
+  std::map<CellKey, std::vector<size_t>> by_cell;
+  std::map<std::string, size_t> rank;
+  for (size_t i = 0; i < report.series_order.size(); ++i) {
+    rank[report.series_order[i]] = i;
+  }
+  for (size_t i = 0; i < report.groups.size(); ++i) {
+    by_cell[report.groups[i].key].push_back(i);
+  }
+  for (auto& [key, groups] : by_cell) {
+    std::sort(groups.begin(), groups.end(), [&](size_t a, size_t b) {
+      return rank[report.groups[a].series] < rank[report.groups[b].series];
+    });
+    out += StripPlot(report, key, groups, colors);
+  }
+  out += "</div>";
+  const RunDrift& drift = report.run_drift;
+  absl::StrAppend(
+      &out,
+      "<h2>Throughput over time</h2><p class=\"lead\">Each iteration's "
+      "throughput relative to the median of its cell (all series pooled), "
+      "against its start time. A slope means the machine or the server "
+      "changed during the run.",
+      drift.spearman.n > 0
+          ? absl::StrFormat(
+                " Whole run: Spearman rho %.2f (p %s, n %d); "
+                "first quarter %.2fx, last quarter %.2fx.",
+                drift.spearman.rho, FormatPValue(drift.spearman.p_value),
+                drift.spearman.n, drift.first_quarter, drift.last_quarter)
+          : std::string(),
+      "</p>", TimePlot(report, colors));
+  absl::StrAppend(&out, "<h2 id=\"warnings\">Warnings (",
+                  report.warnings.size(), ")</h2><ul class=\"warnings\">");
+  for (const Warning& w : report.warnings) {
+    absl::StrAppend(&out, "<li><span class=\"kind\">", HtmlEscape(w.kind),
+                    "</span> ", HtmlEscape(w.message), "</li>");
+  }
+  if (report.warnings.empty()) out += "<li>None.</li>";
+  absl::StrAppend(&out, "</ul><h2>Per-cell statistics</h2>", StatsTable(report),
+                  "</body></html>\n");
+  return out;
+}
+
+}  // namespace perfcell::analysis

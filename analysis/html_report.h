@@ -1,0 +1,19 @@
+// A self-contained HTML report (no network, no JavaScript): summary tables,
+// a forest plot of every ratio with its CI and the +/-min-effect band, a
+// strip plot of every iteration per cell and series, throughput against
+// time for drift, per-series statistics and the warnings. Plots are inline
+// SVG; hovering a dot shows its value where the viewer supports <title>.
+#ifndef PERFCELL_ANALYSIS_HTML_REPORT_H_
+#define PERFCELL_ANALYSIS_HTML_REPORT_H_
+
+#include <string>
+
+#include "analysis/analysis.h"
+
+namespace perfcell::analysis {
+
+std::string HtmlReport(const Report& report);
+
+}  // namespace perfcell::analysis
+
+#endif  // PERFCELL_ANALYSIS_HTML_REPORT_H_
