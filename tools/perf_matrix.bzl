@@ -126,6 +126,7 @@ def perf_matrix(
         warmup = 1,
         backend = "qemu",
         server_args = {},
+        commits = {},
         api_profile = "chunkstore",
         shared_secret = "perfcell",
         seed = 1,
@@ -146,6 +147,8 @@ def perf_matrix(
       warmup: warm-up iterations per cell, run first and flagged.
       backend: "qemu" (default), "firecracker" or "host".
       server_args: {branch: [extra server arguments]}, e.g. variant switches.
+      commits: {branch: git commit} recorded in results (git_branch_binaries'
+        branches.bzl gives them).
       api_profile: how the workload logs in and resets the server
         ("chunkstore": debug clear route; "picoshare": DELETE per entry).
       shared_secret: the server's PS_SHARED_SECRET.
@@ -211,6 +214,7 @@ def perf_matrix(
             "--cell=" + cell.name,
             "--branch=" + cell.branch,
             "--label=" + str(binaries[cell.branch]),
+            "--commit=" + commits.get(cell.branch, ""),
             "--memory_mib=%d" % cell.ram,
             "--bytes=%d" % size_bytes,
             "--workload=" + cell.workload,

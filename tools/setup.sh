@@ -21,7 +21,7 @@ PACKAGES=(
   # images), dpkg-dev for apt-get download of pinned guest packages.
   qemu-system-x86 qemu-utils e2fsprogs cpio dpkg-dev
   # Clients and tools the tests and benchmarks compare against.
-  curl zip unzip procps
+  curl zip unzip procps git
   # Lint.
   clang-format
 )

@@ -56,7 +56,15 @@ void HoldMemory(int64_t mib) {
   static std::vector<char*> held;  // never freed: the point is to keep it
   for (int64_t i = 0; i < mib; ++i) {
     char* block = static_cast<char*>(std::malloc(1 << 20));
-    if (block == nullptr) return;
+    if (block == nullptr) {
+      // Under an address-space limit the allocation fails instead of the
+      // OOM killer coming: that is the same "out of memory", so end alike.
+      std::fprintf(
+          stderr,
+          "chunkstore: --hold_memory_mib: out of memory after %lld MiB\n",
+          static_cast<long long>(i));
+      std::exit(3);
+    }
     for (size_t j = 0; j < (1 << 20); j += 4096) block[j] = 1;
     held.push_back(block);
   }

@@ -1,7 +1,5 @@
 #include "images/ext4/manifest_loader.h"
 
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -11,25 +9,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "tools/cc/atomic_file.h"
 #include "tools/cc/status_macros.h"
+#include "tools/cc/text_proto.h"
 
 namespace perfcell::ext4 {
 namespace {
-
-// Collects the parser's first error with its position.
-class ErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, int column, const std::string& message) override {
-    if (first_.empty()) {
-      first_ = absl::StrCat(line + 1, ":", column + 1, ": ", message);
-    }
-  }
-  const std::string& first() const { return first_; }
-
- private:
-  std::string first_;
-};
 
 absl::StatusOr<NodeType> TypeOf(const Entry& entry) {
   switch (entry.type()) {
@@ -133,15 +117,8 @@ absl::Status AddEntry(const Entry& entry, FsTree* tree) {
 }  // namespace
 
 absl::StatusOr<Manifest> LoadManifest(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  google::protobuf::TextFormat::Parser parser;
-  ErrorCollector errors;
-  parser.RecordErrorsTo(&errors);
   Manifest manifest;
-  if (!parser.ParseFromString(text, &manifest)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("manifest \"", path, "\":", errors.first()));
-  }
+  RETURN_IF_ERROR(ReadTextProto(path, &manifest));
   return manifest;
 }
 

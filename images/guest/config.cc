@@ -1,29 +1,12 @@
 #include "images/guest/config.h"
 
-#include <google/protobuf/io/tokenizer.h>
-#include <google/protobuf/text_format.h>
-
 #include "absl/strings/str_cat.h"
 #include "re2/re2.h"
-#include "tools/cc/atomic_file.h"
 #include "tools/cc/status_macros.h"
+#include "tools/cc/text_proto.h"
 
 namespace perfcell::guest {
 namespace {
-
-class FirstError : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, int column, const std::string& message) override {
-    if (text_.empty()) {
-      text_ = absl::StrCat("line ", line + 1, " column ", column + 1, ": ",
-                           message);
-    }
-  }
-  const std::string& text() const { return text_; }
-
- private:
-  std::string text_;
-};
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
@@ -86,19 +69,11 @@ absl::Status ValidateGuestConfig(const GuestConfig& config) {
 }
 
 absl::StatusOr<GuestConfig> LoadGuestConfig(const std::string& path) {
-  absl::StatusOr<std::string> text = ReadFile(path);
-  if (!text.ok()) {
-    return absl::Status(
-        text.status().code(),
-        absl::StrCat("reading the guest config: ", text.status().message()));
-  }
-  google::protobuf::TextFormat::Parser parser;
-  FirstError errors;
-  parser.RecordErrorsTo(&errors);
   GuestConfig config;
-  if (!parser.ParseFromString(*text, &config)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("guest config \"", path, "\": ", errors.text()));
+  absl::Status read = ReadTextProto(path, &config);
+  if (!read.ok()) {
+    return absl::Status(read.code(),
+                        absl::StrCat("the guest config: ", read.message()));
   }
   absl::Status valid = ValidateGuestConfig(config);
   if (!valid.ok()) {

@@ -74,7 +74,13 @@ absl::StatusOr<std::unique_ptr<Vm>> MakeVm(const CellOptions& o,
 // (OOM killer, server exit) explains a failed request better than the
 // request's own error does.
 absl::Status Explain(Vm& vm, const absl::Status& workload) {
+  // The guest reports a crash on its console a moment after the client saw
+  // the connection drop: give it a few seconds to arrive.
   absl::Status health = vm.Health();
+  for (int i = 0; i < 50 && health.ok(); ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    health = vm.Health();
+  }
   if (!health.ok()) {
     return absl::Status(health.code(),
                         absl::StrCat(health.message(), "; the workload saw: ",

@@ -7,17 +7,20 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "google/protobuf/text_format.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/strings/strip.h"
 #include "re2/re2.h"
+#include "runner/vm/console_log.h"
 #include "runner/vm/firecracker_api.h"
-#include "runner/vm/firecracker_console.h"
-#include "runner/vm/firecracker_http.h"
-#include "runner/vm/firecracker_process.h"
+#include "runner/vm/guest_client.h"
+#include "runner/vm/process.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell {
@@ -25,7 +28,7 @@ namespace {
 
 constexpr int kQuotedConsoleLines = 20;
 constexpr size_t kMaxUnixSocketPath = sizeof(sockaddr_un::sun_path) - 1;
-constexpr absl::Duration kPollInterval = absl::Milliseconds(20);
+constexpr absl::Duration kVersionTimeout = absl::Seconds(20);
 
 // perfcell's kernel arguments for a Firecracker guest, each with its reason.
 // Firecracker itself appends `root=/dev/vda ro` for the read-only root drive
@@ -75,6 +78,15 @@ bool SocketAccepts(const std::string& path) {
   return ok;
 }
 
+// The first non-empty line of `text`, e.g. "Firecracker v1.7.0".
+std::string FirstNonEmptyLine(absl::string_view text) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    line = absl::StripAsciiWhitespace(line);
+    if (!line.empty()) return std::string(line);
+  }
+  return "";
+}
+
 class FirecrackerVm : public Vm {
  public:
   FirecrackerVm(VmConfig config, FirecrackerOptions options, std::string binary,
@@ -98,6 +110,10 @@ class FirecrackerVm : public Vm {
   std::string ServerUrl() const override {
     return absl::StrCat("http://", address_, ":", config_.guest_server_port);
   }
+  // The guest init's metrics endpoint (GET /metrics, POST /poweroff).
+  std::string MetricsUrl() const {
+    return absl::StrCat("http://", address_, ":", config_.guest_metrics_port);
+  }
   absl::StatusOr<GuestMetrics> Metrics() override;
   absl::Status Health() override;
   absl::Status Stop(absl::Duration grace) override;
@@ -108,6 +124,8 @@ class FirecrackerVm : public Vm {
 
  private:
   absl::Status Spawn();
+  // "firecracker exited with code 1"; call once the process ended.
+  std::string DescribeExit() const;
   absl::Status WaitForApiSocket();
   absl::Status Configure();
   absl::Status WaitForReady(absl::Time started);
@@ -122,8 +140,8 @@ class FirecrackerVm : public Vm {
   const std::string cache_type_;
   const std::string address_;
   FirecrackerApi api_;
-  ConsoleTail console_;
-  std::unique_ptr<ChildProcess> process_;
+  ConsoleLog console_;
+  std::unique_ptr<Process> process_;
   bool spawned_ = false;
   double boot_seconds_ = 0;
 };
@@ -157,21 +175,31 @@ absl::Status FirecrackerVm::Spawn() {
         absl::StrCat("cannot truncate the console log \"", config_.console_log,
                      "\": ", std::strerror(errno)));
   }
-  ASSIGN_OR_RETURN(process_, ChildProcess::Spawn(
-                                 {binary_, "--api-sock", options_.api_socket},
-                                 options_.extra_env, config_.console_log));
+  console_ = ConsoleLog(config_.console_log);
+  SpawnOptions spawn;
+  spawn.output_file = config_.console_log;
+  spawn.env = options_.extra_env;
+  ASSIGN_OR_RETURN(
+      process_,
+      Process::Spawn({binary_, "--api-sock", options_.api_socket}, spawn));
   spawned_ = true;
   return absl::OkStatus();
+}
+
+std::string FirecrackerVm::DescribeExit() const {
+  std::optional<ExitStatus> status = process_->exit_status();
+  return absl::StrCat("firecracker ",
+                      status.has_value() ? status->ToString() : "still runs");
 }
 
 absl::Status FirecrackerVm::WaitForApiSocket() {
   const absl::Time deadline = absl::Now() + options_.api_socket_timeout;
   while (!SocketAccepts(options_.api_socket)) {
     if (!process_->Running()) {
-      return absl::UnavailableError(
-          absl::StrCat("firecracker (", binary_, ") ", process_->DescribeExit(),
-                       " before opening its API socket \"", options_.api_socket,
-                       "\"; Firecracker needs read-write access to /dev/kvm"));
+      return absl::UnavailableError(absl::StrCat(
+          DescribeExit(), " (", binary_, ") before opening its API socket \"",
+          options_.api_socket,
+          "\"; Firecracker needs read-write access to /dev/kvm"));
     }
     if (absl::Now() >= deadline) {
       return absl::DeadlineExceededError(absl::StrCat(
@@ -211,73 +239,59 @@ absl::Status FirecrackerVm::Configure() {
 }
 
 absl::Status FirecrackerVm::WaitForReady(absl::Time started) {
-  const absl::Time deadline = started + config_.boot_timeout;
-  while (true) {
-    RETURN_IF_ERROR(console_.Poll());
-    if (FindReadyLine(console_.text()).has_value()) {
-      boot_seconds_ = absl::ToDoubleSeconds(absl::Now() - started);
-      return absl::OkStatus();
-    }
-    absl::Status failure = GuestFailureFromConsole(console_.text());
-    if (!failure.ok()) {
-      return absl::AbortedError(
-          absl::StrCat("the guest failed before READY: ", failure.message()));
-    }
-    if (!process_->Running()) {
-      return absl::UnavailableError(
-          absl::StrCat("firecracker ", process_->DescribeExit(),
-                       " before the guest printed PERFCELL READY"));
-    }
-    if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "the guest printed no PERFCELL READY line within ",
-          absl::FormatDuration(config_.boot_timeout), " (boot_timeout)"));
-    }
-    absl::SleepFor(kPollInterval);
+  // Only a complete line counts; lookalikes ("echo PERFCELL READY ...") not.
+  static const LazyRE2 kReady = {
+      R"(PERFCELL READY uptime_ms=\d+ server_pid=\d+)"};
+  absl::StatusOr<std::string> ready =
+      console_.WaitForLine(*kReady, started + config_.boot_timeout, [this] {
+        return process_->Running() && GuestFailureFromConsole(console_).ok();
+      });
+  if (ready.ok()) {
+    boot_seconds_ = absl::ToDoubleSeconds(absl::Now() - started);
+    return absl::OkStatus();
   }
+  absl::Status failure = GuestFailureFromConsole(console_);
+  if (!failure.ok()) {
+    return absl::Status(
+        failure.code(),
+        absl::StrCat("the guest failed before READY: ", failure.message()));
+  }
+  if (!process_->Running()) {
+    return absl::UnavailableError(absl::StrCat(
+        DescribeExit(), " before the guest printed PERFCELL READY"));
+  }
+  if (absl::IsDeadlineExceeded(ready.status())) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "the guest printed no PERFCELL READY line within ",
+        absl::FormatDuration(config_.boot_timeout), " (boot_timeout)"));
+  }
+  return ready.status();
 }
 
 absl::Status FirecrackerVm::FailStart(const absl::Status& status,
                                       bool quote_console) {
   std::string message(status.message());
   if (quote_console) {
-    (void)console_.Poll();
     absl::StrAppend(&message, "; last console lines of ", config_.console_log,
-                    ":\n", LastLines(console_.text(), kQuotedConsoleLines));
+                    ":\n", console_.Tail(kQuotedConsoleLines));
   }
   if (process_ != nullptr) process_->Kill();
   return absl::Status(status.code(), message);
 }
 
 absl::StatusOr<GuestMetrics> FirecrackerVm::Metrics() {
-  HttpCall call;
-  call.url = absl::StrCat("http://", address_, ":", config_.guest_metrics_port,
-                          "/metrics");
-  ASSIGN_OR_RETURN(HttpResult result, PerformHttp(call));
-  if (result.status != 200) {
-    return absl::UnavailableError(absl::StrCat(
-        "GET ", call.url, " answered ", result.status, ": ", result.body));
-  }
-  GuestMetrics metrics;
-  if (!google::protobuf::TextFormat::ParseFromString(result.body, &metrics)) {
-    return absl::DataLossError(absl::StrCat(
-        "GET ", call.url, " did not answer a GuestMetrics in text format: ",
-        result.body.substr(0, 200)));
-  }
-  return metrics;
+  return FetchGuestMetrics(MetricsUrl());
 }
 
 absl::Status FirecrackerVm::Health() {
   if (process_ == nullptr) {
     return absl::FailedPreconditionError("the Firecracker VM was not started");
   }
-  RETURN_IF_ERROR(console_.Poll());
-  absl::Status failure = GuestFailureFromConsole(console_.text());
-  if (!failure.ok()) return failure;
+  RETURN_IF_ERROR(GuestFailureFromConsole(console_));
   if (!process_->Running()) {
     return absl::UnavailableError(
-        absl::StrCat("the VM is gone: firecracker ", process_->DescribeExit(),
-                     "; last console lines:\n", LastLines(console_.text(), 5)));
+        absl::StrCat("the VM is gone: ", DescribeExit(),
+                     "; last console lines:\n", console_.Tail(5)));
   }
   return absl::OkStatus();
 }
@@ -286,17 +300,11 @@ absl::Status FirecrackerVm::Stop(absl::Duration grace) {
   if (process_ == nullptr || !process_->Running()) return absl::OkStatus();
   // The guest's clean power-off (server stopped, disks synced); if the
   // metrics endpoint does not answer, Ctrl+Alt+Del through Firecracker.
-  HttpCall poweroff;
-  poweroff.method = "POST";
-  poweroff.url = absl::StrCat("http://", address_, ":",
-                              config_.guest_metrics_port, "/poweroff");
-  poweroff.timeout =
-      std::clamp(grace, absl::Milliseconds(100), absl::Seconds(5));
-  absl::StatusOr<HttpResult> asked = PerformHttp(poweroff);
-  if (!asked.ok() || asked->status != 200) {
-    (void)api_.PutAction("SendCtrlAltDel");
-  }
-  if (process_->WaitForExit(grace)) return absl::OkStatus();
+  absl::Status asked = RequestGuestPoweroff(
+      MetricsUrl(),
+      std::clamp(grace, absl::Milliseconds(100), absl::Seconds(5)));
+  if (!asked.ok()) (void)api_.PutAction("SendCtrlAltDel");
+  if (process_->WaitFor(grace).has_value()) return absl::OkStatus();
   process_->Kill();
   return absl::DeadlineExceededError(absl::StrCat(
       "firecracker did not exit within ", absl::FormatDuration(grace),
@@ -374,10 +382,12 @@ absl::StatusOr<std::unique_ptr<Vm>> MakeFirecrackerVm(
         "needs read-write access to /dev/kvm (without KVM, use the qemu "
         "backend)"));
   }
-  absl::StatusOr<std::string> version = FirstOutputLine({*binary, "--version"});
+  absl::StatusOr<std::string> version =
+      RunCommand({*binary, "--version"}, kVersionTimeout);
   std::string version_line =
-      version.ok() ? *version
+      version.ok() ? FirstNonEmptyLine(*version)
                    : absl::StrCat("unknown (", version.status().message(), ")");
+  if (version_line.empty()) version_line = "unknown (no --version output)";
   return std::unique_ptr<Vm>(new FirecrackerVm(
       std::move(resolved_config), std::move(resolved), *std::move(binary),
       std::move(version_line), std::move(cache_type)));

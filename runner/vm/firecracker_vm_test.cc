@@ -317,8 +317,9 @@ TEST_F(FirecrackerVmTest, HealthReportsTheOomKiller) {
   ASSERT_NE(vm, nullptr);
   ASSERT_TRUE(vm->Start().ok());
   absl::Status health = vm->Health();
-  EXPECT_EQ(health.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(health.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(health.message(), HasSubstr("OOM killer"));
+  EXPECT_THAT(health.message(), HasSubstr("\"server\""));  // the victim
   EXPECT_THAT(health.message(), HasSubstr("Out of memory: Killed process"));
 }
 
@@ -327,7 +328,10 @@ TEST_F(FirecrackerVmTest, HealthReportsTheServerExit) {
   std::unique_ptr<Vm> vm = MakeVm();
   ASSERT_NE(vm, nullptr);
   ASSERT_TRUE(vm->Start().ok());
-  EXPECT_THAT(vm->Health().message(), HasSubstr("server exited with code 2"));
+  absl::Status health = vm->Health();
+  EXPECT_EQ(health.code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(health.message(),
+              HasSubstr("server in the guest ended (code=2)"));
 }
 
 TEST_F(FirecrackerVmTest, ApiRefusalFailsStartNamingRouteAndFault) {
@@ -356,7 +360,7 @@ TEST_F(FirecrackerVmTest, ProcessThatExitsEarlyIsReported) {
   ASSERT_NE(vm, nullptr);
   absl::Status status = vm->Start();
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
-  EXPECT_THAT(status.message(), HasSubstr("exited with status 1"));
+  EXPECT_THAT(status.message(), HasSubstr("firecracker exited with code 1"));
   EXPECT_THAT(status.message(), HasSubstr("before opening its API socket"));
 }
 

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -70,23 +71,55 @@ uint64_t RssBytes(pid_t pid) {
   return 0;
 }
 
-// A cgroup v2 directory with memory.max set, or "" when cgroups can't be
-// used here (then RLIMIT_AS is the limit).
-std::string MakeMemoryCgroup(uint64_t bytes) {
-  std::string dir = absl::StrCat("/sys/fs/cgroup/perfcell-", getpid(), "-",
-                                 absl::ToUnixNanos(absl::Now()));
-  if (mkdir(dir.c_str(), 0755) != 0) return "";
-  std::ofstream max(dir + "/memory.max");
-  max << bytes;
-  max.close();
-  std::ofstream swap(dir + "/memory.swap.max");
-  swap << 0;
-  swap.close();
-  if (!max) {
+// Writes `value` into an existing control file (never creates one: on a
+// plain directory that is not a cgroup, nothing would enforce it).
+bool WriteControl(const std::string& path, const std::string& value) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = write(fd, value.data(), value.size()) ==
+            static_cast<ssize_t>(value.size());
+  close(fd);
+  return ok;
+}
+
+bool Exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
+
+// A memory cgroup for the server: cgroup v2 (memory.max) or v1
+// (memory.limit_in_bytes), whichever this host has with a memory controller.
+struct MemoryCgroup {
+  std::string dir;         // empty when none could be made
+  std::string oom_events;  // file with an "oom_kill N" line
+  std::string kind;        // "cgroup v2 memory.max", ...
+};
+
+MemoryCgroup MakeMemoryCgroup(uint64_t bytes) {
+  std::string name =
+      absl::StrCat("perfcell-", getpid(), "-", absl::ToUnixNanos(absl::Now()));
+  struct Candidate {
+    std::string root, limit_file, events_file, kind;
+  };
+  const Candidate candidates[] = {
+      {"/sys/fs/cgroup", "memory.max", "memory.events", "cgroup v2 memory.max"},
+      {"/sys/fs/cgroup/memory", "memory.limit_in_bytes", "memory.oom_control",
+       "cgroup v1 memory.limit_in_bytes"},
+  };
+  for (const Candidate& c : candidates) {
+    if (!Exists(c.root + "/" + c.limit_file) &&
+        !Exists(c.root + "/cgroup.subtree_control")) {
+      continue;
+    }
+    std::string dir = c.root + "/" + name;
+    if (mkdir(dir.c_str(), 0755) != 0) continue;
+    // The kernel fills a real cgroup with its control files.
+    if (Exists(dir + "/cgroup.procs") &&
+        WriteControl(dir + "/" + c.limit_file, absl::StrCat(bytes))) {
+      WriteControl(dir + "/memory.swap.max", "0");
+      WriteControl(dir + "/memory.memsw.limit_in_bytes", absl::StrCat(bytes));
+      return {dir, dir + "/" + c.events_file, c.kind};
+    }
     rmdir(dir.c_str());
-    return "";
   }
-  return dir;
+  return {};
 }
 
 class HostVm : public Vm {
@@ -96,7 +129,7 @@ class HostVm : public Vm {
 
   ~HostVm() override {
     if (process_ != nullptr) process_->Kill();
-    if (!cgroup_.empty()) rmdir(cgroup_.c_str());
+    if (!cgroup_.dir.empty()) rmdir(cgroup_.dir.c_str());
   }
 
   absl::Status Start() override {
@@ -114,7 +147,13 @@ class HostVm : public Vm {
       }
     }
     std::vector<std::string> argv;
-    for (const std::string& a : config_.host_argv) {
+    for (std::string a : config_.host_argv) {
+      // The server runs in its data directory: a relative program path
+      // (e.g. a runfiles path) is made absolute first.
+      if (argv.empty() && a.find('/') != std::string::npos && a[0] != '/') {
+        char cwd[4096];
+        if (getcwd(cwd, sizeof(cwd)) != nullptr) a = absl::StrCat(cwd, "/", a);
+      }
       argv.push_back(absl::StrReplaceAll(a, {{"{port}", absl::StrCat(port_)},
                                              {"{data_dir}", data_dir_},
                                              {"{tmp_dir}", tmp_dir_}}));
@@ -128,14 +167,14 @@ class HostVm : public Vm {
     spawn.env.push_back("HOME=" + data_dir_);
     uint64_t limit = static_cast<uint64_t>(config_.memory_mib) << 20;
     cgroup_ = MakeMemoryCgroup(limit);
-    if (cgroup_.empty()) {
+    if (cgroup_.dir.empty()) {
       // Address space, not resident memory: leave room for thread stacks and
       // mappings that never become resident.
       spawn.rlimit_as_bytes = limit + (512ull << 20);
       limit_kind_ = "RLIMIT_AS";
     } else {
-      spawn.cgroup_dir = cgroup_;
-      limit_kind_ = "cgroup memory.max";
+      spawn.cgroup_dir = cgroup_.dir;
+      limit_kind_ = cgroup_.kind;
     }
     absl::Time start = absl::Now();
     ASSIGN_OR_RETURN(process_, Process::Spawn(argv, spawn));
@@ -190,8 +229,8 @@ class HostVm : public Vm {
       return absl::FailedPreconditionError("not started");
     if (process_->Running()) return absl::OkStatus();
     ExitStatus s = *process_->exit_status();
-    if (s.signal == SIGKILL && !cgroup_.empty()) {
-      std::ifstream events(cgroup_ + "/memory.events");
+    if (s.signal == SIGKILL && !cgroup_.dir.empty()) {
+      std::ifstream events(cgroup_.oom_events);
       std::string key;
       uint64_t value;
       while (events >> key >> value) {
@@ -232,7 +271,7 @@ class HostVm : public Vm {
   VmConfig config_;
   ConsoleLog console_;
   std::unique_ptr<Process> process_;
-  std::string cgroup_;
+  MemoryCgroup cgroup_;
   std::string limit_kind_;
   std::string data_dir_;
   std::string tmp_dir_;

@@ -4,16 +4,20 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 
 namespace perfcell {
@@ -27,6 +31,12 @@ namespace {
   _exit(127);
 }
 
+bool IsExecutableFile(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+         access(path.c_str(), X_OK) == 0;
+}
+
 }  // namespace
 
 std::string ExitStatus::ToString() const {
@@ -34,6 +44,7 @@ std::string ExitStatus::ToString() const {
     const char* name = sigabbrev_np(signal);
     return absl::StrCat("killed by SIG", name ? name : std::to_string(signal));
   }
+  if (code < 0) return "ended (reaped elsewhere: exit status unknown)";
   return absl::StrCat("exited with code ", code);
 }
 
@@ -134,6 +145,11 @@ bool Process::Reap(bool block) {
   do {
     r = waitpid(pid_, &wstatus, block ? 0 : WNOHANG);
   } while (r < 0 && errno == EINTR);
+  if (r < 0 && errno == ECHILD) {
+    // Reaped by someone else (e.g. SIGCHLD ignored): gone, how is unknown.
+    status_ = ExitStatus();
+    return true;
+  }
   if (r != pid_) return false;
   ExitStatus s;
   if (WIFSIGNALED(wstatus)) {
@@ -167,6 +183,23 @@ ExitStatus Process::Kill() {
     Reap(/*block=*/true);
   }
   return *status_;
+}
+
+absl::StatusOr<std::string> FindExecutable(const std::string& name) {
+  if (name.find('/') != std::string::npos) {
+    if (IsExecutableFile(name)) return name;
+    return absl::NotFoundError(
+        absl::StrCat("\"", name, "\" is not an executable file"));
+  }
+  const char* path = std::getenv("PATH");
+  for (absl::string_view dir :
+       absl::StrSplit(path == nullptr ? "" : path, ':', absl::SkipEmpty())) {
+    std::string candidate = absl::StrCat(dir, "/", name);
+    if (IsExecutableFile(candidate)) return candidate;
+  }
+  return absl::NotFoundError(absl::StrCat("\"", name,
+                                          "\" was not found on PATH (",
+                                          path == nullptr ? "" : path, ")"));
 }
 
 absl::StatusOr<std::string> RunCommand(const std::vector<std::string>& argv,

@@ -38,7 +38,8 @@ struct SpawnOptions {
   std::string working_dir;
 };
 
-// How a process ended.
+// How a process ended. code -1 with signal 0: it ended, but someone else
+// reaped it (e.g. SIGCHLD ignored), so how is unknown.
 struct ExitStatus {
   int code = -1;                 // exit code, or -1 when killed by a signal
   int signal = 0;                // terminating signal, or 0
@@ -81,6 +82,11 @@ class Process {
   pid_t pid_;
   std::optional<ExitStatus> status_;
 };
+
+// The path of `name`: itself when it contains a '/', else the first
+// executable regular file of that name in a $PATH directory. NotFound (naming
+// it, and the PATH searched) otherwise.
+absl::StatusOr<std::string> FindExecutable(const std::string& name);
 
 // Runs a command to completion and returns its stdout (stderr is appended on
 // failure to the error). For short tool invocations, e.g. `--version`.

@@ -90,6 +90,45 @@ TEST(Process, AddressSpaceLimitApplies) {
   EXPECT_EQ(kib, "65536");
 }
 
+TEST(Process, AChildReapedElsewhereCountsAsEnded) {
+  // With SIGCHLD ignored the kernel reaps children itself: waitpid() fails
+  // with ECHILD, which must read as "ended", not as "still running".
+  struct sigaction ignore = {}, old = {};
+  ignore.sa_handler = SIG_IGN;
+  ASSERT_EQ(sigaction(SIGCHLD, &ignore, &old), 0);
+  auto p = Process::Spawn({"true"}, SpawnOptions());
+  std::optional<ExitStatus> s;
+  if (p.ok()) s = (*p)->WaitFor(absl::Seconds(30));
+  sigaction(SIGCHLD, &old, nullptr);
+  ASSERT_TRUE(p.ok()) << p.status();
+  ASSERT_TRUE(s.has_value());
+  EXPECT_FALSE((*p)->Running());
+  EXPECT_EQ(s->ToString(), "ended (reaped elsewhere: exit status unknown)");
+  EXPECT_EQ((*p)->Kill().signal, 0);  // nothing left to kill
+}
+
+TEST(FindExecutable, FindsOnPathAndNamesWhatIsMissing) {
+  auto sh = FindExecutable("sh");
+  ASSERT_TRUE(sh.ok()) << sh.status();
+  EXPECT_NE(sh->find("/sh"), std::string::npos) << *sh;
+  EXPECT_EQ(*FindExecutable(*sh), *sh);  // a path is taken as it is
+  auto missing = FindExecutable("no-such-binary-perfcell");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("\"no-such-binary-perfcell\""),
+            std::string::npos)
+      << missing.status();
+  EXPECT_EQ(FindExecutable("/nonexistent/firecracker").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(FindExecutable, SkipsFilesThatAreNotExecutable) {
+  std::string path = TmpPath("not_executable");
+  std::ofstream(path) << "data";
+  EXPECT_EQ(FindExecutable(path).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(FindExecutable(std::string(getenv("TEST_TMPDIR"))).status().code(),
+            absl::StatusCode::kNotFound);  // a directory
+}
+
 TEST(RunCommand, ReturnsStdoutOrTheFailure) {
   EXPECT_EQ(
       *RunCommand({"echo", "QEMU emulator version 7.2"}, absl::Seconds(30)),

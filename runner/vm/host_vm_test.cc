@@ -1,0 +1,94 @@
+// The host backend with the real chunkstore server: it starts, is reachable,
+// reports metrics, honours the memory limit, and stops.
+#include "runner/vm/host_vm.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace perfcell {
+namespace {
+
+std::string g_server;
+
+size_t Discard(char*, size_t size, size_t n, void*) { return size * n; }
+
+long HttpStatus(const std::string& url) {
+  CURL* curl = curl_easy_init();
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Discard);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  long status = 0;
+  if (curl_easy_perform(curl) == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  }
+  curl_easy_cleanup(curl);
+  return status;
+}
+
+VmConfig Config(const std::string& name, uint32_t memory_mib,
+                std::vector<std::string> extra) {
+  std::string dir = absl::StrCat(getenv("TEST_TMPDIR"), "/", name);
+  mkdir(dir.c_str(), 0755);
+  VmConfig config;
+  config.work_dir = dir;
+  config.console_log = dir + "/console.log";
+  config.memory_mib = memory_mib;
+  config.boot_timeout = absl::Seconds(60);
+  config.host_argv = {g_server, "--data_dir={data_dir}", "--debug_endpoints"};
+  for (std::string& e : extra) config.host_argv.push_back(std::move(e));
+  config.host_env = {"PS_SHARED_SECRET=s"};
+  return config;
+}
+
+TEST(HostVm, RunsTheServerAndReportsMetrics) {
+  auto vm = MakeHostVm(Config("plain", 256, {}));
+  ASSERT_TRUE(vm.ok()) << vm.status();
+  ASSERT_TRUE((*vm)->Start().ok());
+  EXPECT_EQ(HttpStatus((*vm)->ServerUrl() + "/api/health"), 200);
+  absl::StatusOr<GuestMetrics> m = (*vm)->Metrics();
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->mem_total_bytes(), 256u << 20);
+  EXPECT_GT(m->server_rss_bytes(), 0u);
+  EXPECT_GT(m->data_disk_used_bytes(), 0u);  // the SQLite file
+  EXPECT_EQ(m->tmp_leftover_files(), 0u);
+  EXPECT_TRUE((*vm)->Health().ok());
+  EXPECT_EQ((*vm)->Info().backend, "host");
+  EXPECT_TRUE((*vm)->Stop(absl::Seconds(20)).ok());
+}
+
+TEST(HostVm, AServerThatDiesBeforeListeningIsReported) {
+  VmConfig config = Config("nosecret", 256, {});
+  config.host_env.clear();  // no PS_SHARED_SECRET: chunkstore refuses to start
+  auto vm = MakeHostVm(config);
+  ASSERT_TRUE(vm.ok());
+  absl::Status s = (*vm)->Start();
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("exited with code 1"), std::string::npos) << s;
+}
+
+TEST(HostVm, TheMemoryLimitStopsAServerThatHoldsTooMuch) {
+  auto vm = MakeHostVm(Config("hog", 128, {"--hold_memory_mib=700"}));
+  ASSERT_TRUE(vm.ok());
+  absl::Status s = (*vm)->Start();
+  if (s.ok()) s = (*vm)->Health();
+  ASSERT_FALSE(s.ok()) << "a server holding 700 MiB ran under a 128 MiB limit";
+  EXPECT_TRUE(s.message().find("OOM") != std::string::npos ||
+              s.message().find("killed by SIGKILL") != std::string::npos ||
+              s.message().find("exited") != std::string::npos)
+      << s;
+}
+
+}  // namespace
+}  // namespace perfcell
+
+int main(int argc, char** argv) {
+  testing::InitGoogleTest(&argc, argv);
+  perfcell::g_server = argc > 1 ? argv[1] : "";
+  return RUN_ALL_TESTS();
+}
