@@ -6,8 +6,10 @@
 #include <iostream>
 #include <memory>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "runner/cell/host_fingerprint.h"
 #include "runner/cell/result_file.h"
@@ -150,9 +152,10 @@ absl::Status RunCell(const CellOptions& o, std::ostream& progress) {
 
   absl::StatusOr<std::unique_ptr<Vm>> vm = MakeVm(o, config);
   if (!vm.ok()) return fail(vm.status());
+  const std::string backend = absl::AsciiStrToLower(
+      absl::StripPrefix(Backend_Name(o.spec.backend()), "BACKEND_"));
   progress << "perfcell: booting " << o.spec.cell() << " ("
-           << o.spec.memory_mib() << " MiB, " << Backend_Name(o.spec.backend())
-           << ")" << std::endl;
+           << o.spec.memory_mib() << " MiB, " << backend << ")" << std::endl;
   absl::Status started = (*vm)->Start();
   VmInfo info = (*vm)->Info();
   prov->set_backend(info.backend);
