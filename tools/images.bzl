@@ -232,3 +232,63 @@ def payload_image(name, binary, server_args = [], shared_secret = "perfcell", **
         label = "payload",
         **kwargs
     )
+
+def vm_image(
+        kernel = "@debian_linux_image//:vmlinuz",
+        kernel_pin = "@debian_linux_image//:PIN",
+        kernel_modules = "@debian_linux_image//:modules",
+        busybox = "@debian_busybox_static//:bin/busybox",
+        init = "//images/guest:perfcell-init",
+        initramfs_init = "//images:initramfs_init.sh",
+        want_modules = ["virtio_pci", "virtio_blk", "virtio_net"],
+        base_size = "64M",
+        data_disk_size = "50G",
+        visibility = ["//visibility:public"]):
+    """The images every cell of a matrix boots, shared by all its branches.
+
+    Defines, in the calling package (one set per package; perf_matrix's
+    `images` argument names the package):
+      kernel, kernel_pin   the guest kernel and "<package> <version> <sha256>"
+      initramfs            busybox, the wanted modules (dependencies first), /init
+      base                 read-only root: perfcell-init at /sbin/init, busybox
+      data_disk            empty ext4 a cell copies sparsely for its server's data
+
+    Args:
+      kernel: the kernel image (bzImage).
+      kernel_pin: a file naming the kernel package, for provenance.
+      kernel_modules: the kernel's module tree (a filegroup of .ko files).
+      busybox: a static busybox.
+      init: the guest's PID 1 after switch_root.
+      initramfs_init: the initramfs's /init script.
+      want_modules: modules the initramfs loads; dependencies are added.
+      base_size: apparent size of the base image.
+      data_disk_size: apparent size of the data disk (it stays sparse).
+      visibility: of the targets.
+    """
+    native.alias(name = "kernel", actual = kernel, visibility = visibility)
+    native.alias(name = "kernel_pin", actual = kernel_pin, visibility = visibility)
+    guest_initramfs(
+        name = "initramfs",
+        busybox = busybox,
+        init = initramfs_init,
+        modules = kernel_modules,
+        want_modules = want_modules,
+        visibility = visibility,
+    )
+    ext4_image(
+        name = "base",
+        image_size = base_size,
+        dirs = ["data", "dev", "etc", "payload", "proc", "run", "sys", "tmp"],
+        files = {init: "sbin/perfcell-init", busybox: "bin/busybox"},
+        label = "perfcell-base",
+        modes = {"bin/busybox": "0755"},
+        read_only = True,
+        symlinks = {"bin/sh": "busybox", "sbin/init": "perfcell-init"},
+        visibility = visibility,
+    )
+    ext4_image(
+        name = "data_disk",
+        image_size = data_disk_size,
+        label = "perfcell-data",
+        visibility = visibility,
+    )

@@ -68,7 +68,7 @@ while read -r name want; do
   fi
 done < tools/setup_versions.txt
 if [[ -e /dev/kvm && -w /dev/kvm ]]; then
-  echo "setup.sh: /dev/kvm usable: VMs run with KVM"
+  echo "setup.sh: /dev/kvm present: VMs try KVM first (a KVM that QEMU cannot use falls back to TCG, and results say so)"
 else
   echo "setup.sh: no usable /dev/kvm: VMs run under TCG emulation (slower, still real)"
 fi
