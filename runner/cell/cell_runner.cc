@@ -105,6 +105,10 @@ absl::Status RunCell(const CellOptions& o, std::ostream& progress) {
   prov->set_kernel(o.kernel_package);
   prov->set_bazel_target(o.bazel_target);
   AddArtifact(prov, "server", o.server_binary);
+  if (result.spec().binaries_size() > 0 && prov->artifacts_size() > 0) {
+    result.mutable_spec()->mutable_binaries(0)->set_sha256(
+        prov->artifacts(0).sha256());
+  }
   if (o.spec.backend() != BACKEND_HOST) {
     AddArtifact(prov, "kernel", o.kernel);
     AddArtifact(prov, "initramfs", o.initramfs);
