@@ -1,6 +1,6 @@
 // modorder: kernel modules in load order, dependencies first.
 //
-//   modorder --modules_dir=/lib/modules/6.1.0-18-cloud-amd64 \
+//   modorder --modules_dir=/lib/modules/6.1.0-18-cloud-amd64
 //            --want=virtio_blk,virtio_net,virtio_pci,ext4
 //
 // Prints one path per line, relative to --modules_dir. Modules listed in

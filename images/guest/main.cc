@@ -4,7 +4,7 @@
 // exits: it powers the VM off instead. Not as PID 1, flags select a test
 // mode on the host:
 //
-//   perfcell-init --root=/tmp/g --config=/tmp/g/guest.textproto \
+//   perfcell-init --root=/tmp/g --config=/tmp/g/guest.textproto
 //     --no_mount --no_modules --no_network [--console=FILE]
 #include <fcntl.h>
 #include <unistd.h>

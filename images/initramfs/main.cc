@@ -1,10 +1,10 @@
 // mkinitramfs: writes a deterministic newc cpio archive (optionally gzipped).
 //
-//   mkinitramfs --output=initramfs.cpio.gz --gzip \
-//     [--manifest=initramfs.textproto] \
-//     --file=init=images/initramfs/init.sh:0755 \
-//     --file=bin/busybox=busybox \
-//     --symlink=bin/sh=busybox \
+//   mkinitramfs --output=initramfs.cpio.gz --gzip
+//     [--manifest=initramfs.textproto]
+//     --file=init=images/initramfs/init.sh:0755
+//     --file=bin/busybox=busybox
+//     --symlink=bin/sh=busybox
 //     --dir=newroot --node=dev/console=c:5:1:0600
 //
 // --file, --dir, --symlink and --node may be repeated; their entries are

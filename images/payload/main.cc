@@ -2,7 +2,7 @@
 // (the server, its shared libraries, the guest config). See
 // payload_manifest.h.
 //
-//   mkpayload_manifest --binary=path/to/server --out=payload.textproto \
+//   mkpayload_manifest --binary=path/to/server --out=payload.textproto
 //     --server_env=PS_SHARED_SECRET=s -- --debug_endpoints --chunk_size=65536
 //
 // Everything after "--" is passed to the server as is.

@@ -2,9 +2,9 @@
 // (tools/perf_matrix.bzl) generates a test per cell that calls this with the
 // cell's flags; run by hand it works the same:
 //
-//   cell --cell=demo_baseline_256mb_8m_upload --backend=qemu --memory_mib=256 \
-//     --workload=upload --bytes=8M --iterations=3 --warmup=1 \
-//     --kernel=... --initramfs=... --base_image=... --payload_image=... \
+//   cell --cell=demo_baseline_256mb_8m_upload --backend=qemu --memory_mib=256
+//     --workload=upload --bytes=8M --iterations=3 --warmup=1
+//     --kernel=... --initramfs=... --base_image=... --payload_image=...
 //     --data_image=... --server_binary=... --out_dir=/tmp/out
 //
 // Exit status: 0 when the cell passed, 1 when it failed (the reason is the
