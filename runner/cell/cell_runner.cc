@@ -165,11 +165,15 @@ absl::Status RunCell(const CellOptions& o, std::ostream& progress) {
   prov->set_backend(info.backend);
   prov->set_backend_version(info.backend_version);
   prov->set_accelerator(info.accelerator);
+  prov->set_accelerator_note(info.accelerator_note);
   prov->set_cache_mode(info.cache_mode);
   if (!started.ok()) return fail(started);
   result.set_boot_seconds((*vm)->BootSeconds());
   progress << absl::StrFormat("perfcell: ready after %.2f s (%s)\n",
                               (*vm)->BootSeconds(), info.accelerator);
+  if (!info.accelerator_note.empty()) {
+    std::cerr << "perfcell: warning: " << info.accelerator_note << "\n";
+  }
   RETURN_IF_ERROR(file.Save());
 
   const std::string branch =

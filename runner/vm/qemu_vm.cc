@@ -61,10 +61,7 @@ class QemuVm : public Vm {
     ASSIGN_OR_RETURN(
         std::string version,
         RunCommand({options_.qemu_binary, "--version"}, absl::Seconds(20)));
-    version_ = std::string(absl::StrSplit(version, '\n').begin()->data(),
-                           version.find('\n') == std::string::npos
-                               ? version.size()
-                               : version.find('\n'));
+    version_ = version.substr(0, version.find('\n'));
     cache_mode_ = config_.cache_mode.empty() ? "none" : config_.cache_mode;
 
     std::vector<std::string> accels;
@@ -143,8 +140,10 @@ class QemuVm : public Vm {
     info.backend = "qemu";
     info.backend_version = version_;
     info.accelerator = accel_;
-    if (!kvm_note_.empty())
-      info.accelerator = "tcg (kvm unusable: " + kvm_note_ + ")";
+    if (!kvm_note_.empty()) {
+      info.accelerator_note =
+          "KVM present but unusable, fell back to TCG: " + kvm_note_;
+    }
     info.cache_mode = cache_mode_;
     return info;
   }

@@ -58,6 +58,7 @@ struct VmInfo {
   std::string backend_version;  // first line of `qemu-system-x86_64 --version`
   std::string accelerator;      // "kvm", "tcg", "none"
   std::string cache_mode;
+  std::string accelerator_note;  // why it is not the one asked for, if so
 };
 
 class Vm {
