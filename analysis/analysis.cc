@@ -149,11 +149,32 @@ absl::StatusOr<AnalysisInput> PairForReport(std::vector<Group> groups,
 AnalysisInput PairForCompare(std::vector<Group> a, std::vector<Group> b) {
   AnalysisInput input;
   input.baseline_name = "run A";
-  std::set<std::string> branches_a, branches_b;
-  for (const Group& g : a) branches_a.insert(g.branch);
-  for (const Group& g : b) branches_b.insert(g.branch);
+  // Branch name -> series name ("baseline" -> "baseline (A)").
+  std::map<std::string, std::string> branches_a, branches_b;
+  for (const Group& g : a) branches_a.emplace(g.branch, g.series);
+  for (const Group& g : b) branches_b.emplace(g.branch, g.series);
+  RunComparison runs;
   // One branch a side: compare them whatever their names.
   const bool by_key_only = branches_a.size() == 1 && branches_b.size() == 1;
+  if (by_key_only) {
+    const auto& [name_a, series_a] = *branches_a.begin();
+    const auto& [name_b, series_b] = *branches_b.begin();
+    runs.pairs.push_back(
+        {name_a == name_b ? name_a : absl::StrCat(name_a, " -> ", name_b),
+         series_a, series_b});
+  } else {
+    for (const auto& [name, series] : branches_a) {
+      auto it = branches_b.find(name);
+      if (it == branches_b.end()) {
+        runs.only_in_a.push_back(name);
+      } else {
+        runs.pairs.push_back({name, series, it->second});
+      }
+    }
+    for (const auto& [name, unused] : branches_b) {
+      if (!branches_a.count(name)) runs.only_in_b.push_back(name);
+    }
+  }
   auto match_key = [by_key_only](const Group& g) {
     return std::make_pair(g.key, by_key_only ? std::string() : g.branch);
   };
@@ -168,12 +189,22 @@ AnalysisInput PairForCompare(std::vector<Group> a, std::vector<Group> b) {
       matched.insert(it->first);
     }
   }
+  // Cells missing on one side of a compared branch; a branch that only one
+  // run holds is listed in `runs` instead, once.
+  const std::set<std::string> one_sided_a(runs.only_in_a.begin(),
+                                          runs.only_in_a.end());
+  const std::set<std::string> one_sided_b(runs.only_in_b.begin(),
+                                          runs.only_in_b.end());
   std::map<std::string, std::vector<CellKey>> only_a, only_b;
   for (const Group& g : a) {
-    if (!matched.count(match_key(g))) only_a[g.series].push_back(g.key);
+    if (!matched.count(match_key(g)) && !one_sided_a.count(g.branch)) {
+      only_a[g.series].push_back(g.key);
+    }
   }
   for (const Group& g : b) {
-    if (!matched.count(match_key(g))) only_b[g.series].push_back(g.key);
+    if (!matched.count(match_key(g)) && !one_sided_b.count(g.branch)) {
+      only_b[g.series].push_back(g.key);
+    }
   }
   for (const auto& [series, keys] : only_a) {
     MissingWarnings(series, "run B", keys, &input.warnings);
@@ -181,12 +212,18 @@ AnalysisInput PairForCompare(std::vector<Group> a, std::vector<Group> b) {
   for (const auto& [series, keys] : only_b) {
     MissingWarnings(series, "run A", keys, &input.warnings);
   }
-  std::set<std::string> seen;
-  for (const std::vector<Group>* side : {&a, &b}) {
-    std::set<std::string> names;
-    for (const Group& g : *side) names.insert(g.series);
-    for (const std::string& name : names) input.series_order.push_back(name);
+  // Compared branches first, A before B, then the branches of one run.
+  for (const BranchPair& pair : runs.pairs) {
+    input.series_order.push_back(pair.series_a);
+    input.series_order.push_back(pair.series_b);
   }
+  for (const std::string& name : runs.only_in_a) {
+    input.series_order.push_back(branches_a.at(name));
+  }
+  for (const std::string& name : runs.only_in_b) {
+    input.series_order.push_back(branches_b.at(name));
+  }
+  input.runs = std::move(runs);
   input.groups = std::move(a);
   for (Group& g : b) input.groups.push_back(std::move(g));
   return input;
@@ -198,6 +235,7 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
   report.baseline_name = input.baseline_name;
   report.series_order = std::move(input.series_order);
   report.groups = std::move(input.groups);
+  report.runs = std::move(input.runs);
   stats::BootstrapOptions bootstrap;
   bootstrap.resamples = options.bootstrap_resamples;
   bootstrap.confidence = options.confidence;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -72,6 +73,23 @@ struct RunDrift {
   double last_quarter = 0;   // median relative throughput, latest 25%
 };
 
+// Run B against run A: one branch of B compared with one branch of A.
+struct BranchPair {
+  std::string label;     // "baseline"; "before -> after" when names differ
+  std::string series_a;  // "baseline (A)"
+  std::string series_b;  // "baseline (B)"
+};
+
+// What `compare` matched: the branches in both runs (each with itself, or
+// the single branch of each run whatever their names) and those left out.
+struct RunComparison {
+  std::string run_a;  // the folders read, for the outputs
+  std::string run_b;
+  std::vector<BranchPair> pairs;
+  std::vector<std::string> only_in_a;  // branch names, not compared
+  std::vector<std::string> only_in_b;
+};
+
 struct AnalysisInput {
   std::vector<Group> groups;
   // (baseline, candidate) indices into `groups`, one per comparison.
@@ -79,6 +97,7 @@ struct AnalysisInput {
   std::vector<Warning> warnings;          // found while pairing (missing cells)
   std::string baseline_name;              // "main", or "run A"
   std::vector<std::string> series_order;  // baseline series first
+  std::optional<RunComparison> runs;      // set by PairForCompare only
 };
 
 struct Report {
@@ -91,6 +110,7 @@ struct Report {
   std::vector<Warning> warnings;
   RunDrift run_drift;
   std::map<CellKey, double> pooled_median;  // per cell, all series
+  std::optional<RunComparison> runs;        // compare mode: run B vs run A
 };
 
 // Each branch against `baseline` in every cell. InvalidArgument listing the
@@ -100,7 +120,9 @@ absl::StatusOr<AnalysisInput> PairForReport(std::vector<Group> groups,
 
 // Run B against run A: groups of `b` against the groups of `a` with the same
 // cell and branch; when each run holds a single branch, those two are
-// compared whatever their names.
+// compared whatever their names. Branches found in one run only are listed
+// in `runs` (not compared, no per-cell warnings); cells missing on one side
+// of a compared branch give "missing" warnings.
 AnalysisInput PairForCompare(std::vector<Group> a, std::vector<Group> b);
 
 Report Analyze(AnalysisInput input, const AnalysisOptions& options);

@@ -214,6 +214,50 @@ TEST(Analysis, CompareMatchesSingleBranchesWhateverTheirNames) {
   Report report = Analyze(std::move(input), AnalysisOptions());
   EXPECT_EQ(Count(report, Verdict::kFaster), 2);
   EXPECT_EQ(report.groups[report.comparisons[0].candidate].series, "after (B)");
+  ASSERT_TRUE(report.runs.has_value());
+  ASSERT_EQ(report.runs->pairs.size(), 1u);
+  EXPECT_EQ(report.runs->pairs[0].label, "before -> after");
+  EXPECT_TRUE(report.runs->only_in_a.empty());
+  EXPECT_TRUE(report.runs->only_in_b.empty());
+}
+
+TEST(Analysis, CompareMatchesEachBranchWithItself) {
+  SyntheticOptions a = Small({{.name = "baseline"},
+                              {.name = "topic", .relative_speed = 0.8},
+                              {.name = "old"}});
+  SyntheticOptions b = Small({{.name = "baseline", .relative_speed = 1.2},
+                              {.name = "topic", .relative_speed = 0.8},
+                              {.name = "new"}});
+  b.seed = 2;
+  AnalysisInput input =
+      PairForCompare(GroupResults(Loaded(MakeSyntheticResults(a)), " (A)", -1),
+                     GroupResults(Loaded(MakeSyntheticResults(b)), " (B)", -1));
+  ASSERT_TRUE(input.runs.has_value());
+  ASSERT_EQ(input.runs->pairs.size(), 2u);
+  EXPECT_EQ(input.runs->pairs[0].label, "baseline");
+  EXPECT_EQ(input.runs->pairs[0].series_a, "baseline (A)");
+  EXPECT_EQ(input.runs->pairs[0].series_b, "baseline (B)");
+  EXPECT_EQ(input.runs->pairs[1].label, "topic");
+  EXPECT_EQ(input.runs->only_in_a, std::vector<std::string>{"old"});
+  EXPECT_EQ(input.runs->only_in_b, std::vector<std::string>{"new"});
+  // A branch in one run only is named once, not as missing cells.
+  EXPECT_TRUE(input.warnings.empty());
+  Report report = Analyze(std::move(input), AnalysisOptions());
+  ASSERT_EQ(report.comparisons.size(), 4u);  // 2 branches x 2 cells
+  for (const Comparison& c : report.comparisons) {
+    EXPECT_EQ(report.groups[c.baseline].branch,
+              report.groups[c.candidate].branch);
+    EXPECT_EQ(report.groups[c.baseline].key, report.groups[c.candidate].key);
+  }
+  // baseline is 20% faster in B, topic the same in both runs.
+  for (const Comparison& c : report.comparisons) {
+    if (report.groups[c.candidate].branch == "baseline") {
+      EXPECT_EQ(c.verdict, Verdict::kFaster);
+    } else {
+      EXPECT_NE(c.verdict, Verdict::kFaster);
+      EXPECT_NE(c.verdict, Verdict::kSlower);
+    }
+  }
 }
 
 TEST(Analysis, PermutationTestGivesTheSameVerdicts) {

@@ -55,7 +55,11 @@ absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options) {
             << "wrote " << options.out
             << "/cells.csv, summary.md, report.html\n";
   if (options.fail_on_regression && AnyRegression(report)) {
-    std::cerr << "regression: at least one cell is slower than the baseline\n";
+    std::cerr << (report.runs.has_value()
+                      ? "regression: at least one cell is slower in run B "
+                        "than in run A\n"
+                      : "regression: at least one cell is slower than the "
+                        "baseline\n");
     return kExitRegression;
   }
   return kExitOk;
@@ -130,6 +134,8 @@ absl::StatusOr<int> RunCompare(const std::string& a, const std::string& b,
   AnalysisInput input =
       PairForCompare(GroupResults(loaded_a, " (A)", options.warmup),
                      GroupResults(loaded_b, " (B)", options.warmup));
+  input.runs->run_a = a;
+  input.runs->run_b = b;
   return WriteAndReport(Analyze(std::move(input), options.analysis), options);
 }
 

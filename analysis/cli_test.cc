@@ -111,7 +111,19 @@ TEST(Cli, CompareRunsAgainstRuns) {
       Execute("compare", absl::StrCat("--a=", a, " --b=", b, " --out=", Tmp(),
                                       "/cmp --fail_on_regression"));
   EXPECT_EQ(run.exit_code, 3) << run.err;
-  EXPECT_TRUE(absl::StrContains(run.out, "baseline (B)"));
+  EXPECT_TRUE(absl::StrContains(run.err, "slower in run B than in run A"));
+  // Each branch of B against the same branch of A, with no filler cells.
+  EXPECT_TRUE(absl::StrContains(
+      run.out,
+      "| memory | baseline (A) | baseline (B) vs A | topic (A) | topic (B) vs "
+      "A |"))
+      << run.out;
+  EXPECT_FALSE(absl::StrContains(run.out, "missing")) << run.out;
+  EXPECT_FALSE(absl::StrContains(run.out, "not compared")) << run.out;
+  const std::string csv = ReadFile(Tmp() + "/cmp/cells.csv").value_or("");
+  EXPECT_TRUE(absl::StrContains(
+      csv, absl::StrCat(",topic,", a, ",topic (A),", b, ",topic (B),")))
+      << csv;
   CliRun same =
       Execute("compare", absl::StrCat("--a=", a, " --b=", a, " --out=", Tmp(),
                                       "/cmp2 --fail_on_regression"));

@@ -4,9 +4,10 @@
 //       --out=/tmp/compare [--fail_on_regression]
 //
 // Cells are matched by what they measured (workload, size, memory, backend,
-// ...) and branch; when each run holds one branch, they are matched whatever
-// the names. Exit codes: 0 done, 2 bad input or flags, 3 a cell is slower
-// in B (with --fail_on_regression).
+// ...) and branch: each branch of B against the same branch of A, branches
+// of one run only listed as not compared; when each run holds one branch,
+// they are matched whatever the names. Exit codes: 0 done, 2 bad input or
+// flags, 3 a cell is slower in B (with --fail_on_regression).
 #include <string>
 
 #include "absl/flags/flag.h"

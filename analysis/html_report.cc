@@ -58,7 +58,48 @@ std::map<std::string, std::string> SeriesColors(const Report& report) {
   return colors;
 }
 
+std::string CompareSummaryHtml(const Report& report) {
+  std::string out;
+  const std::string note = OneRunBranchesNote(*report.runs);
+  if (!note.empty()) {
+    absl::StrAppend(&out, "<p><b>", HtmlEscape(note), "</b></p>");
+  }
+  const std::vector<CompareTable> tables = BuildCompareTables(report);
+  if (tables.empty()) out += "<p>No branch has a cell in both runs.</p>";
+  for (const CompareTable& table : tables) {
+    absl::StrAppend(&out, "<h3>", HtmlEscape(table.workload),
+                    "</h3><table><tr><th>memory</th>");
+    for (const BranchPair* pair : table.pairs) {
+      absl::StrAppend(&out, "<th>", HtmlEscape(CompareHeaderA(*pair)),
+                      "</th><th>", HtmlEscape(CompareHeaderB(*pair)), "</th>");
+    }
+    out += "</tr>";
+    for (const CompareTable::Row& row : table.rows) {
+      absl::StrAppend(&out, "<tr><td>", row.memory_mib, " MiB</td>");
+      for (const CompareTable::Cell& cell : row.cells) {
+        absl::StrAppend(&out, "<td>", HtmlEscape(CompareCellAText(cell)),
+                        "</td>");
+        const Comparison* c = cell.comparison;
+        if (c == nullptr) {
+          absl::StrAppend(&out, "<td>",
+                          HtmlEscape(CompareCellBText(cell, false)), "</td>");
+          continue;
+        }
+        absl::StrAppend(&out, "<td class=\"", VerdictClass(c->verdict),
+                        "\" title=\"p ", FormatPValue(c->p_value),
+                        ", adjusted ", FormatPValue(c->p_adjusted), ", MDE ",
+                        FormatPercent(c->mde), "\">",
+                        HtmlEscape(CompareCellBText(cell, false)), "</td>");
+      }
+      out += "</tr>";
+    }
+    out += "</table>";
+  }
+  return out;
+}
+
 std::string SummaryHtml(const Report& report) {
+  if (report.runs.has_value()) return CompareSummaryHtml(report);
   std::string out;
   for (const SummaryTable& table : BuildSummaryTables(report)) {
     absl::StrAppend(&out, "<h3>", HtmlEscape(table.workload),
@@ -119,8 +160,19 @@ std::string ForestPlot(const Report& report) {
     svg.Text(x(t), bottom + 16, FormatChange(t), "middle", 11, "#555");
   }
   svg.Line(x(1), kTop - 6, x(1), bottom, "#333", 1.2);
-  svg.Text(kLeft, 14, "<- branch slower", "start", 12, "#d62728", true);
-  svg.Text(kRight, 14, "branch faster ->", "end", 12, "#2a9d3c", true);
+  // Rows are named by branch; in `compare` by the branch compared across
+  // the runs ("baseline", or "before -> after").
+  std::map<std::string, std::string> row_label;
+  if (report.runs.has_value()) {
+    for (const BranchPair& pair : report.runs->pairs) {
+      row_label[pair.series_b] = pair.label;
+    }
+  }
+  const bool runs = report.runs.has_value();
+  svg.Text(kLeft, 14, runs ? "<- slower in run B" : "<- branch slower", "start",
+           12, "#d62728", true);
+  svg.Text(kRight, 14, runs ? "faster in run B ->" : "branch faster ->", "end",
+           12, "#2a9d3c", true);
   std::string previous_cell;
   for (size_t i = 0; i < comparisons.size(); ++i) {
     const Comparison& c = comparisons[i];
@@ -133,7 +185,10 @@ std::string ForestPlot(const Report& report) {
       svg.Text(10, y + 4, cell, "start", 11, "#222", true);
       previous_cell = cell;
     }
-    svg.Text(kLeft - 10, y + 4, cand.series, "end", 11);
+    auto label_it = row_label.find(cand.series);
+    const std::string& label =
+        label_it != row_label.end() ? label_it->second : cand.series;
+    svg.Text(kLeft - 10, y + 4, label, "end", 11);
     const std::string color = VerdictColor(c.verdict);
     if (!std::isnan(c.ratio_ci.low)) {
       const double a = x(std::clamp(c.ratio_ci.low, low, high));
@@ -143,11 +198,13 @@ std::string ForestPlot(const Report& report) {
       svg.Line(b, y - 4, b, y + 4, color, 1.5);
     }
     if (!std::isnan(c.ratio)) {
-      svg.Circle(x(std::clamp(c.ratio, low, high)), y, 4.5, color, "#fff",
-                 absl::StrCat(cand.series, ": ", FormatChange(c.ratio), " [",
-                              FormatChange(c.ratio_ci.low), ", ",
-                              FormatChange(c.ratio_ci.high), "], p adj ",
-                              FormatPValue(c.p_adjusted)));
+      svg.Circle(
+          x(std::clamp(c.ratio, low, high)), y, 4.5, color, "#fff",
+          absl::StrCat(runs ? cand.series + " vs " + base.series : cand.series,
+                       ": ", FormatChange(c.ratio), " [",
+                       FormatChange(c.ratio_ci.low), ", ",
+                       FormatChange(c.ratio_ci.high), "], p adj ",
+                       FormatPValue(c.p_adjusted)));
     }
     svg.Text(
         kRight + 12, y + 4,
@@ -340,14 +397,24 @@ std::string HtmlReport(const Report& report) {
   for (const Comparison& c : report.comparisons) ++counts[c.verdict];
   std::string out = absl::StrCat(
       "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
-      "<title>perfcell report</title><style>",
-      kStyle, "</style></head><body><h1>perfcell report</h1>");
+      "<title>perfcell ",
+      report.runs.has_value() ? "compare" : "report", "</title><style>", kStyle,
+      "</style></head><body><h1>perfcell ",
+      report.runs.has_value() ? "compare" : "report", "</h1>");
+  const std::string subject =
+      report.runs.has_value()
+          ? absl::StrCat("Run B (", HtmlEscape(report.runs->run_b),
+                         ") against run A (", HtmlEscape(report.runs->run_a),
+                         "), each branch against itself: <b>",
+                         HtmlEscape(CompareIntro(*report.runs)), "</b>")
+          : absl::StrCat("Baseline <b>", HtmlEscape(report.baseline_name),
+                         "</b>");
   absl::StrAppend(
-      &out, "<p class=\"lead\">Baseline <b>", HtmlEscape(report.baseline_name),
-      "</b>; ", report.comparisons.size(), " comparisons: <b>",
-      counts[Verdict::kSlower], " slower</b>, <b>", counts[Verdict::kFaster],
-      " faster</b>, ", counts[Verdict::kNoDifference], " no difference, ",
-      counts[Verdict::kInconclusive], " inconclusive; ", report.warnings.size(),
+      &out, "<p class=\"lead\">", subject, "; ", report.comparisons.size(),
+      " comparisons: <b>", counts[Verdict::kSlower], " slower</b>, <b>",
+      counts[Verdict::kFaster], " faster</b>, ", counts[Verdict::kNoDifference],
+      " no difference, ", counts[Verdict::kInconclusive], " inconclusive; ",
+      report.warnings.size(),
       " warnings. Throughput = bytes / seconds of each iteration (higher is "
       "better). ",
       HtmlEscape(MethodSentence(report.options)), ".</p>");
@@ -357,12 +424,15 @@ std::string HtmlReport(const Report& report) {
                     "these numbers.</b></p>");
   }
   absl::StrAppend(&out, "<h2>Summary</h2>", SummaryHtml(report));
-  absl::StrAppend(&out,
-                  "<h2>Ratios with confidence intervals</h2><p "
-                  "class=\"lead\">Each line: median throughput of the branch "
-                  "/ baseline with its bootstrap CI. Inside the green band "
-                  "the change is too small to matter.</p>",
-                  ForestPlot(report));
+  absl::StrAppend(
+      &out,
+      "<h2>Ratios with confidence intervals</h2><p class=\"lead\">Each line: "
+      "median throughput of the ",
+      report.runs.has_value() ? "branch in run B / the same branch in run A"
+                              : "branch / baseline",
+      " with its bootstrap CI. Inside the green band the change is too small "
+      "to matter.</p>",
+      ForestPlot(report));
   absl::StrAppend(&out,
                   "<h2>Every iteration</h2><p class=\"lead\">Filled dots: "
                   "measured iterations; hollow: warm-up (excluded); red "

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "analysis/html_report.h"
@@ -24,6 +26,135 @@ Report DemoReport() {
   auto input = PairForReport(GroupResults(loaded, "", -1), "baseline");
   EXPECT_TRUE(input.ok());
   return Analyze(*std::move(input), analysis);
+}
+
+std::vector<LoadedResult> Loaded(const SyntheticOptions& options) {
+  std::vector<LoadedResult> loaded;
+  for (CellResult& r : MakeSyntheticResults(options)) {
+    loaded.push_back({"synthetic", std::move(r)});
+  }
+  return loaded;
+}
+
+// Run B against run A, both with branches baseline and topic; B also holds
+// a branch that A lacks.
+Report CompareReport(bool extra_branch_in_b,
+                     bool drop_topic_cell_in_b = false) {
+  SyntheticOptions a;
+  a.branches = {{.name = "baseline"}, {.name = "topic"}};
+  a.sizes = {8 << 20};
+  a.memory_mib = {256, 1024};
+  SyntheticOptions b = a;
+  b.branches[1].relative_speed = 0.8;
+  if (extra_branch_in_b) b.branches.push_back({.name = "only-b"});
+  b.seed = 7;
+  std::vector<LoadedResult> loaded_b = Loaded(b);
+  if (drop_topic_cell_in_b) {
+    auto it = std::find_if(loaded_b.begin(), loaded_b.end(), [](const auto& r) {
+      return r.result.spec().binaries(0).branch() == "topic" &&
+             r.result.spec().memory_mib() == 1024;
+    });
+    EXPECT_NE(it, loaded_b.end());
+    loaded_b.erase(it);
+  }
+  AnalysisInput input = PairForCompare(GroupResults(Loaded(a), " (A)", -1),
+                                       GroupResults(loaded_b, " (B)", -1));
+  input.runs->run_a = "/runs/a";
+  input.runs->run_b = "/runs/b";
+  AnalysisOptions analysis;
+  analysis.bootstrap_resamples = 500;
+  return Analyze(std::move(input), analysis);
+}
+
+std::vector<std::string> TableRows(const std::string& md) {
+  std::vector<std::string> rows;
+  for (absl::string_view line : absl::StrSplit(md, '\n')) {
+    if (absl::StartsWith(line, "| ")) rows.emplace_back(line);
+  }
+  return rows;
+}
+
+TEST(CompareReport, SummaryPairsEachBranchWithItself) {
+  const Report report = CompareReport(false);
+  const std::string tables = SummaryTables(report);
+  EXPECT_FALSE(absl::StrContains(tables, "missing")) << tables;
+  EXPECT_FALSE(absl::StrContains(tables, "not in run")) << tables;
+  EXPECT_FALSE(absl::StrContains(tables, "not compared")) << tables;
+  EXPECT_TRUE(absl::StrContains(
+      tables,
+      "| memory | baseline (A) | baseline (B) vs A | topic (A) | topic (B) vs "
+      "A |"))
+      << tables;
+  // One header and one row per memory size, each with A's median and the
+  // change for both branches: baseline unchanged, topic 20% slower.
+  const std::vector<std::string> rows = TableRows(tables);
+  ASSERT_EQ(rows.size(), 3u) << tables;
+  for (const std::string& row : {rows[1], rows[2]}) {
+    std::vector<std::string> cells = absl::StrSplit(row, " | ");
+    ASSERT_EQ(cells.size(), 5u) << row;
+    EXPECT_TRUE(absl::StrContains(cells[1], "MiB/s (CV ")) << row;
+    EXPECT_FALSE(absl::StrContains(cells[2], "slower")) << row;
+    EXPECT_TRUE(absl::StrContains(cells[3], "MiB/s (CV ")) << row;
+    EXPECT_TRUE(absl::StrContains(cells[4], "**slower**")) << row;
+  }
+  EXPECT_TRUE(absl::StartsWith(rows[1], "| 256 MiB | "));
+  EXPECT_TRUE(absl::StartsWith(rows[2], "| 1024 MiB | "));
+  const std::string md = SummaryMarkdown(report);
+  EXPECT_TRUE(absl::StrContains(
+      md,
+      "Run B (/runs/b) against run A (/runs/a), each branch against "
+      "itself: branches baseline, topic."))
+      << md;
+  EXPECT_FALSE(absl::StrContains(md, "not compared (in one run only)"));
+}
+
+TEST(CompareReport, BranchesOfOneRunAreNamedNotFilled) {
+  const Report report = CompareReport(true);
+  const std::string tables = SummaryTables(report);
+  EXPECT_TRUE(absl::StartsWith(
+      tables,
+      "Branches not compared (in one run only): only in run B: only-b.\n"))
+      << tables;
+  EXPECT_FALSE(absl::StrContains(tables, "missing")) << tables;
+  EXPECT_FALSE(absl::StrContains(tables, "only-b (B)")) << tables;
+  for (const Warning& w : report.warnings) EXPECT_NE(w.kind, "missing");
+  const std::string html = HtmlReport(report);
+  EXPECT_TRUE(absl::StrContains(html, "only in run B: only-b"));
+  EXPECT_FALSE(absl::StrContains(html, "<td>missing</td>"));
+  EXPECT_TRUE(absl::StrContains(html, "<th>topic (B) vs A</th>"));
+  // Forest plot rows are named by branch, its axis by run.
+  EXPECT_TRUE(absl::StrContains(html, ">topic</text>"));
+  EXPECT_TRUE(absl::StrContains(html, "faster in run B -&gt;"));
+}
+
+TEST(CompareReport, ACellOneRunLacksSaysSo) {
+  const Report report = CompareReport(false, true);
+  const std::string tables = SummaryTables(report);
+  const std::vector<std::string> rows = TableRows(tables);
+  ASSERT_EQ(rows.size(), 3u) << tables;
+  EXPECT_TRUE(absl::StartsWith(rows[2], "| 1024 MiB | ")) << tables;
+  EXPECT_TRUE(absl::EndsWith(rows[2], " | not in run B |")) << tables;
+  EXPECT_FALSE(absl::StrContains(tables, "missing")) << tables;
+}
+
+TEST(CompareReport, CsvHasOneRowPerComparedCellAndBranch) {
+  const std::string csv = CellsCsv(CompareReport(true));
+  std::vector<std::string> lines = absl::StrSplit(csv, "\r\n");
+  ASSERT_EQ(lines.size(), 1 + 4 + 1u);  // header, 2 cells x 2 branches, ""
+  EXPECT_TRUE(absl::StartsWith(
+      lines[0],
+      "workload,bytes_per_request,memory_mib,backend,vcpus,concurrency,"
+      "branch,run_a,series_a,run_b,series_b,a_results,a_n,"));
+  EXPECT_TRUE(absl::StrContains(lines[0], ",b_median_mib_s,"));
+  for (size_t i = 1; i <= 4; ++i) {
+    const bool topic = absl::StrContains(lines[i], ",topic,");
+    EXPECT_TRUE(absl::StrContains(
+        lines[i], topic ? ",topic,/runs/a,topic (A),/runs/b,topic (B),"
+                        : ",baseline,/runs/a,baseline (A),/runs/b,"
+                          "baseline (B),"))
+        << lines[i];
+  }
+  EXPECT_FALSE(absl::StrContains(csv, "only-b"));
 }
 
 TEST(TextReport, CsvHasOneRowPerCellAndSeries) {

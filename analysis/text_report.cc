@@ -74,6 +74,105 @@ std::vector<SummaryTable> BuildSummaryTables(const Report& report) {
   return tables;
 }
 
+std::vector<CompareTable> BuildCompareTables(const Report& report) {
+  std::vector<CompareTable> tables;
+  if (!report.runs.has_value()) return tables;
+  const std::vector<BranchPair>& pairs = report.runs->pairs;
+  std::map<std::string, size_t> pair_of_a, pair_of_b;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    pair_of_a[pairs[i].series_a] = i;
+    pair_of_b[pairs[i].series_b] = i;
+  }
+  auto workload_of = [](CellKey key) {
+    key.memory_mib = 0;
+    return key;
+  };
+  // workload -> memory -> pair -> cell
+  std::map<CellKey, std::map<uint32_t, std::map<size_t, CompareTable::Cell>>>
+      cells;
+  // What either run holds of the compared branches, per workload.
+  std::map<CellKey, std::set<uint32_t>> present_memory;
+  std::map<CellKey, std::set<size_t>> present_pairs;
+  for (size_t i = 0; i < report.groups.size(); ++i) {
+    const Group& g = report.groups[i];
+    const CellKey workload = workload_of(g.key);
+    auto& by_pair = cells[workload][g.key.memory_mib];
+    if (auto it = pair_of_a.find(g.series); it != pair_of_a.end()) {
+      by_pair[it->second].a = &report.stats[i];
+      present_memory[workload].insert(g.key.memory_mib);
+      present_pairs[workload].insert(it->second);
+    }
+    if (auto it = pair_of_b.find(g.series); it != pair_of_b.end()) {
+      by_pair[it->second].in_b = true;
+      present_memory[workload].insert(g.key.memory_mib);
+      present_pairs[workload].insert(it->second);
+    }
+  }
+  std::set<CellKey> compared;  // workloads with at least one comparison
+  for (const Comparison& c : report.comparisons) {
+    const Group& b = report.groups[c.candidate];
+    auto it = pair_of_b.find(b.series);
+    if (it == pair_of_b.end()) continue;
+    const CellKey workload = workload_of(b.key);
+    cells[workload][b.key.memory_mib][it->second].comparison = &c;
+    compared.insert(workload);
+  }
+  for (const CellKey& workload : compared) {
+    CompareTable table;
+    table.workload = workload.WorkloadLabel();
+    const std::set<uint32_t>& memories = present_memory[workload];
+    const std::set<size_t>& present = present_pairs[workload];
+    for (size_t p : present) table.pairs.push_back(&pairs[p]);
+    for (uint32_t memory : memories) {
+      CompareTable::Row row{memory, {}};
+      for (size_t p : present) row.cells.push_back(cells[workload][memory][p]);
+      table.rows.push_back(std::move(row));
+    }
+    tables.push_back(std::move(table));
+  }
+  return tables;
+}
+
+std::string CompareHeaderA(const BranchPair& pair) { return pair.series_a; }
+
+std::string CompareHeaderB(const BranchPair& pair) {
+  return absl::StrCat(pair.series_b, " vs A");
+}
+
+std::string CompareCellAText(const CompareTable::Cell& cell) {
+  return cell.a != nullptr ? BaselineCellText(*cell.a) : "not in run A";
+}
+
+std::string CompareCellBText(const CompareTable::Cell& cell, bool bold) {
+  if (cell.comparison != nullptr) {
+    return ComparisonCellText(*cell.comparison, bold);
+  }
+  return cell.in_b ? "not compared" : "not in run B";
+}
+
+std::string CompareIntro(const RunComparison& runs) {
+  if (runs.pairs.empty()) return "no branch is in both runs";
+  std::vector<std::string> labels;
+  for (const BranchPair& pair : runs.pairs) labels.push_back(pair.label);
+  return absl::StrCat(runs.pairs.size() == 1 ? "branch " : "branches ",
+                      absl::StrJoin(labels, ", "));
+}
+
+std::string OneRunBranchesNote(const RunComparison& runs) {
+  std::vector<std::string> parts;
+  if (!runs.only_in_a.empty()) {
+    parts.push_back(
+        absl::StrCat("only in run A: ", absl::StrJoin(runs.only_in_a, ", ")));
+  }
+  if (!runs.only_in_b.empty()) {
+    parts.push_back(
+        absl::StrCat("only in run B: ", absl::StrJoin(runs.only_in_b, ", ")));
+  }
+  if (parts.empty()) return "";
+  return absl::StrCat("Branches not compared (in one run only): ",
+                      absl::StrJoin(parts, "; "), ".");
+}
+
 std::string MethodSentence(const AnalysisOptions& options) {
   return absl::StrFormat(
       "faster/slower: %s-corrected p < %g (%s test) and a change of at least "
@@ -105,43 +204,125 @@ std::string ComparisonCellText(const Comparison& c, bool bold) {
   return text;
 }
 
+namespace {
+
+// Statistics of one series in one cell, as CSV fields (see StatsHeader).
+std::vector<std::string> StatsFields(const Group& g, const GroupStats& s) {
+  return {absl::StrCat(g.results),
+          absl::StrCat(s.n),
+          absl::StrCat(s.n_warmup),
+          absl::StrCat(s.n_failed),
+          Mib(s.median),
+          Mib(s.mean),
+          Mib(s.stddev),
+          FormatNumber(s.cv, 4),
+          Mib(s.min),
+          Mib(s.max),
+          Mib(s.median_ci.low),
+          Mib(s.median_ci.high),
+          FormatNumber(s.warmup_ratio, 4),
+          FormatNumber(s.drift.rho, 3),
+          FormatNumber(s.drift.p_value, 5)};
+}
+
+std::vector<std::string> StatsHeader(const std::string& prefix) {
+  std::vector<std::string> header;
+  for (const char* name :
+       {"results", "n", "n_warmup", "n_failed", "median_mib_s", "mean_mib_s",
+        "stddev_mib_s", "cv", "min_mib_s", "max_mib_s", "median_ci_low_mib_s",
+        "median_ci_high_mib_s", "warmup_ratio", "drift_rho", "drift_p"}) {
+    header.push_back(prefix + name);
+  }
+  return header;
+}
+
+std::vector<std::string> ComparisonFields(const Comparison& c) {
+  return {FormatNumber(c.ratio, 4),
+          FormatNumber(c.ratio_ci.low, 4),
+          FormatNumber(c.ratio_ci.high, 4),
+          FormatNumber(c.hl_ratio, 4),
+          FormatNumber(c.hl_ci.low, 4),
+          FormatNumber(c.hl_ci.high, 4),
+          FormatNumber(c.p_value, 6),
+          FormatNumber(c.p_adjusted, 6),
+          FormatNumber(c.mde, 4),
+          VerdictName(c.verdict),
+          c.runs_needed > 0 ? absl::StrCat(c.runs_needed) : std::string()};
+}
+
+const std::vector<std::string>& ComparisonHeader() {
+  static const auto* header =
+      new std::vector<std::string>{"ratio",
+                                   "ratio_ci_low",
+                                   "ratio_ci_high",
+                                   "hodges_lehmann_ratio",
+                                   "hl_ci_low",
+                                   "hl_ci_high",
+                                   "p_value",
+                                   "p_adjusted",
+                                   "mde",
+                                   "verdict",
+                                   "runs_needed_per_side"};
+  return *header;
+}
+
+std::vector<std::string> KeyFields(const Group& g) {
+  return {g.key.WorkloadLabel(),          absl::StrCat(g.key.bytes_per_request),
+          absl::StrCat(g.key.memory_mib), g.provenance.backend(),
+          absl::StrCat(g.key.vcpus),      absl::StrCat(g.key.concurrency)};
+}
+
+void Append(std::vector<std::string>* to, const std::vector<std::string>& v) {
+  to->insert(to->end(), v.begin(), v.end());
+}
+
+// `compare`: one row per compared cell and branch, run A beside run B.
+std::string CompareCsv(const Report& report) {
+  std::vector<std::string> header = {"workload",   "bytes_per_request",
+                                     "memory_mib", "backend",
+                                     "vcpus",      "concurrency",
+                                     "branch",     "run_a",
+                                     "series_a",   "run_b",
+                                     "series_b"};
+  Append(&header, StatsHeader("a_"));
+  Append(&header, StatsHeader("b_"));
+  Append(&header, ComparisonHeader());
+  header.push_back("sources_a");
+  header.push_back("sources_b");
+  std::string out = CsvRow(header);
+  std::map<std::string, const BranchPair*> pair_of_b;
+  for (const BranchPair& pair : report.runs->pairs) {
+    pair_of_b[pair.series_b] = &pair;
+  }
+  for (const Comparison& c : report.comparisons) {
+    const Group& a = report.groups[c.baseline];
+    const Group& b = report.groups[c.candidate];
+    auto it = pair_of_b.find(b.series);
+    std::vector<std::string> row = KeyFields(b);
+    Append(&row, {it != pair_of_b.end() ? it->second->label : b.branch,
+                  report.runs->run_a, a.series, report.runs->run_b, b.series});
+    Append(&row, StatsFields(a, report.stats[c.baseline]));
+    Append(&row, StatsFields(b, report.stats[c.candidate]));
+    Append(&row, ComparisonFields(c));
+    row.push_back(absl::StrJoin(a.sources, ";"));
+    row.push_back(absl::StrJoin(b.sources, ";"));
+    out += CsvRow(row);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string CellsCsv(const Report& report) {
-  std::string out = CsvRow({"workload",
-                            "bytes_per_request",
-                            "memory_mib",
-                            "backend",
-                            "vcpus",
-                            "concurrency",
-                            "series",
-                            "role",
-                            "baseline",
-                            "results",
-                            "n",
-                            "n_warmup",
-                            "n_failed",
-                            "median_mib_s",
-                            "mean_mib_s",
-                            "stddev_mib_s",
-                            "cv",
-                            "min_mib_s",
-                            "max_mib_s",
-                            "median_ci_low_mib_s",
-                            "median_ci_high_mib_s",
-                            "warmup_ratio",
-                            "drift_rho",
-                            "drift_p",
-                            "ratio",
-                            "ratio_ci_low",
-                            "ratio_ci_high",
-                            "hodges_lehmann_ratio",
-                            "hl_ci_low",
-                            "hl_ci_high",
-                            "p_value",
-                            "p_adjusted",
-                            "mde",
-                            "verdict",
-                            "runs_needed_per_side",
-                            "sources"});
+  if (report.runs.has_value()) return CompareCsv(report);
+  std::vector<std::string> header = {
+      "workload", "bytes_per_request", "memory_mib", "backend",
+      "vcpus",    "concurrency",       "series",     "role",
+      "baseline"};
+  Append(&header, StatsHeader(""));
+  Append(&header, ComparisonHeader());
+  header.push_back("sources");
+  std::string out = CsvRow(header);
   std::map<size_t, const Comparison*> by_candidate;
   std::set<size_t> baselines;
   for (const Comparison& c : report.comparisons) {
@@ -150,50 +331,18 @@ std::string CellsCsv(const Report& report) {
   }
   for (size_t i = 0; i < report.groups.size(); ++i) {
     const Group& g = report.groups[i];
-    const GroupStats& s = report.stats[i];
     const Comparison* c = by_candidate.count(i) ? by_candidate.at(i) : nullptr;
     const std::string role =
         c != nullptr ? "candidate"
                      : (baselines.count(i) ? "baseline" : "unpaired");
-    std::vector<std::string> row = {
-        g.key.WorkloadLabel(),
-        absl::StrCat(g.key.bytes_per_request),
-        absl::StrCat(g.key.memory_mib),
-        g.provenance.backend(),
-        absl::StrCat(g.key.vcpus),
-        absl::StrCat(g.key.concurrency),
-        g.series,
-        role,
-        c != nullptr ? report.groups[c->baseline].series : "",
-        absl::StrCat(g.results),
-        absl::StrCat(s.n),
-        absl::StrCat(s.n_warmup),
-        absl::StrCat(s.n_failed),
-        Mib(s.median),
-        Mib(s.mean),
-        Mib(s.stddev),
-        FormatNumber(s.cv, 4),
-        Mib(s.min),
-        Mib(s.max),
-        Mib(s.median_ci.low),
-        Mib(s.median_ci.high),
-        FormatNumber(s.warmup_ratio, 4),
-        FormatNumber(s.drift.rho, 3),
-        FormatNumber(s.drift.p_value, 5),
-    };
+    std::vector<std::string> row = KeyFields(g);
+    Append(&row, {g.series, role,
+                  c != nullptr ? report.groups[c->baseline].series : ""});
+    Append(&row, StatsFields(g, report.stats[i]));
     if (c != nullptr) {
-      for (std::string field :
-           {FormatNumber(c->ratio, 4), FormatNumber(c->ratio_ci.low, 4),
-            FormatNumber(c->ratio_ci.high, 4), FormatNumber(c->hl_ratio, 4),
-            FormatNumber(c->hl_ci.low, 4), FormatNumber(c->hl_ci.high, 4),
-            FormatNumber(c->p_value, 6), FormatNumber(c->p_adjusted, 6),
-            FormatNumber(c->mde, 4), VerdictName(c->verdict),
-            c->runs_needed > 0 ? absl::StrCat(c->runs_needed)
-                               : std::string()}) {
-        row.push_back(field);
-      }
+      Append(&row, ComparisonFields(*c));
     } else {
-      row.resize(row.size() + 11);
+      row.resize(row.size() + ComparisonHeader().size());
     }
     row.push_back(absl::StrJoin(g.sources, ";"));
     out += CsvRow(row);
@@ -201,7 +350,40 @@ std::string CellsCsv(const Report& report) {
   return out;
 }
 
+namespace {
+
+std::string CompareTablesMarkdown(const Report& report) {
+  std::string out;
+  const std::string note = OneRunBranchesNote(*report.runs);
+  if (!note.empty()) absl::StrAppend(&out, note, "\n\n");
+  const std::vector<CompareTable> tables = BuildCompareTables(report);
+  if (tables.empty()) return out + "No branch has a cell in both runs.\n\n";
+  for (const CompareTable& table : tables) {
+    absl::StrAppend(&out, "### ", table.workload, "\n\n| memory |");
+    for (const BranchPair* pair : table.pairs) {
+      absl::StrAppend(&out, " ", MarkdownCell(CompareHeaderA(*pair)), " | ",
+                      MarkdownCell(CompareHeaderB(*pair)), " |");
+    }
+    out += "\n|---|";
+    for (size_t i = 0; i < table.pairs.size(); ++i) out += "---|---|";
+    out += "\n";
+    for (const CompareTable::Row& row : table.rows) {
+      absl::StrAppend(&out, "| ", row.memory_mib, " MiB |");
+      for (const CompareTable::Cell& cell : row.cells) {
+        absl::StrAppend(&out, " ", MarkdownCell(CompareCellAText(cell)), " | ",
+                        MarkdownCell(CompareCellBText(cell, true)), " |");
+      }
+      out += "\n";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string SummaryTables(const Report& report) {
+  if (report.runs.has_value()) return CompareTablesMarkdown(report);
   const std::vector<SummaryTable> tables = BuildSummaryTables(report);
   if (tables.empty()) return "No cell had both a baseline and a candidate.\n\n";
   std::string out;
@@ -240,26 +422,46 @@ std::string SummaryMarkdown(const Report& report) {
   for (const Comparison& c : report.comparisons) ++counts[c.verdict];
   std::set<CellKey> cells;
   for (const Group& g : report.groups) cells.insert(g.key);
-  std::string out = "# perfcell report\n\n";
-  absl::StrAppend(&out, "Baseline: **", report.baseline_name,
-                  "**. Series: ", absl::StrJoin(report.series_order, ", "),
-                  ". ", cells.size(), " cells, ", report.comparisons.size(),
-                  " comparisons: ", counts[Verdict::kSlower], " slower, ",
-                  counts[Verdict::kFaster], " faster, ",
-                  counts[Verdict::kNoDifference], " no difference, ",
-                  counts[Verdict::kInconclusive], " inconclusive. ",
-                  report.warnings.size(), " warnings.\n\n");
-  absl::StrAppend(
-      &out,
-      "Throughput is bytes / seconds of each iteration (higher is better). "
-      "Baseline: median of the measured iterations (warm-up and failed "
-      "iterations excluded), its CV and count. Each branch: change of the "
-      "median against the baseline [",
-      report.options.confidence * 100,
-      "% bootstrap CI of the ratio of medians] and the verdict. ",
-      MethodSentence(report.options),
-      ". MDE: the smallest change these runs could detect (alpha ",
-      report.options.alpha, ", power ", report.options.power, ").\n\n");
+  const std::string tally = absl::StrCat(
+      cells.size(), " cells, ", report.comparisons.size(),
+      " comparisons: ", counts[Verdict::kSlower], " slower, ",
+      counts[Verdict::kFaster], " faster, ", counts[Verdict::kNoDifference],
+      " no difference, ", counts[Verdict::kInconclusive], " inconclusive. ",
+      report.warnings.size(), " warnings.\n\n");
+  std::string out;
+  if (report.runs.has_value()) {
+    out = "# perfcell compare\n\n";
+    absl::StrAppend(&out, "Run B (", report.runs->run_b, ") against run A (",
+                    report.runs->run_a, "), each branch against itself: ",
+                    CompareIntro(*report.runs), ". ", tally);
+    absl::StrAppend(
+        &out,
+        "Throughput is bytes / seconds of each iteration (higher is better). "
+        "Two columns per branch: (A), the median of its measured iterations "
+        "in run A (warm-up and failed iterations excluded), its CV and "
+        "count; (B) vs A, the change of its median in run B against run A [",
+        report.options.confidence * 100,
+        "% bootstrap CI of the ratio of medians] and the verdict. ",
+        MethodSentence(report.options),
+        ". MDE: the smallest change these runs could detect (alpha ",
+        report.options.alpha, ", power ", report.options.power, ").\n\n");
+  } else {
+    out = "# perfcell report\n\n";
+    absl::StrAppend(&out, "Baseline: **", report.baseline_name,
+                    "**. Series: ", absl::StrJoin(report.series_order, ", "),
+                    ". ", tally);
+    absl::StrAppend(
+        &out,
+        "Throughput is bytes / seconds of each iteration (higher is better). "
+        "Baseline: median of the measured iterations (warm-up and failed "
+        "iterations excluded), its CV and count. Each branch: change of the "
+        "median against the baseline [",
+        report.options.confidence * 100,
+        "% bootstrap CI of the ratio of medians] and the verdict. ",
+        MethodSentence(report.options),
+        ". MDE: the smallest change these runs could detect (alpha ",
+        report.options.alpha, ", power ", report.options.power, ").\n\n");
+  }
   out += SummaryTables(report);
   absl::StrAppend(&out, "## Warnings (", report.warnings.size(), ")\n\n");
   if (report.warnings.empty()) out += "None.\n";

@@ -1,6 +1,7 @@
-// The text outputs of a report: cells.csv (one row per cell x series) and
-// summary.md (per workload, a table of branches against the baseline, then
-// the warnings).
+// The text outputs of a report: cells.csv (one row per cell x series; for
+// `compare`, one row per compared cell and branch) and summary.md (per
+// workload, a table of branches against the baseline, or of each branch in
+// run B against itself in run A, then the warnings).
 #ifndef PERFCELL_ANALYSIS_TEXT_REPORT_H_
 #define PERFCELL_ANALYSIS_TEXT_REPORT_H_
 
@@ -28,11 +29,55 @@ struct SummaryTable {
 };
 std::vector<SummaryTable> BuildSummaryTables(const Report& report);
 
+// Run B against run A (`Report::runs` set), per workload: one row per memory
+// size and, for each branch compared, a column with its median in run A and
+// one with the change of the same branch in run B. A table for each workload
+// with at least one comparison; a cell that one run lacks says so ("not in
+// run B"); branches of one run only are not columns (OneRunBranchesNote).
+struct CompareTable {
+  std::string workload;
+  std::vector<const BranchPair*> pairs;
+  struct Cell {
+    const GroupStats* a = nullptr;  // the branch in run A, when it has the cell
+    bool in_b = false;              // run B has the cell for the branch
+    const Comparison* comparison = nullptr;
+  };
+  struct Row {
+    uint32_t memory_mib;
+    std::vector<Cell> cells;  // parallel to pairs
+  };
+  std::vector<Row> rows;
+};
+std::vector<CompareTable> BuildCompareTables(const Report& report);
+
+// Headers of the two columns of a compared branch: "baseline (A)" and
+// "baseline (B) vs A".
+std::string CompareHeaderA(const BranchPair& pair);
+std::string CompareHeaderB(const BranchPair& pair);
+
+// "122 MiB/s (CV 15.8%, n 5)", or "not in run A".
+std::string CompareCellAText(const CompareTable::Cell& cell);
+
+// The change in run B ("+6.5% [-7.4%, +45.1%] inconclusive ..."), or why
+// there is none ("not in run B", "not compared").
+std::string CompareCellBText(const CompareTable::Cell& cell, bool bold);
+
+// "branches baseline, batch-reads", "branch before -> after" (the single
+// branch of each run), or "no branch is in both runs".
+std::string CompareIntro(const RunComparison& runs);
+
+// "Branches not compared (in one run only): only in run A: big-chunks." (and
+// run B), or "" when every branch is in both runs.
+std::string OneRunBranchesNote(const RunComparison& runs);
+
 // "80.0 MiB/s (CV 3.1%, n 10)" for a baseline cell.
 std::string BaselineCellText(const GroupStats& stats);
 
 // RFC 4180 CSV with a header row; throughputs in MiB/s, ratios as
 // candidate / baseline. Baseline rows leave the comparison columns empty.
+// For `compare`: one row per compared cell and branch, with the folders and
+// series of run A and run B, the statistics of each side (a_*, b_*) and the
+// comparison (B / A).
 std::string CellsCsv(const Report& report);
 
 // The Markdown tables only (what the CLIs print on stdout).
