@@ -105,11 +105,14 @@ def perf_matrix_cells(name, branches, ram_mb, sizes, workloads):
                     ))
     return cells
 
-def cell_timeout(size_bytes, iterations, warmup, workload):
+def cell_timeout(size_bytes, iterations, warmup, workload, load_seconds = 10):
     """Bazel timeout that fits a cell under TCG emulation (the slow case):
-    boot plus every request at 2 MiB/s, with room to spare."""
-    requests = iterations + warmup + (2 if workload == "download" else 1)
+    boot plus every request at 2 MiB/s (or every load stage), with room to
+    spare."""
+    requests = iterations + warmup + (2 if workload in ("download", "load") else 1)
     seconds = 120 + requests * size_bytes / (2 * 1024 * 1024)
+    if workload == "load":
+        seconds += 1.5 * (iterations + warmup) * load_seconds
     if seconds < 300:
         return "moderate"
     if seconds < 900:
@@ -130,6 +133,8 @@ def perf_matrix(
         api_profile = "chunkstore",
         shared_secret = "perfcell",
         seed = 1,
+        concurrency = 4,
+        load_seconds = 10,
         vcpus = 1,
         images = "//images",
         cache_mode = "",
@@ -153,6 +158,9 @@ def perf_matrix(
         ("chunkstore": debug clear route; "picoshare": DELETE per entry).
       shared_secret: the server's PS_SHARED_SECRET.
       seed: PRNG seed of the request bodies (same bytes for every branch).
+      concurrency: clients of a "load" cell, each downloading back to back.
+      load_seconds: length of each stage of a "load" cell (one stage per
+        iteration, warm-up stages first).
       vcpus: VM vCPUs.
       images: package holding the shared guest images (kernel, initramfs,
         base, data_disk targets).
@@ -176,6 +184,8 @@ def perf_matrix(
         "--iterations=%d" % iterations,
         "--warmup=%d" % warmup,
         "--seed=%d" % seed,
+        "--concurrency=%d" % concurrency,
+        "--load_seconds=%s" % load_seconds,
         "--vcpus=%d" % vcpus,
         "--api_profile=" + api_profile,
         "--shared_secret=" + shared_secret,
@@ -235,7 +245,7 @@ def perf_matrix(
             args = args,
             data = data + ["//runner/cell"],
             size = "large",
-            timeout = cell_timeout(size_bytes, iterations, warmup, cell.workload),
+            timeout = cell_timeout(size_bytes, iterations, warmup, cell.workload, load_seconds),
             tags = [
                 "external",
                 "exclusive",

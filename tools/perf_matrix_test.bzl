@@ -33,6 +33,7 @@ def _run_checks():
 
     _check(failures, "timeout of a small cell", cell_timeout(8 * 1024 * 1024, 3, 1, "upload"), "moderate")
     _check(failures, "timeout of a 1G cell", cell_timeout(1024 * 1024 * 1024, 10, 1, "upload"), "eternal")
+    _check(failures, "timeout of a long load cell", cell_timeout(1024 * 1024, 10, 1, "load", 30), "long")
 
     ok = perf_matrix_errors("demo", {"baseline": "//x"}, [256], ["8M"], ["upload"], 3, 1, "qemu")
     _check(failures, "a good call has no errors", ok, [])

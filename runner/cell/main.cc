@@ -40,6 +40,8 @@ ABSL_FLAG(uint32_t, iterations, 3, "Measured iterations.");
 ABSL_FLAG(uint32_t, warmup, 1, "Warm-up iterations, run first and flagged.");
 ABSL_FLAG(uint64_t, seed, 1, "PRNG seed of the request bodies.");
 ABSL_FLAG(uint32_t, concurrency, 4, "Clients of a load workload.");
+ABSL_FLAG(double, load_seconds, 10,
+          "Length of each stage of a load workload (one stage per iteration).");
 ABSL_FLAG(std::string, api_profile, "chunkstore", "chunkstore or picoshare.");
 ABSL_FLAG(std::string, shared_secret, "perfcell",
           "The server's shared secret.");
@@ -139,6 +141,17 @@ int main(int argc, char** argv) {
   w->set_warmup_iterations(absl::GetFlag(FLAGS_warmup));
   w->set_seed(absl::GetFlag(FLAGS_seed));
   w->set_concurrency(absl::GetFlag(FLAGS_concurrency));
+  if (kind == perfcell::Workload::LOAD) {
+    // One stage per iteration, warm-up first, so every stage is a sample.
+    if (!(absl::GetFlag(FLAGS_load_seconds) > 0)) {
+      return BadFlag("--load_seconds must be more than 0");
+    }
+    for (uint32_t i = 0; i < w->warmup_iterations() + w->iterations(); ++i) {
+      perfcell::LoadStage* stage = w->add_stages();
+      stage->set_seconds(absl::GetFlag(FLAGS_load_seconds));
+      stage->set_concurrency(w->concurrency());
+    }
+  }
   spec.set_api_profile(absl::GetFlag(FLAGS_api_profile));
   spec.mutable_timeouts()->set_boot_seconds(
       absl::GetFlag(FLAGS_boot_timeout_s));

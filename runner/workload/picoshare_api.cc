@@ -1,5 +1,7 @@
 #include "runner/workload/picoshare_api.h"
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "runner/workload/response_parse.h"
@@ -8,8 +10,10 @@ namespace perfcell {
 namespace {
 
 // The start of an error body, for messages: enough to recognise it.
+constexpr size_t kSnippetBytes = 120;
+
 std::string Snippet(absl::string_view body) {
-  body = body.substr(0, 120);
+  body = body.substr(0, kSnippetBytes);
   while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) {
     body.remove_suffix(1);
   }
@@ -110,13 +114,14 @@ Exchange PicoShareApi::Download(absl::string_view entry_id,
                                 uint64_t expected_bytes, Sha256* sha256) {
   HttpRequest request;
   request.path = absl::StrCat("/-", entry_id);
-  if (sha256 != nullptr) {
-    request.on_body_data = [sha256](const char* data, size_t size) {
-      sha256->Update(data, size);
-    };
-  } else {
-    request.on_body_data = [](const char*, size_t) {};
-  }
+  // The body is dropped, but its start names the error of a non-200 answer.
+  std::string start;
+  request.on_body_data = [sha256, &start](const char* data, size_t size) {
+    if (start.size() < kSnippetBytes) {
+      start.append(data, std::min(size, kSnippetBytes - start.size()));
+    }
+    if (sha256 != nullptr) sha256->Update(data, size);
+  };
 
   Exchange exchange;
   exchange.entry_id = std::string(entry_id);
@@ -127,8 +132,13 @@ Exchange PicoShareApi::Download(absl::string_view entry_id,
   }
   exchange.http_status = response->status;
   exchange.bytes = response->body_bytes;
-  exchange.status = Expect200(absl::StrCat("GET ", request.path), response);
-  if (exchange.status.ok() && response->body_bytes != expected_bytes) {
+  if (response->status != 200) {
+    exchange.status = absl::InternalError(
+        absl::StrCat("GET ", request.path, " answered HTTP ", response->status,
+                     Snippet(start)));
+    return exchange;
+  }
+  if (response->body_bytes != expected_bytes) {
     exchange.status = absl::DataLossError(absl::StrCat(
         "GET ", request.path, ": short body: got ", response->body_bytes,
         " bytes, expected ", expected_bytes));

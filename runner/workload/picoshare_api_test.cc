@@ -76,6 +76,15 @@ TEST(PicoShareApi, DownloadShorterThanExpectedIsDataLoss) {
   EXPECT_THAT(down.status.message(), HasSubstr("short body"));
 }
 
+TEST(PicoShareApi, DownloadErrorQuotesTheStartOfTheAnswer) {
+  Session s;
+  Exchange down = s.api.Download("nope", 10, nullptr);
+  EXPECT_EQ(down.status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(down.http_status, 404);
+  EXPECT_THAT(down.status.message(),
+              HasSubstr("GET /-nope answered HTTP 404: \"not found\""));
+}
+
 TEST(PicoShareApi, ClearOnAReleaseServerSaysTheRouteIsMissing) {
   FakePicoShareOptions options;
   options.debug_clear_route = false;

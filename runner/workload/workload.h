@@ -19,7 +19,38 @@
 //   DOWNLOAD  one untimed upload, then warmup_iterations + iterations timed
 //             downloads of it; the first download's sha256 is checked. The
 //             server is reset once at the end.
-//   LOAD      not implemented yet: Unimplemented.
+//   LOAD      one untimed upload of bytes_per_request bytes, read back once
+//             (untimed) and its sha256 checked, then stages of concurrent
+//             downloads of it (below). The server is reset once at the end.
+//
+// LOAD stages. Each stage starts `concurrency` client threads at once, each
+// with its own HttpClient (its own connection; not logged in: downloads need
+// no cookie). Every client sends `GET /-<id>` back to back, starting a new
+// request while the stage's time is not up (at least one each); requests in
+// flight at the end finish or time out. The stages are:
+//   - `stages` when given: one stage per LoadStage, in order, `seconds` long
+//     with `concurrency` clients (0: the Workload's concurrency, or 4). The
+//     first `warmup_iterations` stages are warm-up; `iterations` is ignored.
+//   - otherwise warmup_iterations + iterations equal stages of `concurrency`
+//     clients (0: 4), each WorkloadRun::load_stage long (10 s by default), the
+//     first warmup_iterations of them warm-up: like the other kinds, one
+//     Iteration per repetition, so the analysis gets the same n samples.
+// Each stage records one Iteration: index, warmup, branch, start time,
+// bytes = file bytes of the downloads that succeeded, seconds = wall time
+// from starting the clients to the last one finishing (so bytes / seconds is
+// the stage's throughput), http_status = 200, or that of the last failed
+// request (0: no answer), ok/error; the guest's metrics after the stage.
+// And one LatencyHistogram, "stage <index>: <n> clients", of every request's
+// latency, failed ones included (total = requests made; buckets in
+// latency_histogram.h). A stage with any failed request (HTTP status other
+// than 200, transport error, timeout, short body) fails: "3 of 120 requests
+// failed; first: GET /-<id> answered HTTP 500: ...", with the first
+// failure's code, and no further stage runs. Every request is bounded by
+// request_timeout (300 s when that is zero), so a stage never hangs.
+// InvalidArgument before anything runs: bytes_per_request 0, more than 256
+// clients in a stage, a stage of 0 (or non-finite) seconds, warmup_iterations
+// not below the number of stages. A file that does not come back with the
+// sha256 it was uploaded with is DataLoss before any stage (no iteration).
 //
 // Stop rule: the first failed iteration (HTTP error, transport error, timeout,
 // short body, checksum mismatch, failed reset, guest metrics error other than
@@ -53,6 +84,8 @@ struct WorkloadRun {
   Workload workload;
   // Bound on each HTTP request; zero: none.
   absl::Duration request_timeout = absl::ZeroDuration();
+  // LOAD without `stages`: how long each stage lasts.
+  absl::Duration load_stage = absl::Seconds(10);
   GuestMetricsFn guest_metrics;  // optional
   IterationFn on_iteration;      // optional
 };
@@ -64,7 +97,7 @@ WorkloadRun WorkloadRunFromSpec(const CellSpec& spec, std::string base_url,
 
 struct WorkloadResult {
   std::vector<Iteration> iterations;         // in run order
-  std::vector<LatencyHistogram> histograms;  // LOAD runs only
+  std::vector<LatencyHistogram> histograms;  // LOAD runs: one per stage
 };
 
 // Runs `run.workload` and appends what it measured to `result`. Returns OK

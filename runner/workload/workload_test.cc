@@ -3,8 +3,11 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "runner/workload/testing/fake_picoshare.h"
@@ -291,12 +294,216 @@ TEST(RunWorkload, MetricsNotFoundLeavesThemUnset) {
   EXPECT_FALSE(result.iterations[0].has_metrics());
 }
 
-TEST(RunWorkload, LoadIsNotImplementedYet) {
+// LOAD: short stages of small downloads. Nothing asserts on time; the counts
+// the fake keeps pin down what ran.
+constexpr uint64_t kLoadBytes = 64 * 1024;
+
+WorkloadRun MakeLoadRun(const FakePicoShare& fake,
+                        std::vector<std::pair<double, uint32_t>> stages,
+                        uint32_t warmup = 0) {
+  WorkloadRun run = MakeRun(fake, Workload::LOAD, /*iterations=*/0, warmup);
+  run.workload.set_bytes_per_request(kLoadBytes);
+  for (const auto& [seconds, clients] : stages) {
+    LoadStage* stage = run.workload.add_stages();
+    stage->set_seconds(seconds);
+    stage->set_concurrency(clients);
+  }
+  run.request_timeout = absl::Seconds(10);  // only ever reached on failure
+  return run;
+}
+
+uint64_t SumCounts(const LatencyHistogram& h) {
+  uint64_t sum = 0;
+  for (uint64_t c : h.counts()) sum += c;
+  return sum;
+}
+
+TEST(RunWorkload, LoadRunsEachStageInOrderWithAnIterationAndAHistogram) {
   auto fake = StartFake();
+  WorkloadRun run = MakeLoadRun(*fake, {{0.3, 1}, {0.3, 3}}, /*warmup=*/1);
+  std::vector<Iteration> reported;
+  run.on_iteration = [&](const Iteration& it) { reported.push_back(it); };
+  int metrics_calls = 0;
+  run.guest_metrics = [&]() -> absl::StatusOr<GuestMetrics> {
+    GuestMetrics m;
+    m.set_mem_available_bytes(++metrics_calls);
+    return m;
+  };
   WorkloadResult result;
-  absl::Status status = RunWorkload(MakeRun(*fake, Workload::LOAD, 1), &result);
-  EXPECT_EQ(status.code(), absl::StatusCode::kUnimplemented);
-  EXPECT_THAT(status.message(), HasSubstr("LOAD workloads"));
+
+  absl::Status status = RunWorkload(run, &result);
+  ASSERT_TRUE(status.ok()) << status;
+
+  ASSERT_THAT(result.iterations, SizeIs(2));
+  ASSERT_THAT(reported, SizeIs(2));
+  ASSERT_THAT(result.histograms, SizeIs(2));
+  EXPECT_THAT(fake->uploads(), SizeIs(1));  // one file, uploaded once
+  EXPECT_EQ(fake->uploads()[0].file_bytes, kLoadBytes);
+  EXPECT_EQ(fake->entries(), 0u);  // reset at the end
+  EXPECT_EQ(result.histograms[0].name(), "stage 0: 1 client");
+  EXPECT_EQ(result.histograms[1].name(), "stage 1: 3 clients");
+
+  uint64_t requests = 0;
+  for (size_t i = 0; i < 2; ++i) {
+    const Iteration& it = result.iterations[i];
+    const LatencyHistogram& h = result.histograms[i];
+    EXPECT_EQ(it.index(), i);
+    EXPECT_EQ(reported[i].index(), i);
+    EXPECT_EQ(it.warmup(), i == 0);
+    EXPECT_TRUE(it.ok()) << it.error();
+    EXPECT_EQ(it.branch(), "baseline");
+    EXPECT_EQ(it.http_status(), 200);
+    EXPECT_GT(it.start_unix_nanos(), 0);
+    EXPECT_GE(it.seconds(), 0.3);  // a stage lasts at least its length
+    EXPECT_EQ(it.metrics().mem_available_bytes(), i + 1);
+    EXPECT_GE(h.total(), i == 0 ? 1u : 3u);  // at least one per client
+    EXPECT_EQ(SumCounts(h), h.total());
+    EXPECT_EQ(h.upper_bound_seconds_size(), h.counts_size());
+    EXPECT_GT(h.sum_seconds(), 0);
+    EXPECT_EQ(it.bytes(), h.total() * kLoadBytes);
+    requests += h.total();
+  }
+  EXPECT_GE(result.iterations[1].start_unix_nanos(),
+            result.iterations[0].start_unix_nanos());
+  // Every request the histograms count reached the fake and succeeded; the
+  // one more is the untimed read-back of the upload.
+  EXPECT_EQ(static_cast<uint64_t>(fake->downloads()), requests + 1);
+  EXPECT_EQ(fake->download_attempts(), fake->downloads());
+}
+
+TEST(RunWorkload, LoadClientsReallyRunAtTheSameTime) {
+  // The fake holds every stage download until 4 are in flight at once: a
+  // client that ran them one at a time would time out instead.
+  FakePicoShareOptions options;
+  options.rendezvous = 4;
+  options.rendezvous_from = 2;  // after the untimed read-back
+  auto fake = StartFake(options);
+  WorkloadResult result;
+  absl::Status status = RunWorkload(MakeLoadRun(*fake, {{0.3, 4}}), &result);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_GE(fake->max_concurrent_downloads(), 4);
+  ASSERT_THAT(result.histograms, SizeIs(1));
+  EXPECT_GE(result.histograms[0].total(), 4u);
+}
+
+TEST(RunWorkload, LoadWithoutStagesRepeatsOneStagePerIteration) {
+  auto fake = StartFake();
+  WorkloadRun run = MakeRun(*fake, Workload::LOAD, /*iterations=*/2,
+                            /*warmup=*/1);
+  EXPECT_EQ(run.load_stage, absl::Seconds(10));  // the documented default
+  run.workload.set_bytes_per_request(kLoadBytes);
+  run.load_stage = absl::Milliseconds(200);
+  // concurrency 0: 4 clients.
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_THAT(result.iterations, SizeIs(3));
+  ASSERT_THAT(result.histograms, SizeIs(3));
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(result.iterations[i].index(), i);
+    EXPECT_EQ(result.iterations[i].warmup(), i == 0);
+    EXPECT_GE(result.iterations[i].seconds(), 0.2);
+    EXPECT_EQ(result.histograms[i].name(),
+              absl::StrCat("stage ", i, ": 4 clients"));
+    EXPECT_GE(result.histograms[i].total(), 4u);
+    EXPECT_EQ(result.iterations[i].bytes(),
+              result.histograms[i].total() * kLoadBytes);
+  }
+
+  run.workload.set_concurrency(2);
+  run.workload.set_iterations(1);
+  run.workload.set_warmup_iterations(0);
+  WorkloadResult two;
+  ASSERT_TRUE(RunWorkload(run, &two).ok());
+  ASSERT_THAT(two.histograms, SizeIs(1));
+  EXPECT_EQ(two.histograms[0].name(), "stage 0: 2 clients");
+}
+
+TEST(RunWorkload, LoadStageWithFailedDownloadsFailsSayingHowMany) {
+  FakePicoShareOptions options;
+  options.fail_downloads = {2, 3};  // the first two stage requests
+  auto fake = StartFake(options);
+  WorkloadRun run = MakeLoadRun(*fake, {{0.3, 2}, {0.3, 2}});
+  int reported = 0;
+  run.on_iteration = [&](const Iteration&) { ++reported; };
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+
+  const uint64_t requests = fake->download_attempts() - 1;  // minus read-back
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal) << status;
+  EXPECT_THAT(status.message(),
+              HasSubstr(absl::StrCat(
+                  "iteration 0 (load stage, 2 clients) failed: 2 of ", requests,
+                  " requests failed; first: GET /-fake000000 "
+                  "answered HTTP 500: \"internal error: download on fire")))
+      << status;
+  ASSERT_THAT(result.iterations, SizeIs(1));  // the second stage never ran
+  EXPECT_EQ(reported, 1);
+  const Iteration& it = result.iterations[0];
+  EXPECT_FALSE(it.ok());
+  EXPECT_EQ(it.http_status(), 500);
+  EXPECT_THAT(it.error(), HasSubstr(absl::StrCat("2 of ", requests)));
+  EXPECT_EQ(it.bytes(), (requests - 2) * kLoadBytes);
+  ASSERT_THAT(result.histograms, SizeIs(1));
+  EXPECT_EQ(result.histograms[0].total(), requests);
+  EXPECT_EQ(SumCounts(result.histograms[0]), requests);
+}
+
+TEST(RunWorkload, LoadRequestThatHangsTimesOutAndFailsTheStage) {
+  FakePicoShareOptions options;
+  options.stall_download = 2;  // the first stage request never gets an answer
+  auto fake = StartFake(options);
+  WorkloadRun run = MakeLoadRun(*fake, {{0.1, 1}});
+  run.request_timeout = absl::Milliseconds(300);
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+
+  // One client, a stage shorter than the timeout: exactly one request.
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_THAT(status.message(),
+              HasSubstr("1 of 1 requests failed; first: GET /-fake000000: "
+                        "timed out after 300ms"));
+  ASSERT_THAT(result.iterations, SizeIs(1));
+  EXPECT_EQ(result.iterations[0].http_status(), 0);
+  EXPECT_EQ(result.iterations[0].bytes(), 0u);
+}
+
+TEST(RunWorkload, LoadOfAlteredFileFailsBeforeAnyStage) {
+  FakePicoShareOptions options;
+  options.flip_download_byte = true;
+  auto fake = StartFake(options);
+  WorkloadResult result;
+  absl::Status status = RunWorkload(MakeLoadRun(*fake, {{0.3, 2}}), &result);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(status.message(),
+              HasSubstr("the server altered the file a load cell downloads"));
+  EXPECT_THAT(result.iterations, SizeIs(0));
+  EXPECT_THAT(result.histograms, SizeIs(0));
+  EXPECT_EQ(fake->download_attempts(), 1);
+}
+
+TEST(RunWorkload, LoadSpecsThatCannotRunAreRejectedUpFront) {
+  auto fake = StartFake();
+  std::vector<std::pair<WorkloadRun, std::string>> cases;
+  WorkloadRun run = MakeLoadRun(*fake, {{0.3, 2}});
+  run.workload.set_bytes_per_request(0);
+  cases.push_back({run, "bytes_per_request 0"});
+  run = MakeLoadRun(*fake, {{0.3, 2}}, /*warmup=*/1);
+  cases.push_back({run, "leaves none of its 1 stages measured"});
+  run = MakeLoadRun(*fake, {{0.3, 2}, {0, 2}});
+  cases.push_back({run, "stage 1: seconds 0 must be positive"});
+  run = MakeLoadRun(*fake, {{0.3, 1000}});
+  cases.push_back({run, "stage 0: 1000 clients, more than the 256 allowed"});
+  run = MakeLoadRun(*fake, {});
+  cases.push_back({run, "no stages and no iterations"});
+  for (const auto& [bad, why] : cases) {
+    WorkloadResult result;
+    absl::Status status = RunWorkload(bad, &result);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << why;
+    EXPECT_THAT(status.message(), HasSubstr(why));
+    EXPECT_THAT(result.iterations, SizeIs(0));
+  }
+  EXPECT_THAT(fake->uploads(), SizeIs(0));
 }
 
 TEST(RunWorkload, ZeroIterationsIsInvalid) {

@@ -1,5 +1,6 @@
 #include "runner/workload/testing/fake_picoshare.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -107,16 +108,7 @@ std::string FakePicoShare::Route(const RequestHead& head,
         "");
   }
   if (head.method == "GET" && RE2::FullMatch(head.target, *kDownload, &id)) {
-    absl::MutexLock lock(&mu_);
-    auto it = entries_.find(id);
-    if (it == entries_.end()) return Text(404, "not found\n");
-    ++downloads_;
-    std::string content = it->second;
-    if (options_.flip_download_byte && !content.empty()) {
-      content[content.size() / 2] ^= 0x01;
-    }
-    return HttpResponseText(200, {"Content-Type: application/octet-stream"},
-                            content);
+    return GetEntry(id);
   }
   if (head.method == "DELETE" && RE2::FullMatch(head.target, *kEntry, &id)) {
     if (!Authorized(head)) return Text(401, "Unauthorized\n");
@@ -177,6 +169,52 @@ std::string FakePicoShare::PostEntry(const RequestHead& head,
                           absl::StrCat("{\"id\":\"", id, "\"}\n"));
 }
 
+std::string FakePicoShare::GetEntry(const std::string& id) {
+  absl::MutexLock lock(&mu_);
+  const int attempt = ++download_attempts_;
+  ++downloads_in_flight_;
+  max_concurrent_downloads_ =
+      std::max(max_concurrent_downloads_, downloads_in_flight_);
+  std::string response = AnswerDownload(attempt, id);
+  --downloads_in_flight_;
+  return response;
+}
+
+void FakePicoShare::AwaitOrStop(const std::function<bool()>& done) {
+  const absl::Notification& stopping = server_->stopping();
+  const auto released = [&] { return done() || stopping.HasBeenNotified(); };
+  // The stop notification does not wake a Mutex waiter: poll for it.
+  while (!released()) {
+    mu_.AwaitWithTimeout(absl::Condition(&released), absl::Milliseconds(50));
+  }
+}
+
+std::string FakePicoShare::AnswerDownload(int attempt, const std::string& id) {
+  if (attempt == options_.stall_download) {
+    AwaitOrStop([] { return false; });
+    return "";
+  }
+  if (options_.rendezvous > 0 && attempt >= options_.rendezvous_from &&
+      !rendezvous_open_) {
+    if (++rendezvous_held_ >= options_.rendezvous) rendezvous_open_ = true;
+    AwaitOrStop(
+        [this]() ABSL_NO_THREAD_SAFETY_ANALYSIS { return rendezvous_open_; });
+    --rendezvous_held_;
+  }
+  if (options_.fail_downloads.count(attempt) > 0) {
+    return Text(500, "internal error: download on fire\n");
+  }
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return Text(404, "not found\n");
+  ++downloads_;
+  std::string content = it->second;
+  if (options_.flip_download_byte && !content.empty()) {
+    content[content.size() / 2] ^= 0x01;
+  }
+  return HttpResponseText(200, {"Content-Type: application/octet-stream"},
+                          content);
+}
+
 std::vector<FakePicoShare::Upload> FakePicoShare::uploads() const {
   absl::MutexLock lock(&mu_);
   return uploads_;
@@ -192,6 +230,14 @@ int FakePicoShare::deletes() const {
 int FakePicoShare::downloads() const {
   absl::MutexLock lock(&mu_);
   return downloads_;
+}
+int FakePicoShare::download_attempts() const {
+  absl::MutexLock lock(&mu_);
+  return download_attempts_;
+}
+int FakePicoShare::max_concurrent_downloads() const {
+  absl::MutexLock lock(&mu_);
+  return max_concurrent_downloads_;
 }
 int FakePicoShare::refused_logins() const {
   absl::MutexLock lock(&mu_);

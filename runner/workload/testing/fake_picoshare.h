@@ -16,8 +16,10 @@
 #define PERFCELL_RUNNER_WORKLOAD_TESTING_FAKE_PICOSHARE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,17 @@ struct FakePicoShareOptions {
   int close_mid_upload = 0;  // reads half the body, then drops the connection
   // Every download serves the entry with its middle byte flipped.
   bool flip_download_byte = false;
+
+  // Download faults, each naming GET /-<id> attempts (1-based, counting every
+  // download request in arrival order; 0 / empty = never).
+  std::set<int> fail_downloads;  // answer 500 ("internal error: ...")
+  int stall_download = 0;        // never answers (until the server stops)
+  // Concurrency without timing: from download attempt `rendezvous_from` on,
+  // each download is held until `rendezvous` downloads are held at once;
+  // from then on every download is answered at once. A client that never has
+  // that many requests in flight waits until its own timeout.
+  int rendezvous = 0;
+  int rendezvous_from = 1;
 };
 
 class FakePicoShare {
@@ -58,12 +71,14 @@ class FakePicoShare {
 
   std::string url() const { return server_->url(); }
 
-  std::vector<Upload> uploads() const;  // completed uploads, in order
-  int clears() const;                   // successful debug clears
-  int deletes() const;                  // successful entry deletes
-  int downloads() const;                // entry GETs answered 200
-  int refused_logins() const;           // 401s on /api/auth
-  size_t entries() const;               // entries stored now
+  std::vector<Upload> uploads() const;   // completed uploads, in order
+  int clears() const;                    // successful debug clears
+  int deletes() const;                   // successful entry deletes
+  int downloads() const;                 // entry GETs answered 200
+  int download_attempts() const;         // entry GETs received, any answer
+  int max_concurrent_downloads() const;  // most entry GETs in flight at once
+  int refused_logins() const;            // 401s on /api/auth
+  size_t entries() const;                // entries stored now
 
  private:
   explicit FakePicoShare(FakePicoShareOptions options);
@@ -71,6 +86,14 @@ class FakePicoShare {
   // Returns the response to send, or "" to send nothing (stall, close).
   std::string Route(const RequestHead& head, HttpConnection& connection);
   std::string PostEntry(const RequestHead& head, HttpConnection& connection);
+  // GET /-<id>, with the download faults and counters.
+  std::string GetEntry(const std::string& id) ABSL_LOCKS_EXCLUDED(mu_);
+  std::string AnswerDownload(int attempt, const std::string& id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Waits, releasing mu_, until `done()` (evaluated under mu_) or the server
+  // stops.
+  void AwaitOrStop(const std::function<bool()>& done)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool Authorized(const RequestHead& head) const;
 
   const FakePicoShareOptions options_;
@@ -83,6 +106,11 @@ class FakePicoShare {
   int clears_ ABSL_GUARDED_BY(mu_) = 0;
   int deletes_ ABSL_GUARDED_BY(mu_) = 0;
   int downloads_ ABSL_GUARDED_BY(mu_) = 0;
+  int download_attempts_ ABSL_GUARDED_BY(mu_) = 0;
+  int downloads_in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  int max_concurrent_downloads_ ABSL_GUARDED_BY(mu_) = 0;
+  int rendezvous_held_ ABSL_GUARDED_BY(mu_) = 0;
+  bool rendezvous_open_ ABSL_GUARDED_BY(mu_) = false;
   int refused_logins_ ABSL_GUARDED_BY(mu_) = 0;
 
   // Declared last, so it is destroyed first: no handler outlives the state.
