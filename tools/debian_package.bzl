@@ -15,7 +15,7 @@ sha256 must equal the pin; then `dpkg-deb -x` unpacks it into the repository.
 """
 
 _REPIN_HINT = ("Debian's archive keeps only current versions, so a pin can " +
-               "leave it: run tools/repin.sh to pin what the archive has now " +
+               "leave it: run `sudo tools/repin.sh` to pin what the archive has now " +
                "(it rewrites tools/pins.bzl), then build again.")
 
 def _cache_dir(ctx):

@@ -37,13 +37,17 @@ def _remote(ctx):
     r = ctx.attr.remote
     if r.startswith("@") or r.startswith("//"):
         return str(ctx.path(Label(r)).dirname)
+    if "://" not in r and not r.startswith("/") and ":" not in r:
+        # A relative path means relative to the workspace, not to this
+        # repository's directory in the output base.
+        return "%s/%s" % (ctx.path(Label("@//:WORKSPACE")).dirname, r)
     return r
 
 def _valid_branch(name):
     for c in name.elems():
         if not (c.isalnum() or c in "-_."):
             return False
-    return len(name) > 0
+    return len(name) > 0 and name.strip(".") != ""
 
 def _impl(ctx):
     if not ctx.attr.branches:

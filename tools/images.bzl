@@ -196,6 +196,11 @@ modules with their dependencies, listed in load order in /etc/modules.order.""",
     },
 )
 
+def shell_quote(s):
+    """Quotes `s` as one word for a shell command line (and for the Bourne-
+    shell tokenizing of test `args`)."""
+    return "'" + s.replace("'", "'\\''") + "'"
+
 def payload_image(name, binary, server_args = [], shared_secret = "perfcell", **kwargs):
     """A branch's payload disk <name>.ext4: the server at bin/server, its shared
     libraries (ELF closure) under lib/, and perfcell/guest.textproto telling the
@@ -217,8 +222,8 @@ def payload_image(name, binary, server_args = [], shared_secret = "perfcell", **
         cmd = ("$(location //images/payload:mkpayload_manifest) --binary=$(location %s) " +
                "--out=$@ --server_env=PS_SHARED_SECRET=%s -- %s") % (
             binary,
-            shared_secret,
-            " ".join(["'%s'" % a for a in server_args]),
+            shell_quote(shared_secret),
+            " ".join([shell_quote(a).replace("$", "$$") for a in server_args]),
         ),
         **{k: v for k, v in kwargs.items() if k in ("testonly", "visibility")}
     )

@@ -25,7 +25,7 @@ gets its payload disk `demo_<branch>_payload` (server, libraries, config); the
 kernel, initramfs, base image and empty data disk are shared by every branch.
 """
 
-load("//tools:images.bzl", "payload_image")
+load("//tools:images.bzl", "payload_image", "shell_quote")
 
 _WORKLOADS = ["upload", "download", "load"]
 _BACKENDS = ["qemu", "firecracker", "host"]
@@ -47,7 +47,7 @@ def _valid_name(s):
     for c in s.elems():
         if not (c.isalnum() or c in "-_."):
             return False
-    return len(s) > 0
+    return len(s) > 0 and s.strip(".") != ""
 
 def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, warmup, backend):
     """Everything wrong with a perf_matrix call, as a list of messages (empty if fine)."""
@@ -80,6 +80,16 @@ def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, war
         errors.append("warmup %r: must be an int of at least 0" % (warmup,))
     if backend not in _BACKENDS:
         errors.append("backend %r: must be one of %s" % (backend, _BACKENDS))
+    suffixes = {w: "a workload" for w in _WORKLOADS}
+    for v in sizes:
+        if type(v) == "string":
+            suffixes[v.lower()] = "a size"
+    for r in ram_mb:
+        if type(r) == "int":
+            suffixes["%dmb" % r] = "a memory size"
+    for branch in binaries:
+        if branch in suffixes:
+            errors.append("branch %r has the name of %s: the test suites %s_%s would collide; rename the branch" % (branch, suffixes[branch], name, branch))
     seen = {}
     for v in sizes:
         key = v.lower() if type(v) == "string" else v
@@ -117,6 +127,11 @@ def cell_timeout(size_bytes, iterations, warmup, workload, load_seconds = 10):
         return "moderate"
     if seconds < 900:
         return "long"
+    if seconds > 3600:
+        # buildifier: disable=print
+        print(("perf_matrix: a %s cell may need %d s under TCG emulation, more than " +
+               "Bazel's longest timeout; use fewer iterations or smaller sizes, or " +
+               "run with --test_timeout=%d") % (workload, seconds, int(seconds)))
     return "eternal"
 
 def perf_matrix(
@@ -171,6 +186,8 @@ def perf_matrix(
       tags: extra tags on every cell.
     """
     errors = perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, warmup, backend)
+    if not _valid_name(shared_secret):
+        errors.append("shared_secret: use letters, digits, '-', '_' and '.' (it is passed on command lines)")
     for branch in server_args:
         if branch not in binaries:
             errors.append("server_args names branch %r, which is not in binaries %s" % (branch, sorted(binaries.keys())))
@@ -235,10 +252,11 @@ def perf_matrix(
             payload = ":%s_%s_payload" % (name, cell.branch)
             args.append("--payload_image=$(rootpath %s)" % payload)
             data.append(payload)
-            args += ["--"] + server_args.get(cell.branch, [])
+            args += ["--"] + [shell_quote(a).replace("$", "$$") for a in server_args.get(cell.branch, [])]
         else:
-            # The host backend starts the server itself, with these arguments.
-            args += ["--", "--data_dir={data_dir}"] + server_args.get(cell.branch, [])
+            # The host backend starts the server itself, with these arguments,
+            # in a fresh data directory of its own (its working directory).
+            args += ["--"] + [shell_quote(a).replace("$", "$$") for a in server_args.get(cell.branch, [])]
         native.sh_test(
             name = cell.name,
             srcs = ["//runner:cell_test.sh"],

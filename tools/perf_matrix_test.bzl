@@ -4,6 +4,7 @@ perf_matrix_test(name) evaluates the checks when the BUILD file loads and
 makes a test that fails, listing every mismatch, when any check failed.
 """
 
+load(":images.bzl", "shell_quote")
 load(":perf_matrix.bzl", "cell_timeout", "parse_size", "perf_matrix_cells", "perf_matrix_errors")
 
 def _check(failures, what, got, want):
@@ -43,6 +44,12 @@ def _run_checks():
     bad = perf_matrix_errors("demo", {"my branch": "//x"}, [64, "512"], ["8 MB", "8M", "8m"], ["uploads"], 3, 1, "qemu")
     for fragment in ['branch "my branch"', "ram_mb value 64", "ram_mb value \"512\"", "size \"8 MB\"", "listed twice", 'workload "uploads"']:
         _check_error(failures, "bad values", bad, fragment)
+    bad = perf_matrix_errors("demo", {"upload": "//x", "8m": "//y", "512mb": "//z", "..": "//w"}, [512], ["8M"], ["upload"], 3, 1, "qemu")
+    for fragment in ['branch "upload" has the name of a workload', 'branch "8m" has the name of a size', 'branch "512mb" has the name of a memory size', 'branch ".."']:
+        _check_error(failures, "colliding branch names", bad, fragment)
+
+    _check(failures, "shell_quote plain", shell_quote("--chunk_size=1"), "'--chunk_size=1'")
+    _check(failures, "shell_quote quote", shell_quote("it's"), "'it'\\''s'")
     return failures
 
 def perf_matrix_test(name):

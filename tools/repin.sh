@@ -11,7 +11,14 @@ cd "$(dirname "$0")/.."
 
 check=0
 [[ "${1:-}" == "--check" ]] && check=1
-cache="${PERFCELL_DEB_CACHE:-$HOME/.cache/perfcell/debs}"
+if [[ $(id -u) -ne 0 ]]; then
+  echo "repin: run as root (sudo tools/repin.sh): it runs apt-get update" >&2
+  exit 1
+fi
+# The cache Bazel reads is the invoking user's, also under sudo.
+home="$HOME"
+if [[ -n "${SUDO_USER:-}" ]]; then home=$(getent passwd "$SUDO_USER" | cut -d: -f6); fi
+cache="${PERFCELL_DEB_CACHE:-$home/.cache/perfcell/debs}"
 mkdir -p "$cache"
 apt-get update -q >/dev/null
 
@@ -62,4 +69,5 @@ for e in "${entries[@]}"; do
   fi
 done
 if ((check)); then exit $status; fi
+if [[ -n "${SUDO_USER:-}" ]]; then chown "$SUDO_USER": "$pins" "$cache" "$cache"/*.deb 2>/dev/null || true; fi
 echo "repin: done; review with git diff tools/pins.bzl"

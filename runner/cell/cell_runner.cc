@@ -116,7 +116,8 @@ absl::Status RunCell(const CellOptions& o, std::ostream& progress) {
     AddArtifact(prov, "payload", o.payload_image);
     AddArtifact(prov, "data_template", o.data_image_template);
   }
-  for (const std::string& w : HostWarnings(prov->host())) {
+  for (const std::string& w : HostWarnings(
+           prov->host(), /*uses_vm=*/o.spec.backend() != BACKEND_HOST)) {
     std::cerr << "perfcell: warning: " << w << "\n";
   }
   RETURN_IF_ERROR(file.Save());
@@ -199,9 +200,11 @@ absl::Status RunCell(const CellOptions& o, std::ostream& progress) {
   for (const LatencyHistogram& h : measured.histograms)
     *result.add_histograms() = h;
   if (!ran.ok()) {
+    fail(ran);  // saved now: a kill while we look closer keeps this reason
     absl::Status why = Explain(**vm, ran);
+    if (why.message() != ran.message()) fail(why);
     (*vm)->Stop(absl::Seconds(5)).IgnoreError();
-    return fail(why);
+    return why;
   }
   absl::Status health = (*vm)->Health();
   absl::Status stopped = (*vm)->Stop(absl::Seconds(20));

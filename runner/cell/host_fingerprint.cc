@@ -77,12 +77,14 @@ HostFingerprint ReadHostFingerprint(const std::string& disk_path) {
   return host;
 }
 
-std::vector<std::string> HostWarnings(const HostFingerprint& host) {
+std::vector<std::string> HostWarnings(const HostFingerprint& host,
+                                      bool uses_vm) {
   std::vector<std::string> warnings;
   if (host.disk_rotational()) {
     warnings.push_back(
         "the disk under the cell's data is rotational (HDD): seeks and "
-        "fragmentation will dominate; use an SSD or tmpfs for TEST_TMPDIR");
+        "fragmentation will dominate; put TEST_TMPDIR on an SSD "
+        "(--test_tmpdir)");
   }
   if (!host.cpu_governor().empty() && host.cpu_governor() != "performance") {
     warnings.push_back(absl::StrCat(
@@ -94,7 +96,7 @@ std::vector<std::string> HostWarnings(const HostFingerprint& host) {
         "load average %.2f on %d CPUs: other work competes with the cell",
         host.load_avg_1m(), host.cpu_count()));
   }
-  if (!host.kvm_present()) {
+  if (uses_vm && !host.kvm_present()) {
     warnings.push_back(
         "no usable /dev/kvm: VMs run under TCG emulation, far slower than on "
         "KVM; compare only with other TCG results");

@@ -18,8 +18,10 @@ namespace perfcell {
 HostFingerprint ReadHostFingerprint(const std::string& disk_path);
 
 // One line per noise source worth a warning: rotational disk, a CPU governor
-// other than "performance", load above half the CPUs, no KVM.
-std::vector<std::string> HostWarnings(const HostFingerprint& host);
+// other than "performance", load above half the CPUs, and no KVM when the
+// cell runs a VM.
+std::vector<std::string> HostWarnings(const HostFingerprint& host,
+                                      bool uses_vm = true);
 
 }  // namespace perfcell
 

@@ -39,6 +39,8 @@ TEST(HostWarnings, NamesEachNoiseSource) {
   EXPECT_TRUE(Mentions(w, "powersave"));
   EXPECT_TRUE(Mentions(w, "3.50"));
   EXPECT_TRUE(Mentions(w, "TCG"));
+  // A host-backend cell runs no VM: no KVM means nothing to it.
+  EXPECT_FALSE(Mentions(HostWarnings(host, /*uses_vm=*/false), "TCG"));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 // Exit status: 0 when the cell passed, 1 when it failed (the reason is the
 // last line on stderr and in result.json), 2 for bad flags.
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -81,8 +82,9 @@ bool ParseBytes(const std::string& text, uint64_t* bytes) {
   std::string unit;
   if (!RE2::FullMatch(text, *kSize, &n, &unit)) return false;
   int shift = unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : 0;
+  if (n == 0 || n > (uint64_t{1} << (50 - shift))) return false;  // 1 PiB
   *bytes = n << shift;
-  return *bytes > 0;
+  return true;
 }
 
 std::string Env(const char* name) {
@@ -164,6 +166,12 @@ int main(int argc, char** argv) {
   if (o.work_dir.empty()) o.work_dir = Env("TEST_TMPDIR");
   if (o.out_dir.empty() || o.work_dir.empty()) {
     return BadFlag("--out_dir and --work_dir are needed outside bazel test");
+  }
+  for (const std::string& dir : {o.out_dir, o.work_dir}) {
+    std::error_code error;
+    std::filesystem::create_directories(dir, error);
+    if (error)
+      return BadFlag("cannot create \"" + dir + "\": " + error.message());
   }
   o.kernel = absl::GetFlag(FLAGS_kernel);
   if (!absl::GetFlag(FLAGS_kernel_pin).empty()) {

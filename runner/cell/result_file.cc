@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
+#include "runner/vm/process.h"
 #include "tools/cc/atomic_file.h"
 #include "tools/cc/status_macros.h"
 
@@ -44,6 +45,8 @@ void WriteAll(const std::string& tmp, const std::string& path,
 }
 
 void OnKill(int sig) {
+  // VMs and servers first: nothing may outlive the cell.
+  KillAllChildrenFromSignalHandler();
   int i = g_current.load();
   if (i >= 0) {
     const KillImage& k = g_images[i];
@@ -78,12 +81,17 @@ absl::Status ResultFile::Save() {
   RETURN_IF_ERROR(WriteFileAtomically(pb_path(), result_.SerializeAsString()));
   RETURN_IF_ERROR(WriteFileAtomically(json_path(), json));
 
+  // A kill while the cell runs marks it FAILED; once it has a final status
+  // (a diagnosis or PASSED), a late kill must not replace it.
   CellResult killed = result_;
-  killed.set_status(CellResult::FAILED);
-  killed.set_error(
-      "the cell was killed by a signal (Bazel's test timeout or Ctrl-C) before "
-      "it finished; the iterations listed were measured");
-  killed.set_end_unix_nanos(absl::ToUnixNanos(absl::Now()));
+  if (killed.status() == CellResult::RUNNING ||
+      killed.status() == CellResult::STATUS_UNSPECIFIED) {
+    killed.set_status(CellResult::FAILED);
+    killed.set_error(
+        "the cell was killed by a signal (Bazel's test timeout or Ctrl-C) "
+        "before it finished; the iterations listed were measured");
+    killed.set_end_unix_nanos(absl::ToUnixNanos(absl::Now()));
+  }
   int next = g_current.load() == 0 ? 1 : 0;
   KillImage& k = g_images[next];
   k.pb_path = pb_path();

@@ -39,14 +39,23 @@ absl::Status SparseCopy(const std::string& from, const std::string& to) {
   off_t pos = 0;
   while (status.ok() && pos < st.st_size) {
     off_t data = lseek(in, pos, SEEK_DATA);
-    if (data < 0) break;  // ENXIO: only a hole is left
+    if (data < 0) {
+      if (errno == ENXIO) break;  // only a hole is left
+      status = Errno("finding data in", from);
+      break;
+    }
     off_t hole = lseek(in, data, SEEK_HOLE);
     if (hole < 0) hole = st.st_size;
     for (off_t at = data; at < hole && status.ok();) {
       size_t want = static_cast<size_t>(std::min<off_t>(hole - at, buf.size()));
       ssize_t n = pread(in, buf.data(), want, at);
-      if (n <= 0) {
+      if (n < 0) {
         status = Errno("reading", from);
+        break;
+      }
+      if (n == 0) {
+        status = absl::DataLossError(
+            absl::StrCat("\"", from, "\" ended early while being copied"));
         break;
       }
       if (pwrite(out, buf.data(), static_cast<size_t>(n), at) != n) {

@@ -92,6 +92,22 @@ struct MemoryCgroup {
   std::string kind;        // "cgroup v2 memory.max", ...
 };
 
+// Removes the cgroups of earlier cells whose process is gone (a cell killed
+// by a signal cannot remove its own).
+void RemoveStaleCgroups(const std::string& root) {
+  DIR* d = opendir(root.c_str());
+  if (d == nullptr) return;
+  static const LazyRE2 kOurs = {R"(perfcell-(\d+)-\d+)"};
+  while (dirent* e = readdir(d)) {
+    int pid;
+    if (RE2::FullMatch(e->d_name, *kOurs, &pid) && kill(pid, 0) != 0 &&
+        errno == ESRCH) {
+      rmdir((root + "/" + e->d_name).c_str());
+    }
+  }
+  closedir(d);
+}
+
 MemoryCgroup MakeMemoryCgroup(uint64_t bytes) {
   std::string name =
       absl::StrCat("perfcell-", getpid(), "-", absl::ToUnixNanos(absl::Now()));
@@ -108,6 +124,7 @@ MemoryCgroup MakeMemoryCgroup(uint64_t bytes) {
         !Exists(c.root + "/cgroup.subtree_control")) {
       continue;
     }
+    RemoveStaleCgroups(c.root);
     std::string dir = c.root + "/" + name;
     if (mkdir(dir.c_str(), 0755) != 0) continue;
     // The kernel fills a real cgroup with its control files.

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +23,25 @@
 
 namespace perfcell {
 namespace {
+
+// Process groups of live children, for KillAllChildrenFromSignalHandler().
+// A fixed array of atomics: the handler may read it at any moment.
+constexpr int kMaxChildren = 64;
+std::atomic<pid_t> g_children[kMaxChildren];
+
+void Register(pid_t pid) {
+  for (auto& slot : g_children) {
+    pid_t empty = 0;
+    if (slot.compare_exchange_strong(empty, pid)) return;
+  }
+}
+
+void Unregister(pid_t pid) {
+  for (auto& slot : g_children) {
+    pid_t expected = pid;
+    if (slot.compare_exchange_strong(expected, 0)) return;
+  }
+}
 
 // Writes a message to fd 2 of the child without allocating, then exits.
 [[noreturn]] void ChildFail(int pipe_fd, const char* what) {
@@ -125,6 +145,7 @@ absl::StatusOr<std::unique_ptr<Process>> Process::Spawn(
     (void)m;
   }
   close(report[0]);
+  Register(pid);
   auto process = std::unique_ptr<Process>(new Process(pid));
   if (n == sizeof(err)) {
     process->Reap(/*block=*/true);
@@ -136,6 +157,16 @@ absl::StatusOr<std::unique_ptr<Process>> Process::Spawn(
 
 Process::~Process() {
   if (!status_.has_value()) Kill();
+  // Children of the child live on in its group after it was reaped.
+  kill(-pid_, SIGKILL);
+  Unregister(pid_);
+}
+
+void KillAllChildrenFromSignalHandler() {
+  for (auto& slot : g_children) {
+    pid_t pid = slot.load();
+    if (pid > 0) kill(-pid, SIGKILL);
+  }
 }
 
 bool Process::Reap(bool block) {

@@ -88,6 +88,11 @@ class Process {
 // it, and the PATH searched) otherwise.
 absl::StatusOr<std::string> FindExecutable(const std::string& name);
 
+// SIGKILLs the process group of every child Process::Spawn started that has
+// not been reaped yet. Async-signal-safe: for a SIGTERM handler that must
+// not leave VMs or servers (and their children) behind.
+void KillAllChildrenFromSignalHandler();
+
 // Runs a command to completion and returns its stdout (stderr is appended on
 // failure to the error). For short tool invocations, e.g. `--version`.
 absl::StatusOr<std::string> RunCommand(const std::vector<std::string>& argv,

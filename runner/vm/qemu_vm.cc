@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
@@ -63,6 +64,30 @@ class QemuVm : public Vm {
         RunCommand({options_.qemu_binary, "--version"}, absl::Seconds(20)));
     version_ = version.substr(0, version.find('\n'));
     cache_mode_ = config_.cache_mode.empty() ? "none" : config_.cache_mode;
+    // cache=none and directsync open the disks with O_DIRECT, which some file
+    // systems refuse (tmpfs before Linux 6.6): say so instead of letting QEMU
+    // fail with "Invalid argument".
+    if (cache_mode_ == "none" || cache_mode_ == "directsync") {
+      for (const std::string* disk :
+           {&config_.base_image, &config_.payload_image, &config_.data_image}) {
+        int fd = open(disk->c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
+        if (fd < 0 && errno == EINVAL) {
+          if (!config_.cache_mode.empty()) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "qemu: cache=", cache_mode_,
+                " needs O_DIRECT, which the file system of \"", *disk,
+                "\" does not support; put it on another file system or use "
+                "cache_mode writethrough"));
+          }
+          cache_mode_ = "writethrough";
+          cache_note_ = absl::StrCat(
+              "cache=none impossible (no O_DIRECT on the file system of ",
+              *disk, "): writethrough");
+          break;
+        }
+        if (fd >= 0) close(fd);
+      }
+    }
 
     std::vector<std::string> accels;
     if (options_.accel == "auto") {
@@ -83,6 +108,11 @@ class QemuVm : public Vm {
           break;  // port taken: retry
       }
       if (last.ok()) return last;
+      if (absl::IsUnavailable(last)) {
+        return absl::UnavailableError(absl::StrCat(
+            "qemu: gave up after ", kPortAttempts,
+            " tries: another process took the forwarded port each time"));
+      }
       // A KVM start that died before the kernel printed anything: KVM is
       // there but unusable (e.g. nested without the CPU features QEMU needs).
       if (accels[i] == "kvm" && absl::IsFailedPrecondition(last) &&
@@ -234,9 +264,12 @@ class QemuVm : public Vm {
     process_->Kill();
     if (exited && err_tail.find("Could not set up host forwarding rule") !=
                       std::string::npos) {
-      return absl::UnavailableError("qemu: forwarded port taken; retrying");
+      return absl::UnavailableError("qemu: forwarded port taken");
     }
-    if (exited && accel == "kvm" && console_.Lines().empty()) {
+    std::string err_lower = absl::AsciiStrToLower(err_tail);
+    if (exited && accel == "kvm" && console_.Lines().empty() &&
+        (err_lower.find("kvm") != std::string::npos ||
+         err_lower.find("msr") != std::string::npos)) {
       return absl::FailedPreconditionError(absl::StrCat(
           "QEMU with KVM exited at once: ", qemu_err.Lines().empty()
                                                 ? std::string("no message")
@@ -261,6 +294,7 @@ class QemuVm : public Vm {
   std::string version_;
   std::string accel_;
   std::string kvm_note_;
+  std::string cache_note_;
   std::string cache_mode_;
   uint16_t server_port_ = 0;
   uint16_t metrics_port_ = 0;
