@@ -61,7 +61,7 @@ TEST(BuildImage, EveryFileTypeReadsBackWithItsAttributes) {
 
   FsTree tree({.uid = 0, .gid = 0, .mtime = 1700000000});
   ASSERT_TRUE(ScanDirectory(src, {.owner = Owner{0, 0}}, &tree).ok());
-  Manifest manifest;
+  images::Manifest manifest;
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
       R"pb(
         entry { path: "dev/console" type: CHAR major: 5 minor: 1 mode: 0600 }

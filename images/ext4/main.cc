@@ -14,7 +14,7 @@
 
 ABSL_FLAG(std::string, from_dir, "", "Directory tree to copy into the image");
 ABSL_FLAG(std::string, manifest, "",
-          "Manifest (images/ext4/manifest.proto, text format); applied on top "
+          "Manifest (images/manifest.proto, text format); applied on top "
           "of --from_dir");
 ABSL_FLAG(std::string, size, "",
           "Apparent image size: 50G, 512M, 64K or bytes (not with --add)");

@@ -15,21 +15,21 @@
 namespace perfcell::ext4 {
 namespace {
 
-absl::StatusOr<NodeType> TypeOf(const Entry& entry) {
+absl::StatusOr<NodeType> TypeOf(const images::Entry& entry) {
   switch (entry.type()) {
-    case Entry::FILE:
+    case images::Entry::FILE:
       return NodeType::kFile;
-    case Entry::DIR:
+    case images::Entry::DIR:
       return NodeType::kDir;
-    case Entry::SYMLINK:
+    case images::Entry::SYMLINK:
       return NodeType::kSymlink;
-    case Entry::HARDLINK:
+    case images::Entry::HARDLINK:
       return NodeType::kHardlink;
-    case Entry::CHAR:
+    case images::Entry::CHAR:
       return NodeType::kCharDev;
-    case Entry::BLOCK:
+    case images::Entry::BLOCK:
       return NodeType::kBlockDev;
-    case Entry::FIFO:
+    case images::Entry::FIFO:
       return NodeType::kFifo;
     default:
       return absl::InvalidArgumentError(
@@ -37,7 +37,7 @@ absl::StatusOr<NodeType> TypeOf(const Entry& entry) {
   }
 }
 
-absl::Status FillFile(const Entry& entry, Node* node) {
+absl::Status FillFile(const images::Entry& entry, Node* node) {
   bool has_source = !entry.source().empty();
   if (has_source == entry.has_content()) {
     return absl::InvalidArgumentError(
@@ -69,7 +69,7 @@ absl::Status FillFile(const Entry& entry, Node* node) {
   return absl::OkStatus();
 }
 
-absl::Status AddEntry(const Entry& entry, FsTree* tree) {
+absl::Status AddEntry(const images::Entry& entry, FsTree* tree) {
   ASSIGN_OR_RETURN(NodeType type, TypeOf(entry));
   Node node = tree->NewNode(type);
   node.attr_source = AttrSource::kManifest;
@@ -116,14 +116,14 @@ absl::Status AddEntry(const Entry& entry, FsTree* tree) {
 
 }  // namespace
 
-absl::StatusOr<Manifest> LoadManifest(const std::string& path) {
-  Manifest manifest;
+absl::StatusOr<images::Manifest> LoadManifest(const std::string& path) {
+  images::Manifest manifest;
   RETURN_IF_ERROR(ReadTextProto(path, &manifest));
   return manifest;
 }
 
-absl::Status AddManifest(const Manifest& manifest, FsTree* tree) {
-  for (const Entry& entry : manifest.entry()) {
+absl::Status AddManifest(const images::Manifest& manifest, FsTree* tree) {
+  for (const images::Entry& entry : manifest.entry()) {
     RETURN_IF_ERROR(AddEntry(entry, tree));
   }
   return absl::OkStatus();

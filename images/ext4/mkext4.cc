@@ -52,7 +52,7 @@ absl::Status RunMkext4(const Mkext4Flags& flags) {
     RETURN_IF_ERROR(ScanDirectory(flags.from_dir, {.owner = owner}, &tree));
   }
   if (!flags.manifest.empty()) {
-    ASSIGN_OR_RETURN(Manifest manifest, LoadManifest(flags.manifest));
+    ASSIGN_OR_RETURN(images::Manifest manifest, LoadManifest(flags.manifest));
     RETURN_IF_ERROR(AddManifest(manifest, &tree));
   }
   if (!flags.base.empty()) {

@@ -8,7 +8,8 @@
 //     --dir=newroot --node=dev/console=c:5:1:0600
 //
 // --file, --dir, --symlink and --node may be repeated; their entries are
-// added after the manifest's. See manifest.proto and specs.h for the forms.
+// added after the manifest's. See images/manifest.proto (the schema mkext4
+// reads too) and specs.h for the forms.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -22,9 +23,8 @@
 #include "images/initramfs/specs.h"
 
 ABSL_FLAG(std::string, output, "", "Archive to write (atomically).");
-ABSL_FLAG(
-    std::string, manifest, "",
-    "Manifest in protobuf text format (images/initramfs/manifest.proto).");
+ABSL_FLAG(std::string, manifest, "",
+          "Manifest in protobuf text format (images/manifest.proto).");
 ABSL_FLAG(bool, gzip, false, "Compress with gzip (deterministic header).");
 ABSL_FLAG(int64_t, mtime, -1,
           "Modification time of every entry; -1 = $SOURCE_DATE_EPOCH or 0.");
@@ -61,14 +61,14 @@ int main(int argc, char** argv) {
   for (std::string& arg : args) rest.push_back(arg.data());
   absl::ParseCommandLine(static_cast<int>(rest.size()), rest.data());
 
-  perfcell::initramfs::Manifest manifest;
+  perfcell::images::Manifest manifest;
   if (!absl::GetFlag(FLAGS_manifest).empty()) {
-    absl::StatusOr<perfcell::initramfs::Manifest> read =
+    absl::StatusOr<perfcell::images::Manifest> read =
         perfcell::initramfs::ReadManifest(absl::GetFlag(FLAGS_manifest));
     if (!read.ok()) return Fail(read.status());
     manifest = *std::move(read);
   }
-  absl::StatusOr<perfcell::initramfs::Manifest> from_flags =
+  absl::StatusOr<perfcell::images::Manifest> from_flags =
       perfcell::initramfs::ManifestFromFlags(*entry_flags);
   if (!from_flags.ok()) return Fail(from_flags.status());
   manifest.MergeFrom(*from_flags);

@@ -11,13 +11,13 @@
 
 namespace perfcell::initramfs {
 
-absl::StatusOr<Manifest> ReadManifest(const std::string& path) {
-  Manifest manifest;
+absl::StatusOr<images::Manifest> ReadManifest(const std::string& path) {
+  images::Manifest manifest;
   RETURN_IF_ERROR(ReadTextProto(path, &manifest));
   return manifest;
 }
 
-absl::StatusOr<std::string> BuildArchive(const Manifest& manifest,
+absl::StatusOr<std::string> BuildArchive(const images::Manifest& manifest,
                                          const InitramfsOptions& options) {
   ASSIGN_OR_RETURN(std::vector<Member> members, PlanArchive(manifest));
   std::string cpio = WriteNewc(members, NewcOptions{options.mtime});
@@ -25,7 +25,7 @@ absl::StatusOr<std::string> BuildArchive(const Manifest& manifest,
   return GzipDeterministic(cpio);
 }
 
-absl::Status BuildInitramfs(const Manifest& manifest,
+absl::Status BuildInitramfs(const images::Manifest& manifest,
                             const InitramfsOptions& options) {
   if (options.output.empty()) {
     return absl::InvalidArgumentError("no output file given");

@@ -13,7 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "images/initramfs/manifest.pb.h"
+#include "images/manifest.pb.h"
 
 namespace perfcell::initramfs {
 
@@ -23,16 +23,16 @@ struct InitramfsOptions {
   uint32_t mtime = 0;
 };
 
-// Reads a Manifest in protobuf text format. The error names the file and,
-// for a parse error, the line.
-absl::StatusOr<Manifest> ReadManifest(const std::string& path);
+// Reads an images::Manifest (images/manifest.proto) in protobuf text format.
+// The error names the file and, for a parse error, the line.
+absl::StatusOr<images::Manifest> ReadManifest(const std::string& path);
 
 // Returns the archive bytes for `manifest` (gzip-compressed when asked).
-absl::StatusOr<std::string> BuildArchive(const Manifest& manifest,
+absl::StatusOr<std::string> BuildArchive(const images::Manifest& manifest,
                                          const InitramfsOptions& options);
 
 // BuildArchive, then writes the result to options.output atomically.
-absl::Status BuildInitramfs(const Manifest& manifest,
+absl::Status BuildInitramfs(const images::Manifest& manifest,
                             const InitramfsOptions& options);
 
 }  // namespace perfcell::initramfs

@@ -30,4 +30,28 @@ if "$bin" --output=c.cpio --file=../init=init.sh 2>err.txt; then
 fi
 grep -q '"../init"' err.txt
 [[ ! -e c.cpio ]]
+# The shared manifest schema (images/manifest.proto, as mkext4 reads it):
+# hard links share an inode, FIFOs are FIFOs.
+cat >m.textproto <<'EOM'
+entry { path: "bin/busybox" type: FILE source: "init.sh" }
+entry { path: "bin/ash" type: HARDLINK target: "bin/busybox" }
+entry { path: "run/ctl" type: FIFO mode: 0600 }
+EOM
+"$bin" --output=d.cpio --manifest=m.textproto --dir=newroot
+mkdir d && (cd d && cpio -id --quiet <../d.cpio)
+[[ $(stat -c %i d/bin/ash) == $(stat -c %i d/bin/busybox) ]]
+[[ -p d/run/ctl ]]
+[[ -d d/newroot ]]
+
+# A hard link to a directory: one error naming the entry, no output.
+cat >bad.textproto <<'EOM'
+entry { path: "etc" type: DIR }
+entry { path: "etc2" type: HARDLINK target: "etc" }
+EOM
+if "$bin" --output=e.cpio --manifest=bad.textproto 2>err.txt; then
+  echo "a hard link to a directory was accepted"
+  exit 1
+fi
+grep -q 'entry 1 ("etc2"): hard link target "etc" is a directory' err.txt
+[[ ! -e e.cpio ]]
 echo PASS

@@ -20,6 +20,8 @@
 namespace perfcell::initramfs {
 namespace {
 
+using ::perfcell::images::Entry;
+using ::perfcell::images::Manifest;
 using ::testing::HasSubstr;
 
 // Runs `command` with /bin/sh and returns its stdout; fails the test when
@@ -60,8 +62,8 @@ class MkinitramfsTest : public ::testing::Test {
         "entry { path: 'bin/sh' type: SYMLINK target: 'busybox' }\n"
         "entry { path: 'etc/motd' type: FILE content: 'hello\\n' "
         "mode: 0x180 }\n"
-        "entry { path: 'newroot' type: DIRECTORY }\n"
-        "entry { path: 'dev/console' type: CHAR_DEVICE major: 5 minor: 1 }\n",
+        "entry { path: 'newroot' type: DIR }\n"
+        "entry { path: 'dev/console' type: CHAR major: 5 minor: 1 }\n",
         dir_);
     ASSERT_TRUE(
         google::protobuf::TextFormat::ParseFromString(text, &manifest_));
@@ -124,6 +126,58 @@ TEST_F(MkinitramfsTest, CpioExtractsTheContent) {
   EXPECT_TRUE(S_ISDIR(st.st_mode));
 }
 
+TEST_F(MkinitramfsTest, HardLinksAndFifosExtractAsSuch) {
+  manifest_.mutable_entry()->RemoveLast();  // no device node outside a VM
+  ASSERT_TRUE(google::protobuf::TextFormat::MergeFromString(
+      "entry { path: 'bin/ash' type: HARDLINK target: 'bin/busybox' }\n"
+      "entry { path: 'sbin/busybox' type: HARDLINK target: 'bin/busybox' }\n"
+      "entry { path: 'run/ctl' type: FIFO mode: 0x1a0 }\n",
+      &manifest_));
+  std::string archive = Build("initramfs.cpio", false);
+  std::string listing = Shell(absl::StrCat("cpio -itv --quiet < ", archive));
+  EXPECT_THAT(listing, HasSubstr("-rwxr-xr-x   3 root     root            0 "
+                                 "Jan  1  1970 bin/ash\n"));
+  EXPECT_THAT(listing, HasSubstr("prw-r-----   1 root     root            0 "
+                                 "Jan  1  1970 run/ctl\n"));
+  // The data is stored once, with the last name in the archive.
+  EXPECT_THAT(listing, HasSubstr("-rwxr-xr-x   3 root     root           18 "
+                                 "Jan  1  1970 sbin/busybox\n"));
+
+  std::string out = dir_ + "/out";
+  ASSERT_EQ(mkdir(out.c_str(), 0755), 0);
+  Shell(absl::StrCat("cd ", out, " && cpio -id --quiet < ", archive));
+  struct stat busybox, ash, sbin_busybox, fifo;
+  ASSERT_EQ(stat((out + "/bin/busybox").c_str(), &busybox), 0);
+  ASSERT_EQ(stat((out + "/bin/ash").c_str(), &ash), 0);
+  ASSERT_EQ(stat((out + "/sbin/busybox").c_str(), &sbin_busybox), 0);
+  EXPECT_EQ(ash.st_ino, busybox.st_ino);
+  EXPECT_EQ(sbin_busybox.st_ino, busybox.st_ino);
+  EXPECT_EQ(busybox.st_nlink, 3u);
+  EXPECT_EQ(*ReadFile(out + "/bin/ash"), "not really busybox");
+  ASSERT_EQ(lstat((out + "/run/ctl").c_str(), &fifo), 0);
+  EXPECT_TRUE(S_ISFIFO(fifo.st_mode));
+  EXPECT_EQ(fifo.st_mode & 07777, 0640u);
+}
+
+TEST_F(MkinitramfsTest, ReadManifestTakesTheSharedSchema) {
+  // A manifest as mkext4 reads it (images/manifest.proto).
+  ASSERT_TRUE(
+      WriteFileAtomically(dir_ + "/m.textproto",
+                          "entry { path: \"etc\" type: DIR mode: 0755 }\n"
+                          "entry { path: \"etc/hostname\" type: FILE content: "
+                          "\"vm\\n\" }\n"
+                          "entry { path: \"bin/ash\" type: HARDLINK target: "
+                          "\"bin/busybox\" }\n"
+                          "entry { path: \"dev/vda\" type: BLOCK major: 254 "
+                          "minor: 0 }\n")
+          .ok());
+  absl::StatusOr<Manifest> m = ReadManifest(dir_ + "/m.textproto");
+  ASSERT_TRUE(m.ok()) << m.status();
+  ASSERT_EQ(m->entry_size(), 4);
+  EXPECT_EQ(m->entry(2).type(), Entry::HARDLINK);
+  EXPECT_EQ(m->entry(3).type(), Entry::BLOCK);
+}
+
 TEST_F(MkinitramfsTest, TwoBuildsAreByteIdentical) {
   std::string a = Build("a.cpio", false);
   // A later mtime on the source must not change the archive.
@@ -157,8 +211,7 @@ TEST_F(MkinitramfsTest, MtimeOptionIsUsed) {
 
 TEST_F(MkinitramfsTest, BadPathLeavesNoOutput) {
   manifest_.add_entry()->set_path("../escape");
-  manifest_.mutable_entry(manifest_.entry_size() - 1)
-      ->set_type(Entry::DIRECTORY);
+  manifest_.mutable_entry(manifest_.entry_size() - 1)->set_type(Entry::DIR);
   InitramfsOptions options;
   options.output = dir_ + "/bad.cpio";
   absl::Status status = BuildInitramfs(manifest_, options);

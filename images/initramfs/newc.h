@@ -4,6 +4,9 @@
 //   std::string cpio = WriteNewc(members, {.mtime = 0});
 //   // 110-byte ASCII headers, names and data padded to 4 bytes, inode
 //   // numbers 1, 2, ... in member order, ending with "TRAILER!!!".
+//
+// A hard link (Member::link_to) shares its target's inode number and link
+// count; a linked file's data is stored once, with the group's last member.
 #ifndef PERFCELL_IMAGES_INITRAMFS_NEWC_H_
 #define PERFCELL_IMAGES_INITRAMFS_NEWC_H_
 

@@ -31,5 +31,36 @@ TEST(WriteNewc, EmptyArchiveIsJustTheTrailer) {
   EXPECT_EQ(out.substr(110, 10), "TRAILER!!!");
 }
 
+TEST(WriteNewc, HardLinksShareTheInodeAndStoreTheDataOnce) {
+  Member dir;
+  dir.path = "d";
+  dir.mode = S_IFDIR | 0755;
+  Member link;
+  link.path = "a";
+  link.mode = S_IFREG | 0600;
+  link.link_to = "z";
+  Member file;
+  file.path = "z";
+  file.mode = S_IFREG | 0600;
+  file.mtime = 7;
+  file.data = "data";
+  std::string out = WriteNewc({link, dir, file}, NewcOptions{.mtime = 1});
+  // a: 110 + "a\0" padded to 112, no data.
+  EXPECT_EQ(out.substr(6, 8), "00000001");   // inode 1
+  EXPECT_EQ(out.substr(38, 8), "00000002");  // two names
+  EXPECT_EQ(out.substr(46, 8), "00000007");  // the target's mtime
+  EXPECT_EQ(out.substr(54, 8), "00000000");  // no data here
+  // d: inode 2, then z: inode 1 again, with the data.
+  const size_t d = 112;
+  EXPECT_EQ(out.substr(d + 6, 8), "00000002");
+  EXPECT_EQ(out.substr(d + 38, 8), "00000002");  // a directory
+  EXPECT_EQ(out.substr(d + 46, 8), "00000001");  // the archive's mtime
+  const size_t z = d + 112;
+  EXPECT_EQ(out.substr(z + 6, 8), "00000001");
+  EXPECT_EQ(out.substr(z + 38, 8), "00000002");
+  EXPECT_EQ(out.substr(z + 54, 8), "00000004");
+  EXPECT_EQ(out.substr(z + 112, 4), "data");
+}
+
 }  // namespace
 }  // namespace perfcell::initramfs

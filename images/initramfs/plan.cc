@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -13,6 +14,9 @@
 
 namespace perfcell::initramfs {
 namespace {
+
+using ::perfcell::images::Entry;
+using ::perfcell::images::Manifest;
 
 constexpr uint32_t kPermissionBits = 07777;
 
@@ -26,15 +30,18 @@ absl::Status EntryError(const Entry& entry, int index,
       absl::StrCat(Describe(entry, index), ": ", problem));
 }
 
+uint32_t ModeOr(const Entry& entry, uint32_t default_mode) {
+  return entry.has_mode() ? entry.mode() : default_mode;
+}
+
 absl::StatusOr<Member> FileMember(const Entry& entry, int index) {
   Member m;
-  const bool inline_content = entry.has_content() || !entry.content().empty();
-  if (inline_content == !entry.source().empty()) {
+  if (entry.has_content() == !entry.source().empty()) {
     return EntryError(entry, index,
                       "a file needs exactly one of source and content");
   }
   uint32_t default_mode = 0644;
-  if (inline_content) {
+  if (entry.has_content()) {
     m.data = entry.content();
   } else {
     absl::StatusOr<std::string> data = ReadFile(entry.source());
@@ -47,7 +54,7 @@ absl::StatusOr<Member> FileMember(const Entry& entry, int index) {
       default_mode = 0755;
     }
   }
-  m.mode = S_IFREG | (entry.mode() != 0 ? entry.mode() : default_mode);
+  m.mode = S_IFREG | ModeOr(entry, default_mode);
   return m;
 }
 
@@ -64,25 +71,55 @@ absl::StatusOr<Member> MemberFor(const Entry& entry, int index) {
       ASSIGN_OR_RETURN(m, FileMember(entry, index));
       break;
     }
-    case Entry::DIRECTORY:
-      m.mode = S_IFDIR | (entry.mode() != 0 ? entry.mode() : 0755);
+    case Entry::DIR:
+      m.mode = S_IFDIR | ModeOr(entry, 0755);
       break;
     case Entry::SYMLINK:
       if (entry.target().empty()) {
         return EntryError(entry, index, "a symlink needs a target");
       }
-      m.mode = S_IFLNK | (entry.mode() != 0 ? entry.mode() : 0777);
+      m.mode = S_IFLNK | ModeOr(entry, 0777);
       m.data = entry.target();
       break;
-    case Entry::CHAR_DEVICE:
-    case Entry::BLOCK_DEVICE:
-      m.mode = (entry.type() == Entry::CHAR_DEVICE ? S_IFCHR : S_IFBLK) |
-               (entry.mode() != 0 ? entry.mode() : 0600);
+    case Entry::HARDLINK: {
+      // Attributes come from the target, once every entry is known.
+      absl::StatusOr<std::string> target = NormalizePath(entry.target());
+      if (!target.ok()) {
+        return EntryError(
+            entry, index,
+            absl::StrCat("hard link target: ", target.status().message()));
+      }
+      m.link_to = *std::move(target);
+      break;
+    }
+    case Entry::CHAR:
+    case Entry::BLOCK:
+      m.mode = (entry.type() == Entry::CHAR ? S_IFCHR : S_IFBLK) |
+               ModeOr(entry, 0600);
       m.rdev_major = entry.major();
       m.rdev_minor = entry.minor();
       break;
-    default:
+    case Entry::FIFO:
+      m.mode = S_IFIFO | ModeOr(entry, 0644);
+      break;
+    case Entry::TYPE_UNSPECIFIED:
       return EntryError(entry, index, "type is not set");
+    default:
+      return EntryError(
+          entry, index,
+          absl::StrCat("type ", entry.type(),
+                       " is not one newc can hold (FILE, DIR, SYMLINK, "
+                       "HARDLINK, CHAR, BLOCK, FIFO)"));
+  }
+  if (entry.has_mtime() && entry.type() != Entry::HARDLINK) {
+    if (entry.mtime() < 0 ||
+        entry.mtime() > std::numeric_limits<uint32_t>::max()) {
+      return EntryError(
+          entry, index,
+          absl::StrCat("mtime ", entry.mtime(),
+                       " does not fit newc's 32-bit unsigned field"));
+    }
+    m.mtime = static_cast<uint32_t>(entry.mtime());
   }
   absl::StatusOr<std::string> path = NormalizePath(entry.path());
   if (!path.ok()) return EntryError(entry, index, path.status().message());
@@ -90,6 +127,48 @@ absl::StatusOr<Member> MemberFor(const Entry& entry, int index) {
   m.uid = entry.uid();
   m.gid = entry.gid();
   return m;
+}
+
+// Gives every hard link its target's inode attributes, or the error naming
+// the link when the target cannot be linked.
+absl::Status ResolveHardLinks(const Manifest& manifest,
+                              const std::map<std::string, int>& index_of,
+                              std::map<std::string, Member>& by_path) {
+  for (auto& [path, member] : by_path) {
+    if (member.link_to.empty()) continue;
+    const int index = index_of.at(path);
+    const Entry& entry = manifest.entry(index);
+    auto it = by_path.find(member.link_to);
+    const std::string target =
+        absl::StrCat("hard link target \"", member.link_to, "\"");
+    if (it == by_path.end()) {
+      return EntryError(entry, index,
+                        absl::StrCat(target, " is not in the manifest"));
+    }
+    const Member& t = it->second;
+    if (!t.link_to.empty()) {
+      return EntryError(entry, index,
+                        absl::StrCat(target,
+                                     " is a hard link itself; link "
+                                     "to its target instead"));
+    }
+    if (S_ISDIR(t.mode)) {
+      return EntryError(entry, index, absl::StrCat(target, " is a directory"));
+    }
+    if (S_ISLNK(t.mode)) {
+      return EntryError(entry, index,
+                        absl::StrCat(target,
+                                     " is a symlink: the kernel's initramfs "
+                                     "unpacker cannot hard-link symlinks"));
+    }
+    member.mode = t.mode;
+    member.uid = t.uid;
+    member.gid = t.gid;
+    member.mtime = t.mtime;
+    member.rdev_major = t.rdev_major;
+    member.rdev_minor = t.rdev_minor;
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -113,6 +192,7 @@ absl::StatusOr<std::string> NormalizePath(absl::string_view path) {
 
 absl::StatusOr<std::vector<Member>> PlanArchive(const Manifest& manifest) {
   std::map<std::string, Member> by_path;
+  std::map<std::string, int> index_of;
   for (int i = 0; i < manifest.entry_size(); ++i) {
     const Entry& entry = manifest.entry(i);
     ASSIGN_OR_RETURN(Member member, MemberFor(entry, i));
@@ -120,7 +200,9 @@ absl::StatusOr<std::vector<Member>> PlanArchive(const Manifest& manifest) {
     if (!by_path.emplace(path, std::move(member)).second) {
       return EntryError(entry, i, "the path is listed twice");
     }
+    index_of[path] = i;
   }
+  RETURN_IF_ERROR(ResolveHardLinks(manifest, index_of, by_path));
   // Parents: add the missing ones, reject files used as directories.
   std::vector<std::string> explicit_paths;
   for (const auto& [path, member] : by_path) explicit_paths.push_back(path);

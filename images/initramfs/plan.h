@@ -4,19 +4,25 @@
 // source files, adds the parent directories nobody listed, and sorts the
 // result by path, so the same manifest always gives the same archive:
 //
-//   Manifest m;  // entry { path: "bin/busybox" type: FILE source: "bb" }
-//   absl::StatusOr<std::vector<Member>> members = PlanArchive(m);
+//   images::Manifest m;  // entry { path: "bin/busybox" type: FILE source: "bb"
+//   } absl::StatusOr<std::vector<Member>> members = PlanArchive(m);
 //   // members: "bin" (dir 0755), "bin/busybox" (file, content of "bb")
+//
+// The manifest is images/manifest.proto, the schema mkext4 reads too. Every
+// entry type has a newc form: FILE, DIR, SYMLINK, CHAR, BLOCK and FIFO are
+// members of their own; a HARDLINK is a member that shares its target's inode
+// (see Member::link_to).
 #ifndef PERFCELL_IMAGES_INITRAMFS_PLAN_H_
 #define PERFCELL_IMAGES_INITRAMFS_PLAN_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "images/initramfs/manifest.pb.h"
+#include "images/manifest.pb.h"
 
 namespace perfcell::initramfs {
 
@@ -26,9 +32,15 @@ struct Member {
   uint32_t mode = 0;  // file type bits (S_IFREG, ...) | permission bits
   uint32_t uid = 0;
   uint32_t gid = 0;
+  // Modification time (seconds); unset: the archive's (NewcOptions::mtime).
+  std::optional<uint32_t> mtime;
   std::string data;  // file content, or the symlink target
   uint32_t rdev_major = 0;
   uint32_t rdev_minor = 0;
+  // A hard link: the path of the member whose inode this one names (a file,
+  // device node or FIFO that is not itself a link), whose mode, owner, mtime
+  // and device number it carries; `data` stays empty. "" otherwise.
+  std::string link_to;
 };
 
 // Returns `path` without leading slashes, or InvalidArgument when it is
@@ -39,8 +51,11 @@ absl::StatusOr<std::string> NormalizePath(absl::string_view path);
 
 // Returns the members of the archive described by `manifest`, sorted by path
 // with every parent directory present. Errors name the entry: a bad path, a
-// duplicate path, a parent that is not a directory, an unreadable source.
-absl::StatusOr<std::vector<Member>> PlanArchive(const Manifest& manifest);
+// duplicate path, a parent that is not a directory, an unreadable source, an
+// mtime newc cannot hold, a hard link whose target is missing, a directory, a
+// symlink (the kernel cannot link those) or another hard link.
+absl::StatusOr<std::vector<Member>> PlanArchive(
+    const images::Manifest& manifest);
 
 }  // namespace perfcell::initramfs
 

@@ -9,6 +9,7 @@
 namespace perfcell::initramfs {
 namespace {
 
+using ::perfcell::images::Manifest;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -28,7 +29,7 @@ TEST(PlanArchive, AddsParentsAndSortsByPath) {
   absl::StatusOr<std::vector<Member>> members = PlanArchive(Parse(R"pb(
     entry { path: "/usr/bin/b" type: FILE content: "b" }
     entry { path: "usr/bin/a" type: SYMLINK target: "b" }
-    entry { path: "etc" type: DIRECTORY mode: 0x1c0 }
+    entry { path: "etc" type: DIR mode: 0x1c0 }
   )pb"));
   ASSERT_TRUE(members.ok()) << members.status();
   EXPECT_THAT(Paths(*members),
@@ -42,14 +43,14 @@ TEST(PlanArchive, AddsParentsAndSortsByPath) {
 
 TEST(PlanArchive, EmptyInlineFileIsAllowed) {
   absl::StatusOr<std::vector<Member>> members = PlanArchive(
-      Parse(R"pb(entry { path: "empty" type: FILE has_content: true })pb"));
+      Parse(R"pb(entry { path: "empty" type: FILE content: "" })pb"));
   ASSERT_TRUE(members.ok()) << members.status();
   EXPECT_EQ((*members)[0].data, "");
 }
 
 TEST(PlanArchive, DotDotIsRejectedWithThePath) {
   absl::StatusOr<std::vector<Member>> members =
-      PlanArchive(Parse(R"pb(entry { path: "bin/../etc" type: DIRECTORY })pb"));
+      PlanArchive(Parse(R"pb(entry { path: "bin/../etc" type: DIR })pb"));
   ASSERT_FALSE(members.ok());
   EXPECT_EQ(members.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(members.status().message(),
@@ -57,14 +58,13 @@ TEST(PlanArchive, DotDotIsRejectedWithThePath) {
 }
 
 TEST(PlanArchive, EmptyPathIsRejected) {
-  EXPECT_FALSE(
-      PlanArchive(Parse(R"pb(entry { path: "/" type: DIRECTORY })pb")).ok());
+  EXPECT_FALSE(PlanArchive(Parse(R"pb(entry { path: "/" type: DIR })pb")).ok());
 }
 
 TEST(PlanArchive, DuplicatePathIsRejected) {
   absl::StatusOr<std::vector<Member>> members = PlanArchive(Parse(R"pb(
-    entry { path: "a" type: DIRECTORY }
-    entry { path: "/a" type: DIRECTORY }
+    entry { path: "a" type: DIR }
+    entry { path: "/a" type: DIR }
   )pb"));
   ASSERT_FALSE(members.ok());
   EXPECT_THAT(members.status().message(), HasSubstr("listed twice"));
@@ -95,6 +95,120 @@ TEST(PlanArchive, FileWithoutSourceOrContentIsRejected) {
 
 TEST(PlanArchive, TypeMustBeSet) {
   EXPECT_FALSE(PlanArchive(Parse(R"pb(entry { path: "f" })pb")).ok());
+}
+
+TEST(PlanArchive, OldManifestsParseUnchanged) {
+  // Written for images/ext4's schema, now images/manifest.proto.
+  absl::StatusOr<std::vector<Member>> members = PlanArchive(Parse(R"pb(
+    entry { path: "etc" type: DIR mode: 0755 }
+    entry { path: "etc/hostname" type: FILE content: "vm\n" }
+    entry { path: "bin/sh" type: SYMLINK target: "busybox" }
+    entry { path: "dev/console" type: CHAR major: 5 minor: 1 mode: 0600 }
+    entry { path: "dev/vda" type: BLOCK major: 254 minor: 0 }
+    entry { path: "run/ctl" type: FIFO uid: 1000 gid: 1000 mtime: 1700000000 }
+  )pb"));
+  ASSERT_TRUE(members.ok()) << members.status();
+  EXPECT_THAT(Paths(*members),
+              ElementsAre("bin", "bin/sh", "dev", "dev/console", "dev/vda",
+                          "etc", "etc/hostname", "run", "run/ctl"));
+  EXPECT_EQ((*members)[3].mode, S_IFCHR | 0600);
+  EXPECT_EQ((*members)[4].mode, S_IFBLK | 0600);  // mkinitramfs's default
+  EXPECT_EQ((*members)[4].rdev_major, 254u);
+  const Member& fifo = (*members)[8];
+  EXPECT_EQ(fifo.mode, S_IFIFO | 0644);
+  EXPECT_EQ(fifo.uid, 1000u);
+  EXPECT_EQ(fifo.mtime, 1700000000u);
+  EXPECT_FALSE((*members)[6].mtime.has_value());  // the archive's
+}
+
+TEST(PlanArchive, ExplicitZeroModeIsKept) {
+  absl::StatusOr<std::vector<Member>> members = PlanArchive(
+      Parse(R"pb(entry { path: "f" type: FILE content: "" mode: 0 })pb"));
+  ASSERT_TRUE(members.ok()) << members.status();
+  EXPECT_EQ((*members)[0].mode, S_IFREG | 0u);
+}
+
+TEST(PlanArchive, HardLinkTakesTheTargetsAttributes) {
+  absl::StatusOr<std::vector<Member>> members = PlanArchive(Parse(R"pb(
+    entry {
+      path: "bin/busybox"
+      type: FILE
+      content: "bb"
+      mode: 0750
+      uid: 7
+      mtime: 99
+    }
+    entry { path: "/bin/ash" type: HARDLINK target: "/bin/busybox" mode: 0600 }
+  )pb"));
+  ASSERT_TRUE(members.ok()) << members.status();
+  ASSERT_THAT(Paths(*members), ElementsAre("bin", "bin/ash", "bin/busybox"));
+  const Member& link = (*members)[1];
+  EXPECT_EQ(link.link_to, "bin/busybox");
+  EXPECT_EQ(link.mode, S_IFREG | 0750);
+  EXPECT_EQ(link.uid, 7u);
+  EXPECT_EQ(link.mtime, 99u);
+  EXPECT_EQ(link.data, "");
+  EXPECT_EQ((*members)[2].link_to, "");
+}
+
+TEST(PlanArchive, BadHardLinksNameTheLink) {
+  struct Case {
+    const char* manifest;
+    const char* problem;
+  };
+  for (const Case& c : {
+           Case{R"pb(entry { path: "l" type: HARDLINK target: "nope" })pb",
+                "\"nope\" is not in the manifest"},
+           Case{R"pb(entry { path: "d" type: DIR }
+                     entry { path: "l" type: HARDLINK target: "d" })pb",
+                "\"d\" is a directory"},
+           Case{R"pb(entry { path: "s" type: SYMLINK target: "x" }
+                     entry { path: "l" type: HARDLINK target: "s" })pb",
+                "\"s\" is a symlink"},
+           Case{R"pb(entry { path: "f" type: FIFO }
+                     entry { path: "a" type: HARDLINK target: "f" }
+                     entry { path: "l" type: HARDLINK target: "a" })pb",
+                "\"a\" is a hard link itself"},
+           Case{R"pb(entry { path: "l" type: HARDLINK })pb",
+                "hard link target: path is empty"},
+       }) {
+    absl::StatusOr<std::vector<Member>> members =
+        PlanArchive(Parse(c.manifest));
+    ASSERT_FALSE(members.ok()) << c.manifest;
+    EXPECT_EQ(members.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(members.status().message(), HasSubstr("(\"l\")"));
+    EXPECT_THAT(members.status().message(), HasSubstr(c.problem));
+  }
+}
+
+TEST(PlanArchive, NothingUnderAHardLink) {
+  absl::StatusOr<std::vector<Member>> members = PlanArchive(Parse(R"pb(
+    entry { path: "f" type: FILE content: "x" }
+    entry { path: "l" type: HARDLINK target: "f" }
+    entry { path: "l/x" type: FILE content: "y" }
+  )pb"));
+  ASSERT_FALSE(members.ok());
+  EXPECT_THAT(members.status().message(), HasSubstr("not a directory"));
+}
+
+TEST(PlanArchive, MtimeBeyondNewcIsRejected) {
+  for (const char* text : {
+           R"pb(entry { path: "f" type: FIFO mtime: -1 })pb",
+           R"pb(entry { path: "f" type: FIFO mtime: 4294967296 })pb",
+       }) {
+    absl::StatusOr<std::vector<Member>> members = PlanArchive(Parse(text));
+    ASSERT_FALSE(members.ok()) << text;
+    EXPECT_THAT(members.status().message(), HasSubstr("entry 0 (\"f\")"));
+    EXPECT_THAT(members.status().message(), HasSubstr("32-bit"));
+  }
+}
+
+TEST(PlanArchive, UnknownTypeNumberIsRejected) {
+  absl::StatusOr<std::vector<Member>> members =
+      PlanArchive(Parse(R"pb(entry { path: "x" type: 42 })pb"));
+  ASSERT_FALSE(members.ok());
+  EXPECT_THAT(members.status().message(), HasSubstr("entry 0 (\"x\")"));
+  EXPECT_THAT(members.status().message(), HasSubstr("type 42"));
 }
 
 }  // namespace

@@ -12,6 +12,9 @@
 namespace perfcell::initramfs {
 namespace {
 
+using ::perfcell::images::Entry;
+using ::perfcell::images::Manifest;
+
 re2::StringPiece Piece(absl::string_view s) {
   return re2::StringPiece(s.data(), s.size());
 }
@@ -49,7 +52,7 @@ absl::StatusOr<Entry> ParseDirSpec(absl::string_view spec) {
   }
   Entry e;
   e.set_path(dest);
-  e.set_type(Entry::DIRECTORY);
+  e.set_type(Entry::DIR);
   if (!mode.empty()) e.set_mode(Octal(mode));
   return e;
 }
@@ -77,7 +80,7 @@ absl::StatusOr<Entry> ParseNodeSpec(absl::string_view spec) {
   }
   Entry e;
   e.set_path(dest);
-  e.set_type(kind == "c" ? Entry::CHAR_DEVICE : Entry::BLOCK_DEVICE);
+  e.set_type(kind == "c" ? Entry::CHAR : Entry::BLOCK);
   e.set_major(major);
   e.set_minor(minor);
   if (!mode.empty()) e.set_mode(Octal(mode));

@@ -6,6 +6,8 @@
 namespace perfcell::initramfs {
 namespace {
 
+using ::perfcell::images::Entry;
+using ::perfcell::images::Manifest;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -22,7 +24,7 @@ TEST(ParseFileSpec, ModeIsOptional) {
   absl::StatusOr<Entry> e = ParseFileSpec("bin/busybox=external/x/busybox");
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_EQ(e->source(), "external/x/busybox");
-  EXPECT_EQ(e->mode(), 0u);
+  EXPECT_FALSE(e->has_mode());
 }
 
 TEST(ParseFileSpec, MissingSourceIsAnError) {
@@ -32,7 +34,8 @@ TEST(ParseFileSpec, MissingSourceIsAnError) {
 }
 
 TEST(ParseDirSpec, WithAndWithoutMode) {
-  EXPECT_EQ(ParseDirSpec("newroot")->mode(), 0u);
+  EXPECT_FALSE(ParseDirSpec("newroot")->has_mode());
+  EXPECT_EQ(ParseDirSpec("newroot")->type(), Entry::DIR);
   EXPECT_EQ(ParseDirSpec("root:0700")->mode(), 0700u);
   EXPECT_EQ(ParseDirSpec("root:0700")->path(), "root");
 }
@@ -47,13 +50,13 @@ TEST(ParseSymlinkSpec, DestAndTarget) {
 TEST(ParseNodeSpec, CharAndBlock) {
   absl::StatusOr<Entry> c = ParseNodeSpec("dev/console=c:5:1:0600");
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->type(), Entry::CHAR_DEVICE);
+  EXPECT_EQ(c->type(), Entry::CHAR);
   EXPECT_EQ(c->major(), 5u);
   EXPECT_EQ(c->minor(), 1u);
   EXPECT_EQ(c->mode(), 0600u);
   absl::StatusOr<Entry> b = ParseNodeSpec("dev/vda=b:254:0");
   ASSERT_TRUE(b.ok()) << b.status();
-  EXPECT_EQ(b->type(), Entry::BLOCK_DEVICE);
+  EXPECT_EQ(b->type(), Entry::BLOCK);
   EXPECT_FALSE(ParseNodeSpec("dev/x=q:1:2").ok());
 }
 

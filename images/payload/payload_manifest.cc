@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 #include "images/elf/closure.h"
-#include "images/ext4/manifest.pb.h"
+#include "images/manifest.pb.h"
 
 namespace perfcell {
 namespace {
@@ -15,11 +15,11 @@ std::string BaseName(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-void AddFile(ext4::Manifest& manifest, const std::string& path,
+void AddFile(images::Manifest& manifest, const std::string& path,
              const std::string& source, uint32_t mode) {
-  ext4::Entry* e = manifest.add_entry();
+  images::Entry* e = manifest.add_entry();
   e->set_path(path);
-  e->set_type(ext4::Entry::FILE);
+  e->set_type(images::Entry::FILE);
   e->set_source(source);
   e->set_mode(mode);
 }
@@ -72,11 +72,11 @@ absl::StatusOr<std::string> PayloadManifest(const PayloadSpec& spec) {
         absl::StrCat("finding the shared libraries of \"", spec.binary,
                      "\": ", closure.status().message()));
   }
-  ext4::Manifest manifest;
+  images::Manifest manifest;
   for (const char* dir : {"bin", "lib", "perfcell"}) {
-    ext4::Entry* e = manifest.add_entry();
+    images::Entry* e = manifest.add_entry();
     e->set_path(dir);
-    e->set_type(ext4::Entry::DIR);
+    e->set_type(images::Entry::DIR);
     e->set_mode(0755);
   }
   AddFile(manifest, "bin/server", spec.binary, 0755);
@@ -95,9 +95,9 @@ absl::StatusOr<std::string> PayloadManifest(const PayloadSpec& spec) {
   if (!config.ok()) return config.status();
   std::string config_text;
   google::protobuf::TextFormat::PrintToString(*config, &config_text);
-  ext4::Entry* e = manifest.add_entry();
+  images::Entry* e = manifest.add_entry();
   e->set_path("perfcell/guest.textproto");
-  e->set_type(ext4::Entry::FILE);
+  e->set_type(images::Entry::FILE);
   e->set_content(config_text);
   e->set_mode(0644);
   std::string text;

@@ -5,15 +5,15 @@
 
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "images/ext4/manifest.pb.h"
+#include "images/manifest.pb.h"
 
 namespace perfcell {
 namespace {
 
-std::map<std::string, ext4::Entry> ByPath(const std::string& text) {
-  ext4::Manifest manifest;
+std::map<std::string, images::Entry> ByPath(const std::string& text) {
+  images::Manifest manifest;
   EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &manifest));
-  std::map<std::string, ext4::Entry> out;
+  std::map<std::string, images::Entry> out;
   for (const auto& e : manifest.entry()) out[e.path()] = e;
   return out;
 }

@@ -6,7 +6,7 @@
 // A syntax error, an unknown field or a bad value gives one InvalidArgument
 // error naming the file, the message type and the (1-based) line and column
 // of the first problem:
-//   cannot parse "/x/image.textproto" as perfcell.ext4.Manifest (text
+//   cannot parse "/x/image.textproto" as perfcell.images.Manifest (text
 //   format): line 2 column 9: Message type "perfcell.ext4.Entry" has no field
 //   named "nope".
 #ifndef PERFCELL_TOOLS_CC_TEXT_PROTO_H_
