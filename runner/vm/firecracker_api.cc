@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
-#include "runner/vm/firecracker_http.h"
+#include "runner/vm/http_call.h"
 
 namespace perfcell {
 namespace {

@@ -22,8 +22,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "re2/re2.h"
-#include "runner/vm/firecracker_http.h"
 #include "runner/vm/firecracker_testing/temp_dir.h"
+#include "runner/vm/http_call.h"
 
 namespace perfcell {
 namespace {

@@ -1,7 +1,6 @@
 #include "runner/vm/guest_client.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,44 +11,25 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 #include "re2/re2.h"
+#include "runner/vm/http_call.h"
 
 namespace perfcell {
 namespace {
 
-size_t AppendToString(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-
 // One HTTP request; returns the body when the status is 200.
 absl::StatusOr<std::string> Request(const std::string& url, bool post,
                                     absl::Duration timeout) {
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
-  std::string body;
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                   static_cast<long>(absl::ToInt64Milliseconds(timeout)));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendToString);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  if (post) {
-    curl_easy_setopt(curl, CURLOPT_POST, 1L);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, "");
+  HttpCall call;
+  call.method = post ? "POST" : "GET";
+  call.url = url;
+  call.timeout = timeout;
+  absl::StatusOr<HttpResult> result = PerformHttp(call);
+  if (!result.ok()) return result.status();
+  if (result->status != 200) {
+    return absl::UnavailableError(absl::StrCat(
+        call.method, " ", url, ": HTTP ", result->status, ": ", result->body));
   }
-  CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) {
-    return absl::UnavailableError(absl::StrCat(post ? "POST " : "GET ", url,
-                                               ": ", curl_easy_strerror(rc)));
-  }
-  if (status != 200) {
-    return absl::UnavailableError(absl::StrCat(post ? "POST " : "GET ", url,
-                                               ": HTTP ", status, ": ", body));
-  }
-  return body;
+  return std::move(result->body);
 }
 
 }  // namespace

@@ -15,8 +15,8 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "runner/vm/firecracker_http.h"
 #include "runner/vm/firecracker_testing/temp_dir.h"
+#include "runner/vm/http_call.h"
 
 namespace perfcell {
 namespace firecracker_testing {

@@ -12,8 +12,8 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "proto/cell.pb.h"
-#include "runner/vm/firecracker_http.h"
 #include "runner/vm/firecracker_testing/temp_dir.h"
+#include "runner/vm/http_call.h"
 
 namespace perfcell {
 namespace firecracker_testing {

@@ -1,5 +1,5 @@
-// One HTTP/1.1 request with libcurl, over TCP or over a unix socket (how
-// Firecracker's API is reached).
+// One HTTP/1.1 request with libcurl, over TCP or over a unix socket: how the
+// backends reach Firecracker's API and the guest's metrics endpoint.
 //
 //   HttpCall call;
 //   call.method = "PUT";

@@ -1,4 +1,4 @@
-#include "runner/vm/firecracker_http.h"
+#include "runner/vm/http_call.h"
 
 #include <curl/curl.h>
 
