@@ -8,8 +8,8 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "runner/cell/sparse_copy.h"
 #include "runner/vm/qemu_vm.h"
+#include "tools/cc/sparse_copy.h"
 
 namespace perfcell {
 namespace {

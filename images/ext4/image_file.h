@@ -46,11 +46,6 @@ class TempImage {
   bool committed_ = false;
 };
 
-// Copies `from` to the open, empty file `to_fd`, reflinking when possible and
-// otherwise copying only data ranges. `to_path` names it in errors.
-absl::Status CopySparse(const std::string& from, int to_fd,
-                        const std::string& to_path);
-
 }  // namespace perfcell::ext4
 
 #endif  // PERFCELL_IMAGES_EXT4_IMAGE_FILE_H_

@@ -13,12 +13,12 @@
 #include "absl/time/clock.h"
 #include "runner/cell/host_fingerprint.h"
 #include "runner/cell/result_file.h"
-#include "runner/cell/sparse_copy.h"
 #include "runner/vm/firecracker_vm.h"
 #include "runner/vm/host_vm.h"
 #include "runner/vm/qemu_vm.h"
 #include "runner/workload/workload.h"
 #include "tools/cc/sha256.h"
+#include "tools/cc/sparse_copy.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell {

@@ -1,4 +1,4 @@
-#include "runner/cell/sparse_copy.h"
+#include "tools/cc/sparse_copy.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

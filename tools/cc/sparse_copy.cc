@@ -1,0 +1,92 @@
+#include "tools/cc/sparse_copy.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+
+namespace perfcell {
+namespace {
+
+absl::Status ErrnoError(absl::string_view op, const std::string& path) {
+  int err = errno;
+  std::string message =
+      absl::StrCat("while ", op, " \"", path, "\": ", strerror(err));
+  if (err == ENOENT) return absl::NotFoundError(message);
+  if (err == ENOSPC || err == EFBIG)
+    return absl::ResourceExhaustedError(message);
+  return absl::InternalError(message);
+}
+
+// Copies the data extents of `from` (of `size` bytes) into `to` at the same
+// offsets; the holes between them stay holes.
+absl::Status CopyDataRanges(int from, const std::string& from_path, int to,
+                            const std::string& to_path, off_t size) {
+  std::vector<char> buf(1 << 20);
+  for (off_t offset = 0; offset < size;) {
+    off_t data = lseek(from, offset, SEEK_DATA);
+    if (data < 0) {
+      if (errno == ENXIO) break;  // only a hole is left
+      return ErrnoError("finding data in", from_path);
+    }
+    off_t hole = lseek(from, data, SEEK_HOLE);
+    if (hole < 0) return ErrnoError("finding a hole in", from_path);
+    for (off_t pos = data; pos < hole;) {
+      size_t want =
+          static_cast<size_t>(std::min<off_t>(hole - pos, buf.size()));
+      ssize_t got = pread(from, buf.data(), want, pos);
+      if (got < 0) return ErrnoError("reading", from_path);
+      if (got == 0) {
+        return absl::DataLossError(
+            absl::StrCat("\"", from_path, "\" ended early while being copied"));
+      }
+      if (pwrite(to, buf.data(), static_cast<size_t>(got), pos) != got) {
+        return ErrnoError("writing", to_path);
+      }
+      pos += got;
+    }
+    offset = hole;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status SparseCopyToFd(const std::string& from, int to_fd,
+                            const std::string& to_path) {
+  int from_fd = open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (from_fd < 0) return ErrnoError("opening", from);
+  struct stat st;
+  absl::Status status;
+  if (fstat(from_fd, &st) != 0) {
+    status = ErrnoError("reading", from);
+  } else if (ioctl(to_fd, FICLONE, from_fd) != 0) {
+    if (ftruncate(to_fd, st.st_size) != 0) {
+      status = ErrnoError("sizing", to_path);
+    } else {
+      status = CopyDataRanges(from_fd, from, to_fd, to_path, st.st_size);
+    }
+  }
+  close(from_fd);
+  return status;
+}
+
+absl::Status SparseCopy(const std::string& from, const std::string& to) {
+  int out = open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) return ErrnoError("creating", to);
+  absl::Status status = SparseCopyToFd(from, out, to);
+  if (close(out) != 0 && status.ok()) status = ErrnoError("closing", to);
+  if (!status.ok()) unlink(to.c_str());
+  return status;
+}
+
+}  // namespace perfcell
