@@ -1,5 +1,6 @@
 #include "images/guest/metrics.h"
 
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include <filesystem>
@@ -36,6 +37,10 @@ FileCount CountRegularFiles(const std::string& dir) {
     uint64_t size = it->file_size(stat_ec);
     ++count.files;
     if (!stat_ec) count.bytes += size;
+    struct stat st;
+    if (lstat(it->path().c_str(), &st) == 0) {
+      count.allocated_bytes += static_cast<uint64_t>(st.st_blocks) * 512;
+    }
   }
   return count;
 }

@@ -35,10 +35,12 @@ GuestMetrics CollectMetrics(const MetricsSources& sources);
 std::optional<uint64_t> KilobyteField(absl::string_view text,
                                       absl::string_view name);
 
-// Counts the regular files under `dir` (recursively) and their sizes.
+// Counts the regular files under `dir` (recursively), their sizes, and the
+// disk space they take (st_blocks: holes take none).
 struct FileCount {
   uint64_t files = 0;
   uint64_t bytes = 0;
+  uint64_t allocated_bytes = 0;
 };
 FileCount CountRegularFiles(const std::string& dir);
 

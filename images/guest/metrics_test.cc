@@ -31,6 +31,7 @@ TEST(CountRegularFiles, CountsNestedFilesNotDirsOrLinks) {
   FileCount c = CountRegularFiles(dir);
   EXPECT_EQ(c.files, 2u);
   EXPECT_EQ(c.bytes, 8u);
+  EXPECT_GT(c.allocated_bytes, 0u);  // two non-empty files take blocks
   EXPECT_EQ(CountRegularFiles(dir + "/nonexistent").files, 0u);
 }
 

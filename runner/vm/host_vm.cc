@@ -19,10 +19,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
+#include "images/guest/metrics.h"
 #include "re2/re2.h"
 #include "runner/vm/console_log.h"
 #include "runner/vm/guest_client.h"
 #include "runner/vm/process.h"
+#include "tools/cc/atomic_file.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell {
@@ -38,37 +40,6 @@ bool CanConnect(uint16_t port) {
   bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
   return ok;
-}
-
-// Bytes of disk that the regular files under `dir` use, and their count.
-void DiskUse(const std::string& dir, uint64_t* bytes, uint64_t* files) {
-  DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return;
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (name == "." || name == "..") continue;
-    std::string path = dir + "/" + name;
-    struct stat st;
-    if (lstat(path.c_str(), &st) != 0) continue;
-    if (S_ISDIR(st.st_mode)) {
-      DiskUse(path, bytes, files);
-    } else if (S_ISREG(st.st_mode)) {
-      *bytes += static_cast<uint64_t>(st.st_blocks) * 512;
-      ++*files;
-    }
-  }
-  closedir(d);
-}
-
-uint64_t RssBytes(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  static const LazyRE2 kRss = {R"(VmRSS:\s*(\d+) kB)"};
-  while (std::getline(in, line)) {
-    uint64_t kib;
-    if (RE2::FullMatch(line, *kRss, &kib)) return kib * 1024;
-  }
-  return 0;
 }
 
 // Writes `value` into an existing control file (never creates one: on a
@@ -222,22 +193,23 @@ class HostVm : public Vm {
       return absl::FailedPreconditionError("not started");
     GuestMetrics m;
     uint64_t limit = static_cast<uint64_t>(config_.memory_mib) << 20;
-    uint64_t rss = RssBytes(process_->pid());
+    absl::StatusOr<std::string> status =
+        ReadFile(absl::StrCat("/proc/", process_->pid(), "/status"));
+    uint64_t rss =
+        status.ok() ? guest::KilobyteField(*status, "VmRSS").value_or(0) : 0;
     m.set_mem_total_bytes(limit);
     m.set_mem_available_bytes(rss < limit ? limit - rss : 0);
     m.set_server_rss_bytes(rss);
-    uint64_t bytes = 0, files = 0;
-    DiskUse(data_dir_, &bytes, &files);
-    m.set_data_disk_used_bytes(bytes);
+    m.set_data_disk_used_bytes(
+        guest::CountRegularFiles(data_dir_).allocated_bytes);
     struct statvfs vfs;
     if (statvfs(data_dir_.c_str(), &vfs) == 0) {
       m.set_data_disk_total_bytes(static_cast<uint64_t>(vfs.f_blocks) *
                                   vfs.f_frsize);
     }
-    bytes = files = 0;
-    DiskUse(tmp_dir_, &bytes, &files);
-    m.set_tmp_leftover_files(files);
-    m.set_tmp_leftover_bytes(bytes);
+    guest::FileCount tmp = guest::CountRegularFiles(tmp_dir_);
+    m.set_tmp_leftover_files(tmp.files);
+    m.set_tmp_leftover_bytes(tmp.allocated_bytes);
     return m;
   }
 
