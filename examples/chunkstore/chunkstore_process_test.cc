@@ -26,6 +26,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "re2/re2.h"
+#include "tools/cc/loopback_port.h"
 
 extern char** environ;
 
@@ -162,16 +163,7 @@ int64_t CountRows(const std::string& db_path, const char* table) {
   return count;
 }
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+int FreePort() { return *perfcell::PickFreeLoopbackPort(); }
 
 TEST(Chunkstore, MissingSecretIsOneClearLineAndExitStatus1) {
   Child child({"--port=0"}, {{"PS_SHARED_SECRET", ""}, {"PORT", ""}});

@@ -38,9 +38,6 @@ void WriteResponse(int fd, int status, absl::string_view content_type,
 // close-on-exec. The error names the port.
 absl::StatusOr<int> ListenTcp(const std::string& address, int port);
 
-// Whether a TCP connection to 127.0.0.1:`port` succeeds now.
-bool PortAcceptsConnections(int port);
-
 }  // namespace perfcell::guest
 
 #endif  // PERFCELL_IMAGES_GUEST_HTTP_H_

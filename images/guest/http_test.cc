@@ -7,6 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tools/cc/loopback_port.h"
 
 namespace perfcell::guest {
 namespace {
@@ -38,9 +39,9 @@ TEST(ListenTcp, PortAcceptsConnectionsOnceListening) {
   socklen_t len = sizeof(addr);
   getsockname(*fd, reinterpret_cast<sockaddr*>(&addr), &len);
   int port = ntohs(addr.sin_port);
-  EXPECT_TRUE(PortAcceptsConnections(port));
+  EXPECT_TRUE(LoopbackPortAccepts(port));
   close(*fd);
-  EXPECT_FALSE(PortAcceptsConnections(port));
+  EXPECT_FALSE(LoopbackPortAccepts(port));
 }
 
 TEST(ListenTcp, BadAddressIsAnError) {

@@ -26,6 +26,7 @@
 #include "images/guest/server_process.h"
 #include "images/guest/system.h"
 #include "tools/cc/atomic_file.h"
+#include "tools/cc/loopback_port.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell::guest {
@@ -180,7 +181,7 @@ class Init {
   }
 
   void CheckReady() {
-    if (PortAcceptsConnections(config_.server().port())) {
+    if (LoopbackPortAccepts(config_.server().port())) {
       phase_ = Phase::kRunning;
       DrainOutput();  // what the server said so far comes before READY
       WriteLine(options_.console_fd, ReadyLine(UptimeMs(), server_pid_));

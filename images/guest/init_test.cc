@@ -24,6 +24,7 @@
 #include "proto/cell.pb.h"
 #include "re2/re2.h"
 #include "tools/cc/atomic_file.h"
+#include "tools/cc/loopback_port.h"
 
 namespace perfcell::guest {
 namespace {
@@ -35,17 +36,7 @@ std::string Runfile(const std::string& path) {
   return absl::StrCat(std::getenv("TEST_SRCDIR"), "/perfcell/", path);
 }
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr = {};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+int FreePort() { return *PickFreeLoopbackPort(); }
 
 // Sends `request` to 127.0.0.1:`port` and returns everything it answers.
 std::string Exchange(int port, const std::string& request) {

@@ -24,6 +24,7 @@
 #include "re2/re2.h"
 #include "runner/vm/firecracker_testing/temp_dir.h"
 #include "runner/vm/http_call.h"
+#include "tools/cc/loopback_port.h"
 
 namespace perfcell {
 namespace {
@@ -43,17 +44,7 @@ std::string FakeFirecracker() {
 }
 
 // A loopback port nobody listens on right now.
-uint16_t UnusedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr = {};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
+uint16_t UnusedPort() { return *PickFreeLoopbackPort(); }
 
 std::string ReadFile(const std::string& path) {
   std::stringstream text;

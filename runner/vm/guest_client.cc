@@ -1,13 +1,5 @@
 #include "runner/vm/guest_client.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 #include "re2/re2.h"
@@ -85,26 +77,6 @@ absl::Status GuestFailureFromConsole(ConsoleLog& log) {
         absl::StrCat("the server in the guest ended (", what, ")"));
   }
   return absl::OkStatus();
-}
-
-absl::StatusOr<uint16_t> PickFreeLoopbackPort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
-  sockaddr_in addr = {};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    int err = errno;
-    close(fd);
-    return absl::InternalError(
-        absl::StrCat("binding 127.0.0.1:0: ", strerror(err)));
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 }  // namespace perfcell

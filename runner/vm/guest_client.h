@@ -32,9 +32,6 @@ absl::Status RequestGuestPoweroff(const std::string& base_url,
 // panic, or the init's own PERFCELL ERROR line.
 absl::Status GuestFailureFromConsole(ConsoleLog& log);
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0).
-absl::StatusOr<uint16_t> PickFreeLoopbackPort();
-
 }  // namespace perfcell
 
 #endif  // PERFCELL_RUNNER_VM_GUEST_CLIENT_H_

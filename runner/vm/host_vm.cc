@@ -25,22 +25,11 @@
 #include "runner/vm/guest_client.h"
 #include "runner/vm/process.h"
 #include "tools/cc/atomic_file.h"
+#include "tools/cc/loopback_port.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell {
 namespace {
-
-bool CanConnect(uint16_t port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr = {};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-  close(fd);
-  return ok;
-}
 
 // Writes `value` into an existing control file (never creates one: on a
 // plain directory that is not a cgroup, nothing would enforce it).
@@ -166,7 +155,7 @@ class HostVm : public Vm {
     }
     absl::Time start = absl::Now();
     ASSIGN_OR_RETURN(process_, Process::Spawn(argv, spawn));
-    while (!CanConnect(port_)) {
+    while (!LoopbackPortAccepts(port_)) {
       if (!process_->Running()) {
         return absl::AbortedError(absl::StrCat(
             "host backend: the server ", process_->exit_status()->ToString(),

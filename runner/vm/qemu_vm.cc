@@ -15,6 +15,7 @@
 #include "runner/vm/console_log.h"
 #include "runner/vm/guest_client.h"
 #include "runner/vm/process.h"
+#include "tools/cc/loopback_port.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell {
