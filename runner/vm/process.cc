@@ -12,14 +12,13 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
+#include "tools/cc/atomic_file.h"
 
 namespace perfcell {
 namespace {
@@ -248,9 +247,7 @@ absl::StatusOr<std::string> RunCommand(const std::vector<std::string>& argv,
     return p.status();
   }
   std::optional<ExitStatus> status = (*p)->WaitFor(timeout);
-  std::ifstream in(tmpl);
-  std::stringstream text;
-  text << in.rdbuf();
+  std::string text = ReadFile(tmpl).value_or("");
   unlink(tmpl);
   std::string cmd = absl::StrJoin(argv, " ");
   if (!status.has_value()) {
@@ -260,9 +257,9 @@ absl::StatusOr<std::string> RunCommand(const std::vector<std::string>& argv,
   }
   if (status->code != 0) {
     return absl::InternalError(
-        absl::StrCat("\"", cmd, "\" ", status->ToString(), ": ", text.str()));
+        absl::StrCat("\"", cmd, "\" ", status->ToString(), ": ", text));
   }
-  return text.str();
+  return text;
 }
 
 }  // namespace perfcell
