@@ -28,11 +28,13 @@ absl::StatusOr<int64_t> ParseEpoch(const std::string& text) {
 
 absl::Status RunMkext4(const Mkext4Flags& flags) {
   if (flags.out.empty()) return absl::InvalidArgumentError("--out is required");
-  if (flags.from_dir.empty() && flags.manifest.empty()) {
-    return absl::InvalidArgumentError(
-        "give --from_dir, --manifest or both: there is nothing to write");
-  }
   bool update = flags.add || !flags.base.empty();
+  // Without --from_dir and --manifest a new image is empty (root and
+  // lost+found only): a fresh data disk. Adding nothing is a mistake.
+  if (update && flags.from_dir.empty() && flags.manifest.empty()) {
+    return absl::InvalidArgumentError(
+        "give --from_dir, --manifest or both: there is nothing to add");
+  }
   if (!update && flags.size.empty()) {
     return absl::InvalidArgumentError("--size is required to build an image");
   }

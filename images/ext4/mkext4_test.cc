@@ -1,5 +1,7 @@
 #include "images/ext4/mkext4.h"
 
+#include <sys/stat.h>
+
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -123,10 +125,34 @@ TEST_F(Mkext4Test, EachBadInputGivesOneErrorAndNoOutput) {
 TEST_F(Mkext4Test, MissingFlagsAreExplained) {
   Mkext4Flags flags;
   flags.out = dir_ + "/out/img";
-  EXPECT_THAT(RunMkext4(flags).message(), HasSubstr("--from_dir"));
+  EXPECT_THAT(RunMkext4(flags).message(), HasSubstr("--size"));
   flags.from_dir = dir_ + "/src";
   EXPECT_THAT(RunMkext4(flags).message(), HasSubstr("--size"));
+  Mkext4Flags add;
+  add.out = dir_ + "/out/img";
+  add.add = true;
+  EXPECT_THAT(RunMkext4(add).message(), HasSubstr("--from_dir"));
   ExpectNoOutput();
+}
+
+// The cell runner's data disk: mkext4 --out=PATH --size=50G
+// --label=perfcell-data, nothing else.
+TEST_F(Mkext4Test, NoContentGivesAnEmptySparseDataDisk) {
+  Mkext4Flags flags;
+  flags.out = dir_ + "/out/data.ext4";
+  flags.size = "50G";
+  flags.label = "perfcell-data";
+  absl::Status status = RunMkext4(flags);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(Fsck(flags.out).exit_code, 0);
+  struct stat st;
+  ASSERT_EQ(stat(flags.out.c_str(), &st), 0);
+  EXPECT_EQ(st.st_size, 50LL << 30);
+  EXPECT_LT(testing::DiskUsage(flags.out), 16u << 20);
+  EXPECT_THAT(testing::Debugfs(flags.out, "ls -p /"),
+              HasSubstr("/lost+found/"));
+  EXPECT_THAT(testing::Run("/sbin/dumpe2fs -h " + flags.out).output,
+              HasSubstr("perfcell-data"));
 }
 
 }  // namespace
