@@ -1,4 +1,4 @@
-"""perf_matrix: one `bazel test` target per cell of branch x memory x size x workload.
+"""perf_matrix: the `bazel test` targets of a performance matrix.
 
     perf_matrix(
         name = "demo",
@@ -10,19 +10,31 @@
         ram_mb = [256, 512],
         sizes = ["8M", "32M"],
         workloads = ["upload", "download"],
+        blocks = 10,
         iterations = 3,
         warmup = 1,
     )
 
-generates the tests `demo_<branch>_<ram>mb_<size>_<workload>` (size in lower
-case: demo_baseline_256mb_8m_upload), each tagged `external` (never a cached
-result), `exclusive` (cells don't share the machine) and with its axis values
-(`branch:baseline`, `ram:256mb`, `size:8m`, `workload:upload`), so
-`--test_tag_filters=workload:download` picks a slice; and the test suites
-`demo` (all cells), `demo_<branch>`, `demo_<ram>mb`, `demo_<size>` and
-`demo_<workload>`. For the qemu and firecracker backends each branch also
-gets its payload disk `demo_<branch>_payload` (server, libraries, config); the
-kernel, initramfs, base image and empty data disk are shared by every branch.
+Interleaved (the default): one test per memory x size x workload,
+`demo_<ram>mb_<size>_<workload>` (size in lower case: demo_256mb_8m_upload),
+holding every branch and, with `aa_check`, a second copy of the baseline
+(`baseline~aa`). It runs `blocks` blocks; each block runs every branch once,
+in a random order drawn from `seed`, each run `warmup` + `iterations`
+requests on a fresh VM (isolation "vm") or on the branch's own VM kept for
+the cell (isolation "session"). Sequential (`mode = "sequential"`): one test
+per branch x memory x size x workload, `demo_<branch>_<ram>mb_<size>_<workload>`,
+each one run of `warmup` + `iterations` requests.
+
+Every cell is tagged `external` (never a cached result), `exclusive` (cells
+don't share the machine; `exclusive = False` for remote workers) and with
+its axis values (`branch:<each branch it holds>`, `ram:256mb`, `size:8m`,
+`workload:upload`), so `--test_tag_filters=workload:download` picks a
+slice; the test suites `demo` (all cells), `demo_<branch>` (the cells
+holding that branch), `demo_<ram>mb`, `demo_<size>` and `demo_<workload>`
+group them. For the qemu and firecracker backends each branch also gets its
+payload disk `demo_<branch>_payload` (server, libraries, config); the
+kernel, initramfs and base image are shared by every branch, and each run
+makes its own empty data disk.
 """
 
 load("//tools:images.bzl", "payload_image", "shell_quote")
@@ -98,41 +110,103 @@ def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, war
         seen[key] = True
     return errors
 
-def perf_matrix_cells(name, branches, ram_mb, sizes, workloads):
+_MODES = ["interleaved", "sequential"]
+_ISOLATIONS = ["vm", "session"]
+_ACCELS = ["auto", "kvm", "tcg"]
+
+# The A/A copy of the baseline in an interleaved cell: same binary, same
+# arguments, its own runs. "~" cannot appear in a branch name.
+AA_SUFFIX = "~aa"
+
+def perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend):
+    """Everything wrong with the design arguments, as a list of messages."""
+    errors = []
+    if mode not in _MODES:
+        errors.append("mode %r: must be one of %s" % (mode, _MODES))
+    if isolation not in _ISOLATIONS:
+        errors.append("isolation %r: must be one of %s" % (isolation, _ISOLATIONS))
+    if type(blocks) != "int" or blocks < 1:
+        errors.append("blocks %r: must be an int of at least 1 (10 or more to reach a verdict)" % (blocks,))
+    if mode == "sequential" and isolation != "vm":
+        errors.append("isolation %r needs mode \"interleaved\": a sequential cell runs one branch in one VM" % isolation)
+    if baseline != None and baseline not in binaries:
+        errors.append("baseline %r is not in binaries %s" % (baseline, sorted(binaries.keys())))
+    if type(aa_check) != "bool":
+        errors.append("aa_check %r: must be True or False" % (aa_check,))
+    if accel not in _ACCELS:
+        errors.append("accel %r: must be one of %s" % (accel, _ACCELS))
+    if accel != "auto" and backend != "qemu":
+        errors.append("accel %r applies to the qemu backend only, not %r" % (accel, backend))
+    for branch in binaries:
+        if "~" in branch:
+            errors.append("branch %r: '~' is reserved for the A/A copy (%s)" % (branch, AA_SUFFIX))
+    return errors
+
+def perf_matrix_baseline(binaries, baseline):
+    """The branch the others are compared with: `baseline`, else "baseline"
+    or "main" when present, else the first in sorted order."""
+    if baseline:
+        return baseline
+    for b in ("baseline", "main"):
+        if b in binaries:
+            return b
+    return sorted(binaries.keys())[0]
+
+def perf_matrix_cells(name, branches, ram_mb, sizes, workloads, mode = "sequential"):
     """The cells of a matrix in a fixed order: a list of structs with the
-    target name and the value of each axis."""
+    target name, the branches it holds and the value of each axis."""
     cells = []
-    for branch in branches:
+    groups = [[b] for b in branches] if mode == "sequential" else [branches]
+    for group in groups:
         for ram in ram_mb:
             for size in sizes:
                 for workload in workloads:
+                    prefix = name if mode != "sequential" else "%s_%s" % (name, group[0])
                     cells.append(struct(
-                        name = "%s_%s_%dmb_%s_%s" % (name, branch, ram, size.lower(), workload),
-                        branch = branch,
+                        name = "%s_%dmb_%s_%s" % (prefix, ram, size.lower(), workload),
+                        branches = group,
                         ram = ram,
                         size = size,
                         workload = workload,
                     ))
     return cells
 
-def cell_timeout(size_bytes, iterations, warmup, workload, load_seconds = 10):
+def cell_timeout(size_bytes, iterations, warmup, workload, load_seconds = 10, runs = 1):
     """Bazel timeout that fits a cell under TCG emulation (the slow case):
-    boot plus every request at 2 MiB/s (or every load stage), with room to
-    spare."""
+    per run, a boot plus every request at 2 MiB/s (or every load stage),
+    with room to spare."""
     requests = iterations + warmup + (2 if workload in ("download", "load") else 1)
-    seconds = 120 + requests * size_bytes / (2 * 1024 * 1024)
+    per_run = 30 + requests * size_bytes / (2 * 1024 * 1024)
     if workload == "load":
-        seconds += 1.5 * (iterations + warmup) * load_seconds
+        per_run += 1.5 * (iterations + warmup) * load_seconds
+    seconds = 90 + runs * per_run
     if seconds < 300:
         return "moderate"
     if seconds < 900:
         return "long"
     if seconds > 3600:
         # buildifier: disable=print
-        print(("perf_matrix: a %s cell may need %d s under TCG emulation, more than " +
-               "Bazel's longest timeout; use fewer iterations or smaller sizes, or " +
-               "run with --test_timeout=%d") % (workload, seconds, int(seconds)))
+        print(("perf_matrix: a %s cell of %d runs may need %d s under TCG emulation, more " +
+               "than Bazel's longest timeout; use fewer blocks, iterations or smaller " +
+               "sizes, or run with --test_timeout=%d") % (workload, runs, seconds, int(seconds)))
     return "eternal"
+
+def _textproto_string(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+def _branch_textproto(branch, label, commit, args, server_rootpath, payload_rootpath):
+    """One BranchFiles (runner/cell/cell_inputs.proto) in text format."""
+    binary = "branch: %s label: %s commit: %s" % (
+        _textproto_string(branch),
+        _textproto_string(label),
+        _textproto_string(commit),
+    )
+    for a in args:
+        binary += " args: " + _textproto_string(a.replace("$", "$$"))
+    text = "branch { binary { %s } server_binary: %s" % (binary, _textproto_string(server_rootpath))
+    if payload_rootpath:
+        text += " payload_image: " + _textproto_string(payload_rootpath)
+    return text + " }"
 
 def perf_matrix(
         name,
@@ -140,8 +214,13 @@ def perf_matrix(
         ram_mb,
         sizes,
         workloads,
-        iterations = 5,
+        iterations = 3,
         warmup = 1,
+        mode = "interleaved",
+        isolation = "vm",
+        blocks = 10,
+        baseline = None,
+        aa_check = True,
         backend = "qemu",
         server_args = {},
         commits = {},
@@ -152,8 +231,12 @@ def perf_matrix(
         load_seconds = 10,
         vcpus = 1,
         images = "//images",
+        data_disk_size = "50G",
         cache_mode = "",
+        accel = "auto",
+        exclusive = True,
         exec_properties = {},
+        manual = False,
         tags = []):
     """Generates the cell tests and suites of a performance matrix.
 
@@ -163,8 +246,23 @@ def perf_matrix(
       ram_mb: VM memory sizes in MiB (ints >= 128).
       sizes: bytes per request, e.g. ["8M", "32M"].
       workloads: some of "upload", "download", "load".
-      iterations: measured iterations per cell.
-      warmup: warm-up iterations per cell, run first and flagged.
+      iterations: measured requests per run (per load stage for "load").
+      warmup: warm-up requests per run, run first and flagged.
+      mode: "interleaved" (every branch in one cell, in blocks; the default)
+        or "sequential" (one cell per branch, one run each: for a quick look;
+        its verdicts stay inconclusive below 3 sessions per branch).
+      isolation: interleaved cells: "vm" (a fresh VM and data disk for every
+        run; the default) or "session" (one VM per branch for the whole
+        cell, runs alternating between them: cheaper under TCG, but the VM
+        instance becomes part of the branch).
+      blocks: interleaved cells: blocks to run; each block runs every branch
+        once. With n blocks the smallest two-sided p is 2/2^n: 10 blocks
+        reach 0.002, enough for a few corrected comparisons.
+      baseline: the branch the others are compared with (default:
+        "baseline" or "main" when present, else the first in sorted order).
+      aa_check: interleaved cells: add "<baseline>~aa", a second copy of the
+        baseline (same binary and arguments, its own runs) that the report
+        compares like any branch: it must come out "no difference".
       backend: "qemu" (default), "firecracker" or "host".
       server_args: {branch: [extra server arguments]}, e.g. variant switches.
       commits: {branch: git commit} recorded in results (git_branch_binaries'
@@ -172,20 +270,32 @@ def perf_matrix(
       api_profile: how the workload logs in and resets the server
         ("chunkstore": debug clear route; "picoshare": DELETE per entry).
       shared_secret: the server's PS_SHARED_SECRET.
-      seed: PRNG seed of the request bodies (same bytes for every branch).
+      seed: PRNG seed of the request bodies (same bytes for every branch) and
+        of the branch order in each block.
       concurrency: clients of a "load" cell, each downloading back to back.
-      load_seconds: length of each stage of a "load" cell (one stage per
+      load_seconds: length of each stage of a "load" run (one stage per
         iteration, warm-up stages first).
       vcpus: VM vCPUs.
-      images: package holding the shared guest images (kernel, initramfs,
-        base, data_disk targets).
+      images: package holding the shared guest images (kernel, kernel_pin,
+        initramfs, base targets).
+      data_disk_size: apparent size of each run's fresh data disk (sparse;
+        made by the cell in its TEST_TMPDIR, never a Bazel output).
       cache_mode: disk cache mode passed to the backend ("" = its default).
-      exec_properties: for remote execution, e.g. {"Pool": "kvm"} to send
-        cells to workers that run one at a time (exclusive does not apply
-        remotely in Bazel 4.2).
+      accel: qemu accelerator: "auto" (KVM, falling back to TCG when KVM
+        cannot run a guest), "kvm" (fail instead) or "tcg". The environment
+        variable PERFCELL_ACCEL (bazel test --test_env=PERFCELL_ACCEL=tcg)
+        overrides it without editing BUILD files.
+      exclusive: tag cells `exclusive` (never two at once on one machine).
+        Bazel 4.2 never runs exclusive tests remotely: set False together
+        with `exec_properties` that send cells to workers running one test
+        at a time.
+      exec_properties: for remote execution, e.g. {"Pool": "kvm"}.
+      manual: tag cells and suites `manual`, so `bazel test //...` skips
+        them (measurements, not tests); they run when named.
       tags: extra tags on every cell.
     """
     errors = perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, warmup, backend)
+    errors += perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend)
     if not _valid_name(shared_secret):
         errors.append("shared_secret: use letters, digits, '-', '_' and '.' (it is passed on command lines)")
     for branch in server_args:
@@ -194,10 +304,17 @@ def perf_matrix(
     if errors:
         fail("perf_matrix(name = %r):\n  %s" % (name, "\n  ".join(errors)))
 
-    branches = sorted(binaries.keys())
+    base = perf_matrix_baseline(binaries, baseline)
+    branches = [base] + [b for b in sorted(binaries.keys()) if b != base]
+    interleaved = mode == "interleaved"
+    blocks_run = blocks if interleaved else 1
     args_common = [
         "--matrix=" + name,
         "--backend=" + backend,
+        "--mode=" + mode,
+        "--isolation=" + isolation,
+        "--blocks=%d" % blocks_run,
+        "--block_seed=%d" % seed,
         "--iterations=%d" % iterations,
         "--warmup=%d" % warmup,
         "--seed=%d" % seed,
@@ -206,6 +323,7 @@ def perf_matrix(
         "--vcpus=%d" % vcpus,
         "--api_profile=" + api_profile,
         "--shared_secret=" + shared_secret,
+        "--accel=" + accel,
     ]
     if cache_mode:
         args_common.append("--cache_mode=" + cache_mode)
@@ -216,16 +334,17 @@ def perf_matrix(
         kernel = images + ":kernel"
         pin = images + ":kernel_pin"
         initramfs = images + ":initramfs"
-        base = images + ":base"
-        data_disk = images + ":data_disk"
+        base_image = images + ":base"
+        mkext4 = "//images/ext4:mkext4"
         image_args = [
             "--kernel=$(rootpath %s)" % kernel,
             "--kernel_pin=$(rootpath %s)" % pin,
             "--initramfs=$(rootpath %s)" % initramfs,
-            "--base_image=$(rootpath %s)" % base,
-            "--data_image=$(rootpath %s)" % data_disk,
+            "--base_image=$(rootpath %s)" % base_image,
+            "--mkext4=$(rootpath %s)" % mkext4,
+            "--data_disk_size=" + data_disk_size,
         ]
-        image_data = [kernel, pin, initramfs, base, data_disk]
+        image_data = [kernel, pin, initramfs, base_image, mkext4]
         for branch in branches:
             payload_image(
                 name = "%s_%s_payload" % (name, branch),
@@ -234,58 +353,70 @@ def perf_matrix(
                 shared_secret = shared_secret,
             )
 
+    # (name in the cell, branch whose binary and payload it runs)
+    runs_of = {b: b for b in branches}
+    if interleaved and aa_check:
+        runs_of[base + AA_SUFFIX] = base
+    extra_tags = ["manual"] if manual else []
+    if exclusive:
+        extra_tags.append("exclusive")
     suites = {}
-    for cell in perf_matrix_cells(name, branches, ram_mb, sizes, workloads):
+    for cell in perf_matrix_cells(name, branches, ram_mb, sizes, workloads, mode):
         size_bytes = parse_size(cell.size)
+        held = list(cell.branches)
+        if interleaved and aa_check:
+            held.insert(1, base + AA_SUFFIX)
+        texts = []
+        data = []
+        for b in held:
+            source = runs_of[b]
+            payload = ":%s_%s_payload" % (name, source) if vm else None
+            texts.append(_branch_textproto(
+                b,
+                str(binaries[source]),
+                commits.get(source, ""),
+                server_args.get(source, []),
+                "$(rootpath %s)" % binaries[source],
+                "$(rootpath %s)" % payload if payload else "",
+            ))
+            if binaries[source] not in data:
+                data.append(binaries[source])
+            if payload and payload not in data:
+                data.append(payload)
         args = args_common + [
             "--cell=" + cell.name,
-            "--branch=" + cell.branch,
-            "--label=" + str(binaries[cell.branch]),
-            "--commit=" + commits.get(cell.branch, ""),
+            "--baseline=" + (base if interleaved else cell.branches[0]),
             "--memory_mib=%d" % cell.ram,
             "--bytes=%d" % size_bytes,
             "--workload=" + cell.workload,
-            "--server_binary=$(rootpath %s)" % binaries[cell.branch],
+            shell_quote("--branches=" + " ".join(texts)),
         ] + image_args
-        data = [binaries[cell.branch]] + image_data
-        if vm:
-            payload = ":%s_%s_payload" % (name, cell.branch)
-            args.append("--payload_image=$(rootpath %s)" % payload)
-            data.append(payload)
-            args += ["--"] + [shell_quote(a).replace("$", "$$") for a in server_args.get(cell.branch, [])]
-        else:
-            # The host backend starts the server itself, with these arguments,
-            # in a fresh data directory of its own (its working directory).
-            args += ["--"] + [shell_quote(a).replace("$", "$$") for a in server_args.get(cell.branch, [])]
         native.sh_test(
             name = cell.name,
             srcs = ["//runner:cell_test.sh"],
             args = args,
-            data = data + ["//runner/cell"],
-            size = "large",
-            timeout = cell_timeout(size_bytes, iterations, warmup, cell.workload, load_seconds),
+            data = data + image_data + ["//runner/cell"],
+            size = "large" if vm else "small",
+            timeout = cell_timeout(size_bytes, iterations, warmup, cell.workload, load_seconds, blocks_run * len(held)),
             tags = [
                 "external",
-                "exclusive",
                 "perfcell",
-                "branch:" + cell.branch,
                 "ram:%dmb" % cell.ram,
                 "size:" + cell.size.lower(),
                 "workload:" + cell.workload,
-            ] + tags,
+            ] + ["branch:" + b for b in held] + extra_tags + tags,
             exec_properties = exec_properties,
         )
         for suite in [
             name,
-            "%s_%s" % (name, cell.branch),
             "%s_%dmb" % (name, cell.ram),
             "%s_%s" % (name, cell.size.lower()),
             "%s_%s" % (name, cell.workload),
-        ]:
+        ] + ["%s_%s" % (name, b) for b in cell.branches]:
             suites.setdefault(suite, []).append(":" + cell.name)
     for suite in sorted(suites.keys()):
         native.test_suite(
             name = suite,
             tests = suites[suite],
-            tags = ["perfcell"],
+            tags = ["perfcell"] + (["manual"] if manual else []),
         )

@@ -3,18 +3,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "runner/cell/block_order.h"
 #include "runner/cell/host_fingerprint.h"
 #include "runner/cell/result_file.h"
 #include "runner/vm/firecracker_vm.h"
 #include "runner/vm/host_vm.h"
+#include "runner/vm/process.h"
 #include "runner/vm/qemu_vm.h"
 #include "runner/workload/workload.h"
 #include "tools/cc/sha256.h"
@@ -30,9 +37,8 @@ void AddArtifact(Provenance* p, const std::string& name,
   Artifact* a = p->add_artifacts();
   a->set_name(name);
   a->set_path(path);
-  // Hashing reads every byte: a 50 GiB sparse data disk would cost a minute.
-  // Files that large are named by size only; what they hold is made by a
-  // Bazel target recorded in the spec.
+  // Hashing reads every byte: a large sparse file would cost minutes.
+  // Files that large are named by size only.
   struct stat st;
   if (stat(path.c_str(), &st) == 0 && st.st_size > (1LL << 30)) {
     a->set_sha256(absl::StrCat("not hashed: ", st.st_size, " bytes apparent, ",
@@ -48,33 +54,14 @@ std::string Mib(uint64_t bytes) {
   return absl::StrFormat("%.1f MiB", static_cast<double>(bytes) / (1 << 20));
 }
 
-absl::StatusOr<std::unique_ptr<Vm>> MakeVm(const CellOptions& o,
-                                           const VmConfig& config) {
-  switch (o.spec.backend()) {
-    case BACKEND_QEMU: {
-      QemuOptions q;
-      q.accel = o.qemu_accel;
-      return MakeQemuVm(config, q);
-    }
-    case BACKEND_HOST:
-      return MakeHostVm(config);
-    case BACKEND_FIRECRACKER: {
-      FirecrackerOptions f;
-      if (!o.firecracker_binary.empty()) f.binary = o.firecracker_binary;
-      f.tap_device = o.tap_device;
-      f.guest_ip = o.guest_ip;
-      return MakeFirecrackerVm(config, f);
-    }
-    default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("backend ", Backend_Name(o.spec.backend()),
-                       " is unknown; use qemu, firecracker or host"));
-  }
+std::string BackendName(Backend backend) {
+  return absl::AsciiStrToLower(
+      absl::StripPrefix(Backend_Name(backend), "BACKEND_"));
 }
 
-// Why the cell failed, best explanation first: what the guest reported
-// (OOM killer, server exit) explains a failed request better than the
-// request's own error does.
+// Why a run failed, best explanation first: what the guest reported (OOM
+// killer, server exit) explains a failed request better than the request's
+// own error does.
 absl::Status Explain(Vm& vm, const absl::Status& workload) {
   // The guest reports a crash on its console a moment after the client saw
   // the connection drop: give it a few seconds to arrive.
@@ -91,133 +78,398 @@ absl::Status Explain(Vm& vm, const absl::Status& workload) {
   return workload;
 }
 
-}  // namespace
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
 
-absl::Status RunCell(const CellOptions& o, std::ostream& progress) {
-  ResultFile file(o.out_dir);
-  CellResult& result = file.result();
-  *result.mutable_spec() = o.spec;
-  result.set_status(CellResult::RUNNING);
-  result.set_start_unix_nanos(absl::ToUnixNanos(absl::Now()));
-  result.set_console_log("console.log");
-  Provenance* prov = result.mutable_provenance();
-  *prov->mutable_host() = ReadHostFingerprint(o.work_dir);
-  prov->set_kernel(o.kernel_package);
-  prov->set_bazel_target(o.bazel_target);
-  AddArtifact(prov, "server", o.server_binary);
-  if (result.spec().binaries_size() > 0 && prov->artifacts_size() > 0) {
-    result.mutable_spec()->mutable_binaries(0)->set_sha256(
-        prov->artifacts(0).sha256());
-  }
-  if (o.spec.backend() != BACKEND_HOST) {
-    AddArtifact(prov, "kernel", o.kernel);
-    AddArtifact(prov, "initramfs", o.initramfs);
-    AddArtifact(prov, "base", o.base_image);
-    AddArtifact(prov, "payload", o.payload_image);
-    AddArtifact(prov, "data_template", o.data_image_template);
-  }
-  for (const std::string& w : HostWarnings(
-           prov->host(), /*uses_vm=*/o.spec.backend() != BACKEND_HOST)) {
-    std::cerr << "perfcell: warning: " << w << "\n";
-  }
-  RETURN_IF_ERROR(file.Save());
-  file.InstallKillHandler();
+// Everything one cell run needs while it runs.
+class CellRun {
+ public:
+  CellRun(const CellOptions& o, std::ostream& progress)
+      : o_(o), progress_(progress), file_(o.out_dir), accel_(o.qemu_accel) {}
 
-  auto fail = [&](const absl::Status& s) {
-    result.set_status(CellResult::FAILED);
-    result.set_error(std::string(s.message()));
-    result.set_end_unix_nanos(absl::ToUnixNanos(absl::Now()));
-    absl::Status saved = file.Save();
-    if (!saved.ok()) std::cerr << "perfcell: " << saved.message() << "\n";
-    return s;
-  };
+  absl::Status Execute();
 
+ private:
+  bool Sequential() const {
+    return o_.spec.design().mode() != Design::INTERLEAVED;
+  }
+  bool Session() const {
+    return o_.spec.design().isolation() == Design::SESSION;
+  }
+  // Every failure goes through here: the result says FAILED and why.
+  absl::Status Fail(const absl::Status& s);
+  absl::Status MakeDataDisk(const std::string& path);
+  // Boots a VM for `branch` whose files live in `dir`; the console log goes
+  // to out_dir/`console`.
+  absl::StatusOr<std::unique_ptr<Vm>> Boot(const BranchInput& branch,
+                                           const std::string& dir,
+                                           const std::string& console,
+                                           Run* run);
+  absl::StatusOr<Vm*> VmFor(const BranchInput& branch, uint32_t run_index,
+                            Run* run);
+  absl::Status RunBranch(const BranchInput& branch, uint32_t block, Run* run);
+  void FinishRun(const BranchInput& branch);
+  std::string BlockLine(const Block& block) const;
+
+  const CellOptions& o_;
+  std::ostream& progress_;
+  ResultFile file_;
+  std::string accel_;       // becomes "tcg" once KVM is found unusable
+  std::string accel_note_;  // carried to later VMs of the cell
+  bool provenance_set_ = false;
+  uint32_t blocks_ = 1;
+  std::map<std::string, std::unique_ptr<Vm>> sessions_;
+  std::unique_ptr<Vm> current_;  // isolation VM: the run's own VM
+  std::string current_dir_;
+  // Measured throughputs per branch of the current block (progress lines).
+  std::map<std::string, double> block_medians_;
+};
+
+absl::Status CellRun::Fail(const absl::Status& s) {
+  CellResult& result = file_.result();
+  result.set_status(CellResult::FAILED);
+  result.set_error(std::string(s.message()));
+  result.set_end_unix_nanos(absl::ToUnixNanos(absl::Now()));
+  absl::Status saved = file_.Save();
+  if (!saved.ok()) std::cerr << "perfcell: " << saved.message() << "\n";
+  return s;
+}
+
+absl::Status CellRun::MakeDataDisk(const std::string& path) {
+  if (!o_.data_image_template.empty()) {
+    return SparseCopy(o_.data_image_template, path);
+  }
+  if (o_.mkext4.empty()) {
+    return absl::InvalidArgumentError(
+        "no data disk: give --mkext4 (makes a fresh one per run) or "
+        "--data_image (an empty ext4 to copy)");
+  }
+  absl::StatusOr<std::string> made =
+      RunCommand({o_.mkext4, "--out=" + path, "--size=" + o_.data_disk_size,
+                  "--label=perfcell-data"},
+                 absl::Seconds(60));
+  if (!made.ok()) {
+    return absl::Status(made.status().code(),
+                        absl::StrCat("cannot make the data disk \"", path,
+                                     "\": ", made.status().message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Vm>> CellRun::Boot(const BranchInput& branch,
+                                                  const std::string& dir,
+                                                  const std::string& console,
+                                                  Run* run) {
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot create \"", dir, "\": ", error.message()));
+  }
   VmConfig config;
-  config.kernel = o.kernel;
-  config.initramfs = o.initramfs;
-  config.base_image = o.base_image;
-  config.payload_image = o.payload_image;
-  config.memory_mib = o.spec.memory_mib();
-  config.vcpus = o.spec.vcpus();
-  config.cache_mode = o.cache_mode;
-  config.work_dir = o.work_dir;
-  config.console_log = absl::StrCat(o.out_dir, "/console.log");
-  if (o.spec.timeouts().boot_seconds() > 0) {
-    config.boot_timeout = absl::Seconds(o.spec.timeouts().boot_seconds());
+  config.kernel = o_.kernel;
+  config.initramfs = o_.initramfs;
+  config.base_image = o_.base_image;
+  config.payload_image = branch.payload_image;
+  config.memory_mib = o_.spec.memory_mib();
+  config.vcpus = o_.spec.vcpus();
+  config.cache_mode = o_.cache_mode;
+  config.work_dir = dir;
+  config.console_log = absl::StrCat(o_.out_dir, "/", console);
+  if (o_.spec.timeouts().boot_seconds() > 0) {
+    config.boot_timeout = absl::Seconds(o_.spec.timeouts().boot_seconds());
   }
-  if (o.spec.backend() != BACKEND_HOST) {
-    config.data_image = absl::StrCat(o.work_dir, "/data.ext4");
-    absl::Status copied = SparseCopy(o.data_image_template, config.data_image);
-    if (!copied.ok()) return fail(copied);
-  } else {
-    config.host_argv.push_back(o.server_binary);
-    for (const std::string& a : o.host_args) config.host_argv.push_back(a);
-    config.host_env.push_back("PS_SHARED_SECRET=" + o.shared_secret);
+  std::unique_ptr<Vm> vm;
+  switch (o_.spec.backend()) {
+    case BACKEND_QEMU: {
+      config.data_image = dir + "/data.ext4";
+      RETURN_IF_ERROR(MakeDataDisk(config.data_image));
+      QemuOptions q;
+      q.accel = accel_;
+      ASSIGN_OR_RETURN(vm, MakeQemuVm(config, q));
+      break;
+    }
+    case BACKEND_FIRECRACKER: {
+      config.data_image = dir + "/data.ext4";
+      RETURN_IF_ERROR(MakeDataDisk(config.data_image));
+      FirecrackerOptions f;
+      if (!o_.firecracker_binary.empty()) f.binary = o_.firecracker_binary;
+      f.tap_device = o_.tap_device;
+      f.guest_ip = o_.guest_ip;
+      ASSIGN_OR_RETURN(vm, MakeFirecrackerVm(config, f));
+      break;
+    }
+    case BACKEND_HOST: {
+      config.host_argv.push_back(branch.server_binary);
+      for (const std::string& a : branch.binary.args())
+        config.host_argv.push_back(a);
+      config.host_env.push_back("PS_SHARED_SECRET=" + o_.shared_secret);
+      ASSIGN_OR_RETURN(vm, MakeHostVm(config));
+      break;
+    }
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("backend ", Backend_Name(o_.spec.backend()),
+                       " is unknown; use qemu, firecracker or host"));
   }
-
-  absl::StatusOr<std::unique_ptr<Vm>> vm = MakeVm(o, config);
-  if (!vm.ok()) return fail(vm.status());
-  const std::string backend = absl::AsciiStrToLower(
-      absl::StripPrefix(Backend_Name(o.spec.backend()), "BACKEND_"));
-  progress << "perfcell: booting " << o.spec.cell() << " ("
-           << o.spec.memory_mib() << " MiB, " << backend << ")" << std::endl;
-  absl::Status started = (*vm)->Start();
-  VmInfo info = (*vm)->Info();
-  prov->set_backend(info.backend);
-  prov->set_backend_version(info.backend_version);
-  prov->set_accelerator(info.accelerator);
-  prov->set_accelerator_note(info.accelerator_note);
-  prov->set_cache_mode(info.cache_mode);
-  if (!started.ok()) return fail(started);
-  result.set_boot_seconds((*vm)->BootSeconds());
-  progress << absl::StrFormat("perfcell: ready after %.2f s (%s)\n",
-                              (*vm)->BootSeconds(), info.accelerator);
-  if (!info.accelerator_note.empty()) {
+  run->set_console_log(console);
+  if (file_.result().console_log().empty()) {
+    file_.result().set_console_log(console);
+  }
+  absl::Status started = vm->Start();
+  VmInfo info = vm->Info();
+  if (!info.accelerator_note.empty()) accel_note_ = info.accelerator_note;
+  if (!provenance_set_) {
+    Provenance* prov = file_.result().mutable_provenance();
+    prov->set_backend(info.backend);
+    prov->set_backend_version(info.backend_version);
+    prov->set_accelerator(info.accelerator);
+    prov->set_accelerator_note(accel_note_);
+    prov->set_cache_mode(info.cache_mode);
+    provenance_set_ = started.ok();
+  }
+  if (!started.ok()) return started;
+  if (o_.spec.backend() == BACKEND_QEMU && accel_ == "auto" &&
+      info.accelerator == "tcg" && !info.accelerator_note.empty()) {
+    // KVM cannot run guests here: later VMs of this cell go straight to TCG
+    // (the host's memo does the same for later cells, where it can be kept).
+    accel_ = "tcg";
     std::cerr << "perfcell: warning: " << info.accelerator_note << "\n";
   }
-  RETURN_IF_ERROR(file.Save());
+  run->set_boot_seconds(vm->BootSeconds());
+  if (file_.result().boot_seconds() == 0) {
+    file_.result().set_boot_seconds(vm->BootSeconds());
+  }
+  progress_ << absl::StrFormat("perfcell: %s ready after %.2f s (%s)\n",
+                               branch.binary.branch(), vm->BootSeconds(),
+                               info.accelerator);
+  return vm;
+}
 
-  const std::string branch =
-      o.spec.binaries_size() > 0 ? o.spec.binaries(0).branch() : "";
-  WorkloadRun run =
-      WorkloadRunFromSpec(o.spec, (*vm)->ServerUrl(), o.shared_secret, branch);
-  run.guest_metrics = [&vm]() { return (*vm)->Metrics(); };
+absl::StatusOr<Vm*> CellRun::VmFor(const BranchInput& branch,
+                                   uint32_t run_index, Run* run) {
+  const std::string& name = branch.binary.branch();
+  const std::string backend = BackendName(o_.spec.backend());
+  if (Session()) {
+    auto it = sessions_.find(name);
+    if (it != sessions_.end()) {
+      run->set_console_log(absl::StrCat("console-", name, ".log"));
+      return it->second.get();
+    }
+    progress_ << "perfcell: booting the " << name << " session ("
+              << o_.spec.memory_mib() << " MiB, " << backend << ")"
+              << std::endl;
+    ASSIGN_OR_RETURN(std::unique_ptr<Vm> vm,
+                     Boot(branch, absl::StrCat(o_.work_dir, "/session-", name),
+                          absl::StrCat("console-", name, ".log"), run));
+    Vm* raw = vm.get();
+    sessions_[name] = std::move(vm);
+    return raw;
+  }
+  current_dir_ = absl::StrFormat("%s/run-%03d", o_.work_dir, run_index);
+  std::string console =
+      Sequential() && blocks_ == 1
+          ? "console.log"
+          : absl::StrFormat("console-%03d-%s.log", run_index, name);
+  progress_ << "perfcell: booting " << o_.spec.cell() << " for " << name << " ("
+            << o_.spec.memory_mib() << " MiB, " << backend << ")" << std::endl;
+  ASSIGN_OR_RETURN(current_, Boot(branch, current_dir_, console, run));
+  return current_.get();
+}
+
+void CellRun::FinishRun(const BranchInput& branch) {
+  if (current_ == nullptr) return;
+  absl::Status stopped = current_->Stop(absl::Seconds(20));
+  if (!stopped.ok()) {
+    std::cerr << "perfcell: warning: " << branch.binary.branch() << ": "
+              << stopped.message() << "\n";
+  }
+  current_.reset();
+  // The data disk of a finished run is of no further use.
+  std::error_code ignored;
+  std::filesystem::remove_all(current_dir_, ignored);
+}
+
+absl::Status CellRun::RunBranch(const BranchInput& branch, uint32_t block,
+                                Run* run) {
+  CellResult& result = file_.result();
+  const std::string& name = branch.binary.branch();
+  absl::StatusOr<Vm*> vm = VmFor(branch, run->index(), run);
+  if (!vm.ok()) return vm.status();
+  WorkloadRun work =
+      WorkloadRunFromSpec(o_.spec, (*vm)->ServerUrl(), o_.shared_secret, name);
+  Vm* raw = *vm;
+  work.guest_metrics = [raw]() { return raw->Metrics(); };
   const uint32_t total =
-      o.spec.workload().iterations() + o.spec.workload().warmup_iterations();
-  run.on_iteration = [&](const Iteration& it) {
-    *result.add_iterations() = it;
-    absl::Status saved = file.Save();
+      o_.spec.workload().iterations() + o_.spec.workload().warmup_iterations();
+  const std::string where =
+      blocks_ > 1 || !Sequential()
+          ? absl::StrFormat("block %d/%d %s: ", block + 1, blocks_, name)
+          : "";
+  std::vector<double> measured;
+  work.on_iteration = [&](const Iteration& it) {
+    Iteration* kept = result.add_iterations();
+    *kept = it;
+    kept->set_block(block);
+    kept->set_run(run->index());
+    absl::Status saved = file_.Save();
     if (!saved.ok()) std::cerr << "perfcell: " << saved.message() << "\n";
     double mibs = it.seconds() > 0 ? it.bytes() / it.seconds() / (1 << 20) : 0;
-    progress << absl::StrFormat(
-        "perfcell: iteration %d/%d%s %s in %.3f s = %.1f MiB/s%s%s\n",
+    if (it.ok() && !it.warmup()) measured.push_back(mibs);
+    progress_ << absl::StrFormat(
+        "perfcell: %siteration %d/%d%s %s in %.3f s = %.1f MiB/s%s%s\n", where,
         it.index() + 1, total, it.warmup() ? " (warm-up)" : "", Mib(it.bytes()),
         it.seconds(), mibs, it.ok() ? "" : "  FAILED: ", it.error());
-    progress.flush();
+    progress_.flush();
   };
-  WorkloadResult measured;
-  absl::Status ran = RunWorkload(run, &measured);
-  for (const LatencyHistogram& h : measured.histograms)
-    *result.add_histograms() = h;
+  WorkloadResult out;
+  absl::Status ran = RunWorkload(work, &out);
+  for (const LatencyHistogram& h : out.histograms) {
+    LatencyHistogram* kept = result.add_histograms();
+    *kept = h;
+    kept->set_name(absl::StrCat(name, " run ", run->index(), ": ", h.name()));
+  }
   if (!ran.ok()) {
-    fail(ran);  // saved now: a kill while we look closer keeps this reason
-    absl::Status why = Explain(**vm, ran);
-    if (why.message() != ran.message()) fail(why);
-    (*vm)->Stop(absl::Seconds(5)).IgnoreError();
+    Fail(ran);  // saved now: a kill while we look closer keeps this reason
+    absl::Status why = Explain(*raw, ran);
+    if (why.message() != ran.message()) Fail(why);
+    raw->Stop(absl::Seconds(5)).IgnoreError();
     return why;
   }
-  absl::Status health = (*vm)->Health();
-  absl::Status stopped = (*vm)->Stop(absl::Seconds(20));
-  if (!health.ok()) return fail(health);
-  if (!stopped.ok()) {
-    std::cerr << "perfcell: warning: " << stopped.message() << "\n";
+  RETURN_IF_ERROR(raw->Health());
+  block_medians_[name] = Median(measured);
+  return absl::OkStatus();
+}
+
+std::string CellRun::BlockLine(const Block& block) const {
+  const std::string& baseline = o_.spec.design().baseline();
+  auto base = block_medians_.find(baseline);
+  std::vector<std::string> parts;
+  for (const BranchInput& b : o_.branches) {
+    const std::string& name = b.binary.branch();
+    auto it = block_medians_.find(name);
+    if (it == block_medians_.end()) continue;
+    std::string part = absl::StrFormat("%s %.1f MiB/s", name, it->second);
+    if (name != baseline && base != block_medians_.end() && base->second > 0) {
+      absl::StrAppend(
+          &part,
+          absl::StrFormat(" (%+.1f%%)", 100 * (it->second / base->second - 1)));
+    }
+    parts.push_back(part);
   }
+  return absl::StrFormat("perfcell: block %d/%d done: %s\n", block.index() + 1,
+                         blocks_, absl::StrJoin(parts, ", "));
+}
+
+absl::Status CellRun::Execute() {
+  CellResult& result = file_.result();
+  CellSpec& spec = *result.mutable_spec();
+  spec = o_.spec;
+  spec.clear_binaries();
+  if (o_.branches.empty()) {
+    return absl::InvalidArgumentError("a cell needs at least one branch");
+  }
+  result.set_status(CellResult::RUNNING);
+  result.set_start_unix_nanos(absl::ToUnixNanos(absl::Now()));
+  Provenance* prov = result.mutable_provenance();
+  *prov->mutable_host() = ReadHostFingerprint(o_.work_dir);
+  prov->set_kernel(o_.kernel_package);
+  prov->set_bazel_target(o_.bazel_target);
+  const bool vm_backend = o_.spec.backend() != BACKEND_HOST;
+  std::map<std::string, std::string> hashed;  // path -> sha256
+  for (const BranchInput& b : o_.branches) {
+    Binary* binary = spec.add_binaries();
+    *binary = b.binary;
+    if (!hashed.count(b.server_binary)) {
+      AddArtifact(prov, "server:" + b.binary.branch(), b.server_binary);
+      hashed[b.server_binary] =
+          prov->artifacts(prov->artifacts_size() - 1).sha256();
+    }
+    binary->set_sha256(hashed[b.server_binary]);
+    if (vm_backend && !hashed.count(b.payload_image)) {
+      AddArtifact(prov, "payload:" + b.binary.branch(), b.payload_image);
+      hashed[b.payload_image] = "";
+    }
+  }
+  if (vm_backend) {
+    AddArtifact(prov, "kernel", o_.kernel);
+    AddArtifact(prov, "initramfs", o_.initramfs);
+    AddArtifact(prov, "base", o_.base_image);
+  }
+  blocks_ = std::max<uint32_t>(1, spec.design().max_blocks());
+  for (const std::string& w : HostWarnings(prov->host(), vm_backend)) {
+    std::cerr << "perfcell: warning: " << w << "\n";
+  }
+  RETURN_IF_ERROR(file_.Save());
+  file_.InstallKillHandler();
+
+  std::vector<std::string> names;
+  std::map<std::string, const BranchInput*> by_name;
+  for (const BranchInput& b : o_.branches) {
+    names.push_back(b.binary.branch());
+    by_name[b.binary.branch()] = &b;
+  }
+  uint32_t run_index = 0;
+  for (const std::vector<std::string>& order :
+       BlockOrders(names, blocks_, spec.design().seed())) {
+    Block* block = result.add_blocks();
+    block->set_index(result.blocks_size() - 1);
+    for (const std::string& name : order) block->add_order(name);
+    block_medians_.clear();
+    for (const std::string& name : order) {
+      const BranchInput& branch = *by_name[name];
+      perfcell::Run* run = block->add_runs();
+      run->set_branch(name);
+      run->set_index(run_index++);
+      run->set_start_unix_nanos(absl::ToUnixNanos(absl::Now()));
+      absl::Status ran = RunBranch(branch, block->index(), run);
+      if (!ran.ok()) {
+        run->set_error(std::string(ran.message()));
+        FinishRun(branch);
+        sessions_.clear();
+        return Fail(absl::Status(
+            ran.code(), blocks_ > 1 || !Sequential()
+                            ? absl::StrCat("block ", block->index() + 1, ", ",
+                                           name, ": ", ran.message())
+                            : std::string(ran.message())));
+      }
+      run->set_ok(true);
+      FinishRun(branch);
+      RETURN_IF_ERROR(file_.Save());
+    }
+    block->set_complete(true);
+    RETURN_IF_ERROR(file_.Save());
+    if (blocks_ > 1 || !Sequential()) progress_ << BlockLine(*block);
+  }
+  for (auto& [name, vm] : sessions_) {
+    absl::Status health = vm->Health();
+    if (!health.ok()) return Fail(health);
+    absl::Status stopped = vm->Stop(absl::Seconds(20));
+    if (!stopped.ok()) {
+      std::cerr << "perfcell: warning: " << name << ": " << stopped.message()
+                << "\n";
+    }
+  }
+  sessions_.clear();
+  result.set_stop_reason(absl::StrCat("fixed design: ", blocks_,
+                                      blocks_ == 1 ? " block" : " blocks"));
   result.set_status(CellResult::PASSED);
   result.set_end_unix_nanos(absl::ToUnixNanos(absl::Now()));
-  RETURN_IF_ERROR(file.Save());
-  progress << "perfcell: " << o.spec.cell() << " passed; results in "
-           << o.out_dir << "\n";
+  RETURN_IF_ERROR(file_.Save());
+  progress_ << "perfcell: " << spec.cell() << " passed; results in "
+            << o_.out_dir << "\n";
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RunCell(const CellOptions& options, std::ostream& progress) {
+  CellRun run(options, progress);
+  return run.Execute();
 }
 
 }  // namespace perfcell

@@ -1,15 +1,25 @@
-// One cell of a matrix, start to end: boot a fresh VM for the cell's memory
-// size, run the workload against the server inside it, and keep the result
-// (result.pb, result.json, console.log) in the output directory, rewritten
-// after every iteration.
+// One cell of a matrix, start to end. A cell holds one branch (sequential
+// mode) or every branch of the matrix and the A/A copy of the baseline
+// (interleaved mode), and runs in blocks: each block runs every branch once,
+// in an order drawn from the design's seed (block_order.h). A run is one
+// branch's turn: `warmup_iterations` warm-up requests, then `iterations`
+// measured ones, against
+//   isolation VM       a VM booted for this run alone, with a fresh data disk;
+//   isolation SESSION  the branch's VM, booted at its first run and kept.
+// Results (result.pb, result.json, one console log per VM) are rewritten in
+// the output directory after every iteration; every Iteration carries its
+// block, run and branch, and CellResult.blocks records each block's order
+// and how each run ended.
 //
 //   CellOptions options = ...;   // from the cell test's flags
 //   absl::Status s = RunCell(options, std::cout);
-//   // s is OK only when the VM booted, every iteration succeeded, the guest
-//   // reported nothing wrong and the sha256 check passed.
+//   // s is OK only when every run booted, every iteration succeeded, the
+//   // guests reported nothing wrong and the sha256 checks passed. The first
+//   // failed run ends the cell (its block is incomplete).
 #ifndef PERFCELL_RUNNER_CELL_CELL_RUNNER_H_
 #define PERFCELL_RUNNER_CELL_CELL_RUNNER_H_
 
+#include <cstdint>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -19,34 +29,45 @@
 
 namespace perfcell {
 
+// One branch of a cell: what is recorded about it and where its files are.
+struct BranchInput {
+  Binary binary;              // branch, label, commit, args (as recorded)
+  std::string server_binary;  // hashed into provenance; the host backend
+                              // runs it with binary.args, where {port},
+                              // {data_dir}, {tmp_dir} are substituted
+  std::string payload_image;  // qemu, firecracker: the branch's payload disk
+};
+
 struct CellOptions {
+  // Workload, memory, backend, design; `binaries` is filled from `branches`.
   CellSpec spec;
-  std::string out_dir;   // results and console log
-  std::string work_dir;  // scratch: the data disk, sockets
+  std::vector<BranchInput> branches;
+  std::string out_dir;   // results and console logs
+  std::string work_dir;  // scratch: data disks, sockets
   // Guest images (qemu, firecracker).
   std::string kernel;
   std::string kernel_package;  // "linux-image-... 6.1.176-1 <sha256>"
   std::string initramfs;
   std::string base_image;
-  std::string payload_image;
-  std::string data_image_template;  // copied sparsely for each cell
-  std::string cache_mode;           // "" = the backend's default
+  // Each run's fresh data disk: made by `mkext4` (an empty ext4 of
+  // `data_disk_size`, sparse, in milliseconds), or copied sparsely from
+  // `data_image_template` when that is given.
+  std::string mkext4;
+  std::string data_disk_size = "50G";
+  std::string data_image_template;
+  std::string cache_mode;  // "" = the backend's default
   std::string qemu_accel = "auto";
   // Firecracker: its binary and the tap device the guest's eth0 uses (with
   // the guest's address); Firecracker has no user-mode network.
   std::string firecracker_binary;
   std::string tap_device;
   std::string guest_ip;
-  // The server executable (hashed into provenance; run by the host backend
-  // with host_args, where {port}, {data_dir}, {tmp_dir} are substituted).
-  std::string server_binary;
-  std::vector<std::string> host_args;
   std::string shared_secret;
   std::string bazel_target;
 };
 
-// Runs the cell. Progress lines (one per iteration) go to `progress`;
-// warnings about the host go to std::cerr before the VM starts.
+// Runs the cell. Progress lines (one per iteration, one per block) go to
+// `progress`; warnings about the host go to std::cerr before anything runs.
 absl::Status RunCell(const CellOptions& options, std::ostream& progress);
 
 }  // namespace perfcell

@@ -1,17 +1,28 @@
 // cell: runs one perfcell matrix cell (see cell_runner.h). perf_matrix
 // (tools/perf_matrix.bzl) generates a test per cell that calls this with the
-// cell's flags; run by hand it works the same:
+// cell's flags; run by hand it works the same. One branch:
 //
 //   cell --cell=demo_baseline_256mb_8m_upload --backend=qemu --memory_mib=256
 //     --workload=upload --bytes=8M --iterations=3 --warmup=1
 //     --kernel=... --initramfs=... --base_image=... --payload_image=...
-//     --data_image=... --server_binary=... --out_dir=/tmp/out
+//     --mkext4=... --server_binary=... --out_dir=/tmp/out
+//
+// Every branch, interleaved in blocks (--branches is a text-format
+// BranchInputs, runner/cell/cell_inputs.proto):
+//
+//   cell --mode=interleaved --blocks=10 --baseline=baseline
+//     --branches='branch { binary { branch: "baseline" } server_binary: ...
+//     payload_image: ... } branch { ... }' ...
+//
+// The environment variable PERFCELL_ACCEL (auto, kvm, tcg) overrides
+// --accel: `bazel test --test_env=PERFCELL_ACCEL=tcg //...`.
 //
 // Exit status: 0 when the cell passed, 1 when it failed (the reason is the
 // last line on stderr and in result.json), 2 for bad flags.
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,8 +33,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "re2/re2.h"
+#include "runner/cell/cell_inputs.pb.h"
 #include "runner/cell/cell_runner.h"
 #include "tools/cc/atomic_file.h"
+#include "tools/cc/text_proto.h"
 
 ABSL_FLAG(std::string, matrix, "", "Matrix name.");
 ABSL_FLAG(std::string, cell, "", "Cell name.");
@@ -53,8 +66,27 @@ ABSL_FLAG(std::string, kernel_pin, "", "File naming the kernel package (PIN).");
 ABSL_FLAG(std::string, initramfs, "", "Guest initramfs.");
 ABSL_FLAG(std::string, base_image, "", "Base ext4 image (read-only).");
 ABSL_FLAG(std::string, payload_image, "", "Payload ext4 image of the branch.");
+ABSL_FLAG(std::string, branches, "",
+          "Every branch of the cell, as a text-format perfcell.BranchInputs "
+          "(instead of --branch, --label, --commit, --server_binary, "
+          "--payload_image and arguments after --).");
+ABSL_FLAG(std::string, mode, "sequential",
+          "sequential (one branch) or interleaved (every branch, in blocks).");
+ABSL_FLAG(std::string, isolation, "vm",
+          "vm: a fresh VM and data disk per run; session: one VM per branch "
+          "for the whole cell.");
+ABSL_FLAG(uint32_t, blocks, 1,
+          "Blocks to run; each block runs every branch once.");
+ABSL_FLAG(uint64_t, block_seed, 1, "Seed of the branch order in each block.");
+ABSL_FLAG(std::string, baseline, "",
+          "The branch the others are compared with (default: the first).");
+ABSL_FLAG(std::string, mkext4, "",
+          "mkext4 binary that makes each run's fresh, empty data disk.");
+ABSL_FLAG(std::string, data_disk_size, "50G",
+          "Apparent size of each run's data disk (it stays sparse).");
 ABSL_FLAG(std::string, data_image, "",
-          "Empty data ext4 image, copied per cell.");
+          "An empty data ext4 image, copied sparsely per run (instead of "
+          "--mkext4).");
 ABSL_FLAG(std::string, cache_mode, "",
           "Disk cache mode; empty for the default.");
 ABSL_FLAG(std::string, accel, "auto", "qemu accelerator: auto, kvm or tcg.");
@@ -103,14 +135,78 @@ int main(int argc, char** argv) {
   perfcell::CellSpec& spec = o.spec;
   spec.set_matrix(absl::GetFlag(FLAGS_matrix));
   spec.set_cell(absl::GetFlag(FLAGS_cell));
-  perfcell::Binary* binary = spec.add_binaries();
-  binary->set_branch(absl::GetFlag(FLAGS_branch));
-  binary->set_label(absl::GetFlag(FLAGS_label));
-  binary->set_commit(absl::GetFlag(FLAGS_commit));
-  for (size_t i = 1; i < rest.size(); ++i) {
-    o.host_args.push_back(rest[i]);
-    binary->add_args(rest[i]);
+  perfcell::BranchInputs inputs;
+  if (!absl::GetFlag(FLAGS_branches).empty()) {
+    absl::Status parsed = perfcell::ParseTextProto(
+        absl::GetFlag(FLAGS_branches), "--branches", &inputs);
+    if (!parsed.ok()) return BadFlag(std::string(parsed.message()));
+    if (rest.size() > 1) {
+      return BadFlag(
+          "server arguments after -- go with --branch; with --branches give "
+          "each branch's args in its binary { args: ... }");
+    }
+  } else {
+    perfcell::BranchFiles* one = inputs.add_branch();
+    one->mutable_binary()->set_branch(absl::GetFlag(FLAGS_branch));
+    one->mutable_binary()->set_label(absl::GetFlag(FLAGS_label));
+    one->mutable_binary()->set_commit(absl::GetFlag(FLAGS_commit));
+    for (size_t i = 1; i < rest.size(); ++i) {
+      one->mutable_binary()->add_args(rest[i]);
+    }
+    one->set_server_binary(absl::GetFlag(FLAGS_server_binary));
+    one->set_payload_image(absl::GetFlag(FLAGS_payload_image));
   }
+  std::set<std::string> seen;
+  for (const perfcell::BranchFiles& b : inputs.branch()) {
+    if (!seen.insert(b.binary().branch()).second) {
+      return BadFlag("branch \"" + b.binary().branch() +
+                     "\" is given twice; each branch once");
+    }
+    perfcell::BranchInput in;
+    in.binary = b.binary();
+    in.server_binary = b.server_binary();
+    in.payload_image = b.payload_image();
+    o.branches.push_back(std::move(in));
+  }
+  perfcell::Design* design = spec.mutable_design();
+  const std::string mode = absl::GetFlag(FLAGS_mode);
+  if (mode == "sequential") {
+    design->set_mode(perfcell::Design::SEQUENTIAL);
+    if (o.branches.size() != 1) {
+      return BadFlag(
+          "--mode=sequential runs one branch; use "
+          "--mode=interleaved for " +
+          std::to_string(o.branches.size()));
+    }
+  } else if (mode == "interleaved") {
+    design->set_mode(perfcell::Design::INTERLEAVED);
+  } else {
+    return BadFlag("--mode must be sequential or interleaved, not \"" + mode +
+                   "\"");
+  }
+  const std::string isolation = absl::GetFlag(FLAGS_isolation);
+  if (isolation == "vm") {
+    design->set_isolation(perfcell::Design::VM);
+  } else if (isolation == "session") {
+    design->set_isolation(perfcell::Design::SESSION);
+  } else {
+    return BadFlag("--isolation must be vm or session, not \"" + isolation +
+                   "\"");
+  }
+  if (absl::GetFlag(FLAGS_blocks) == 0) {
+    return BadFlag("--blocks must be at least 1");
+  }
+  design->set_stop(perfcell::Design::FIXED);
+  design->set_max_blocks(absl::GetFlag(FLAGS_blocks));
+  design->set_min_blocks(absl::GetFlag(FLAGS_blocks));
+  design->set_seed(absl::GetFlag(FLAGS_block_seed));
+  std::string baseline = absl::GetFlag(FLAGS_baseline);
+  if (baseline.empty()) baseline = o.branches[0].binary.branch();
+  if (!seen.count(baseline)) {
+    return BadFlag("--baseline=\"" + baseline +
+                   "\" is not one of the cell's branches");
+  }
+  design->set_baseline(baseline);
   spec.set_memory_mib(absl::GetFlag(FLAGS_memory_mib));
   spec.set_vcpus(absl::GetFlag(FLAGS_vcpus));
   perfcell::Backend backend;
@@ -182,14 +278,20 @@ int main(int argc, char** argv) {
   }
   o.initramfs = absl::GetFlag(FLAGS_initramfs);
   o.base_image = absl::GetFlag(FLAGS_base_image);
-  o.payload_image = absl::GetFlag(FLAGS_payload_image);
   o.data_image_template = absl::GetFlag(FLAGS_data_image);
+  o.mkext4 = absl::GetFlag(FLAGS_mkext4);
+  o.data_disk_size = absl::GetFlag(FLAGS_data_disk_size);
   o.cache_mode = absl::GetFlag(FLAGS_cache_mode);
   o.qemu_accel = absl::GetFlag(FLAGS_accel);
+  if (!Env("PERFCELL_ACCEL").empty()) o.qemu_accel = Env("PERFCELL_ACCEL");
+  if (o.qemu_accel != "auto" && o.qemu_accel != "kvm" &&
+      o.qemu_accel != "tcg") {
+    return BadFlag("the accelerator must be auto, kvm or tcg, not \"" +
+                   o.qemu_accel + "\" (--accel or PERFCELL_ACCEL)");
+  }
   o.firecracker_binary = absl::GetFlag(FLAGS_firecracker_binary);
   o.tap_device = absl::GetFlag(FLAGS_tap_device);
   o.guest_ip = absl::GetFlag(FLAGS_guest_ip);
-  o.server_binary = absl::GetFlag(FLAGS_server_binary);
   o.shared_secret = absl::GetFlag(FLAGS_shared_secret);
   o.bazel_target = Env("TEST_TARGET");
   if (spec.cell().empty()) spec.set_cell(o.bazel_target);

@@ -2,19 +2,26 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "re2/re2.h"
 #include "runner/vm/console_log.h"
 #include "runner/vm/guest_client.h"
+#include "runner/vm/kvm_failure.h"
+#include "runner/vm/kvm_memo.h"
 #include "runner/vm/process.h"
+#include "runner/vm/qmp_client.h"
 #include "tools/cc/loopback_port.h"
 #include "tools/cc/status_macros.h"
 
@@ -32,6 +39,38 @@ constexpr char kKernelArgs[] =
     "console=ttyS0 root=/dev/vda ro panic=-1 quiet perfcell.payload=/dev/vdb";
 
 constexpr int kPortAttempts = 3;
+
+// Under KVM the initramfs prints within a second or two; a console that is
+// still empty after this long means the guest is not running.
+constexpr absl::Duration kKvmSilence = absl::Seconds(20);
+// How often the boot wait asks QEMU for its run state.
+constexpr absl::Duration kQmpPollInterval = absl::Milliseconds(500);
+
+// What to try when a VM does not boot, at the end of every such error.
+constexpr char kBootAdvice[] =
+    "to run without KVM: bazel test --test_env=PERFCELL_ACCEL=tcg ... (or "
+    "perf_matrix(accel = \"tcg\")); to give a slow machine more time: "
+    "perf_matrix(boot_timeout_s = ...)";
+
+std::string KernelRelease() {
+  utsname u;
+  return uname(&u) == 0 ? u.release : "unknown";
+}
+
+// A short private directory for the QMP socket: unix socket paths are
+// limited to 107 bytes, and TEST_TMPDIR paths under Bazel's output base are
+// often longer. "" when none can be made (the boot wait then relies on
+// QEMU's stderr alone).
+std::string MakeSocketDir() {
+  const char* tmp = getenv("TMPDIR");
+  for (std::string base :
+       {std::string(tmp == nullptr ? "" : tmp), std::string("/tmp")}) {
+    if (base.empty() || base.size() > 60) continue;
+    std::string templ = base + "/perfcell-qmp-XXXXXX";
+    if (mkdtemp(templ.data()) != nullptr) return templ;
+  }
+  return "";
+}
 
 absl::Status CheckReadable(const std::string& what, const std::string& path) {
   if (path.empty()) {
@@ -51,7 +90,12 @@ class QemuVm : public Vm {
       : config_(config), options_(options), console_(config.console_log) {}
 
   ~QemuVm() override {
+    qmp_.reset();
     if (process_ != nullptr) process_->Kill();
+    if (!socket_dir_.empty()) {
+      std::error_code ignored;
+      std::filesystem::remove_all(socket_dir_, ignored);
+    }
   }
 
   absl::Status Start() override {
@@ -91,8 +135,17 @@ class QemuVm : public Vm {
     }
 
     std::vector<std::string> accels;
+    const std::string memo =
+        KvmMemoPath(options_.cache_dir, KernelRelease(), version_);
     if (options_.accel == "auto") {
-      if (KvmDevicePresent()) accels.push_back("kvm");
+      std::optional<std::string> remembered;
+      if (KvmDevicePresent()) remembered = ReadKvmMemo(memo);
+      if (KvmDevicePresent() && !remembered.has_value()) {
+        accels.push_back("kvm");
+      } else if (remembered.has_value()) {
+        kvm_note_ = absl::StrCat(*remembered, " (remembered in ", memo,
+                                 "; delete it to try KVM again)");
+      }
       accels.push_back("tcg");
     } else if (options_.accel == "kvm" || options_.accel == "tcg") {
       accels.push_back(options_.accel);
@@ -119,7 +172,18 @@ class QemuVm : public Vm {
       if (accels[i] == "kvm" && absl::IsFailedPrecondition(last) &&
           i + 1 < accels.size()) {
         kvm_note_ = std::string(last.message());
+        absl::Status kept = WriteKvmMemo(memo, kvm_note_);
+        if (!kept.ok())
+          absl::StrAppend(&kvm_note_, " (not remembered: ", kept.message(),
+                          ")");
         continue;
+      }
+      if (accels[i] == "kvm" && absl::IsFailedPrecondition(last)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            last.message(),
+            "; KVM was forced (accel kvm): let perfcell fall back to TCG with "
+            "accel auto, or force it: bazel test "
+            "--test_env=PERFCELL_ACCEL=tcg ..."));
       }
       return last;
     }
@@ -231,6 +295,10 @@ class QemuVm : public Vm {
         "-device",
         "virtio-net-pci,netdev=net0",
     };
+    if (!qmp_socket_.empty()) {
+      argv.push_back("-qmp");
+      argv.push_back(absl::StrCat("unix:", qmp_socket_, ",server=on,wait=off"));
+    }
     return argv;
   }
 
@@ -248,13 +316,27 @@ class QemuVm : public Vm {
     unlink(qemu_log.c_str());
     SpawnOptions spawn;
     spawn.output_file = qemu_log;
+    kvm_failure_.clear();
+    qmp_.reset();
+    qmp_socket_.clear();
+    if (accel == "kvm") {
+      if (socket_dir_.empty()) socket_dir_ = MakeSocketDir();
+      if (!socket_dir_.empty()) {
+        qmp_socket_ = socket_dir_ + "/qmp.sock";
+        unlink(qmp_socket_.c_str());
+      }
+    }
     absl::Time start = absl::Now();
+    last_qmp_poll_ = start;
     ASSIGN_OR_RETURN(process_, Process::Spawn(CommandLine(accel), spawn));
     static const LazyRE2 kReady = {R"(PERFCELL READY .*)"};
     absl::StatusOr<std::string> ready =
-        console_.WaitForLine(*kReady, start + config_.boot_timeout, [this] {
-          return process_->Running() && GuestFailureFromConsole(console_).ok();
+        console_.WaitForLine(*kReady, start + config_.boot_timeout, [&, this] {
+          if (!process_->Running() || !GuestFailureFromConsole(console_).ok())
+            return false;
+          return accel != "kvm" || !KvmStopped(qemu_log, start);
         });
+    qmp_.reset();
     if (ready.ok()) {
       boot_seconds_ = absl::ToDoubleSeconds(absl::Now() - start);
       return absl::OkStatus();
@@ -267,14 +349,18 @@ class QemuVm : public Vm {
                       std::string::npos) {
       return absl::UnavailableError("qemu: forwarded port taken");
     }
-    std::string err_lower = absl::AsciiStrToLower(err_tail);
-    if (exited && accel == "kvm" && console_.Lines().empty() &&
-        (err_lower.find("kvm") != std::string::npos ||
-         err_lower.find("msr") != std::string::npos)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "QEMU with KVM exited at once: ", qemu_err.Lines().empty()
-                                                ? std::string("no message")
-                                                : qemu_err.Lines().front()));
+    if (accel == "kvm" && kvm_failure_.empty() && console_.Lines().empty()) {
+      if (std::optional<std::string> why =
+              KvmFailureFromStderr(qemu_err.Lines())) {
+        kvm_failure_ = absl::StrCat(exited ? "QEMU with KVM exited at once: "
+                                           : "KVM stopped the guest: ",
+                                    *why);
+      }
+    }
+    if (!kvm_failure_.empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrFormat("%s (found %.1f s after QEMU started)", kvm_failure_,
+                          absl::ToDoubleSeconds(absl::Now() - start)));
     }
     absl::Status guest = GuestFailureFromConsole(console_);
     std::string why =
@@ -285,7 +371,46 @@ class QemuVm : public Vm {
     return absl::DeadlineExceededError(absl::StrCat(
         "the VM did not boot (", accel, ", ", config_.memory_mib,
         " MiB): ", why, "\n  last console lines (", config_.console_log, "):\n",
-        console_.Tail(20), "  QEMU stderr:\n", err_tail));
+        console_.Tail(20), "  QEMU stderr:\n", err_tail, "  ", kBootAdvice));
+  }
+
+  // While a KVM guest boots: whether QEMU says that KVM cannot run it (on
+  // stderr, in its run state over QMP, or by a console that stays silent).
+  // Sets kvm_failure_ and returns true when it does.
+  bool KvmStopped(const std::string& qemu_log, absl::Time start) {
+    ConsoleLog err(qemu_log);
+    if (std::optional<std::string> why = KvmFailureFromStderr(err.Lines())) {
+      kvm_failure_ = absl::StrCat("KVM stopped the guest: ", *why);
+      return true;
+    }
+    absl::Time now = absl::Now();
+    if (!qmp_socket_.empty() && now - last_qmp_poll_ >= kQmpPollInterval) {
+      last_qmp_poll_ = now;
+      if (qmp_ == nullptr) {
+        absl::StatusOr<std::unique_ptr<QmpClient>> qmp =
+            QmpClient::Connect(qmp_socket_, absl::Seconds(2));
+        if (qmp.ok()) qmp_ = std::move(*qmp);
+      }
+      if (qmp_ != nullptr) {
+        absl::StatusOr<std::string> status =
+            qmp_->QueryStatus(absl::Seconds(2));
+        if (status.ok() && QmpStatusMeansStopped(*status)) {
+          std::optional<std::string> why = KvmFailureFromStderr(err.Lines());
+          kvm_failure_ = absl::StrCat(
+              "KVM stopped the guest: QEMU's run state is \"", *status, "\"",
+              why.has_value() ? "; " + *why : std::string());
+          return true;
+        }
+        if (!status.ok()) qmp_.reset();
+      }
+    }
+    if (now - start >= kKvmSilence && console_.Lines().empty()) {
+      kvm_failure_ =
+          absl::StrCat("KVM guest silent: no console output within ",
+                       absl::FormatDuration(kKvmSilence), " under KVM");
+      return true;
+    }
+    return false;
   }
 
   VmConfig config_;
@@ -295,6 +420,11 @@ class QemuVm : public Vm {
   std::string version_;
   std::string accel_;
   std::string kvm_note_;
+  std::string kvm_failure_;  // why the current KVM boot is given up
+  std::string socket_dir_;
+  std::string qmp_socket_;
+  std::unique_ptr<QmpClient> qmp_;
+  absl::Time last_qmp_poll_;
   std::string cache_note_;
   std::string cache_mode_;
   uint16_t server_port_ = 0;

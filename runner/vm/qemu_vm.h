@@ -13,15 +13,22 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "runner/vm/kvm_memo.h"
 #include "runner/vm/vm.h"
 
 namespace perfcell {
 
 struct QemuOptions {
   std::string qemu_binary = "qemu-system-x86_64";
-  // "auto": KVM when /dev/kvm is usable (a KVM start that fails at once falls
-  // back to TCG, and the result says so); "kvm" or "tcg" to force one.
+  // "auto": KVM when /dev/kvm opens, falling back to TCG (and saying why in
+  // VmInfo::accelerator_note) when QEMU shows within seconds that KVM cannot
+  // run the guest: QEMU exits at once, prints a KVM internal error or
+  // emulation failure, its QMP run state leaves "running", or the console
+  // stays silent for 20 s. "kvm" or "tcg" to force one.
   std::string accel = "auto";
+  // Where the host's "KVM cannot run a guest" memo lives (kvm_memo.h); ""
+  // never remembers.
+  std::string cache_dir = DefaultCacheDir();
 };
 
 absl::StatusOr<std::unique_ptr<Vm>> MakeQemuVm(const VmConfig& config,

@@ -39,12 +39,17 @@ absl::Status ReadTextProto(const std::string& path,
                            google::protobuf::Message* message) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) return text.status();
+  return ParseTextProto(*text, absl::StrCat("\"", path, "\""), message);
+}
+
+absl::Status ParseTextProto(const std::string& text, const std::string& what,
+                            google::protobuf::Message* message) {
   google::protobuf::TextFormat::Parser parser;
   FirstError error;
   parser.RecordErrorsTo(&error);
-  if (parser.ParseFromString(*text, message)) return absl::OkStatus();
+  if (parser.ParseFromString(text, message)) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
-      "cannot parse \"", path, "\" as ", message->GetDescriptor()->full_name(),
+      "cannot parse ", what, " as ", message->GetDescriptor()->full_name(),
       " (text format): ",
       error.seen() ? absl::StrCat("line ", error.line(), " column ",
                                   error.column(), ": ", error.message())

@@ -26,6 +26,11 @@ namespace perfcell {
 absl::Status ReadTextProto(const std::string& path,
                            google::protobuf::Message* message);
 
+// Replaces `*message` with the text-format `text`; errors as above, with
+// `what` (e.g. "--branches") in place of the file name.
+absl::Status ParseTextProto(const std::string& text, const std::string& what,
+                            google::protobuf::Message* message);
+
 }  // namespace perfcell
 
 #endif  // PERFCELL_TOOLS_CC_TEXT_PROTO_H_
