@@ -237,6 +237,39 @@ TEST(Chunkstore, CrashAfterBytesAbortsAndARestartLeavesNoPartialEntry) {
   EXPECT_EQ(CountRows(data + "/store.db", "entries_data"), 0);
 }
 
+TEST(Chunkstore, CalibrationFlagsOutOfRangeAreOneLineAndExitStatus2) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"--slowdown_percent=-5", "--slowdown_percent"},
+      {"--slowdown_percent=1001", "--slowdown_percent"},
+      {"--slowdown_percent=nan", "--slowdown_percent"},
+      {"--drift_percent_per_minute=inf", "--drift_percent_per_minute"},
+      {"--drift_percent_per_minute=2000", "--drift_percent_per_minute"},
+      {"--stall_seconds=1", "--stall_every_seconds"},
+      {"--stall_every_seconds=1", "--stall_seconds"},
+  };
+  for (const auto& [flag, named] : cases) {
+    Child child(
+        {"--port=0", "--shared_secret=s", "--data_dir=" + NewDir(), flag}, {});
+    int status = child.Wait();
+    ASSERT_TRUE(WIFEXITED(status)) << flag;
+    EXPECT_EQ(WEXITSTATUS(status), 2) << flag;
+    std::string err = child.Stderr();
+    EXPECT_THAT(err, HasSubstr(named)) << flag;
+    EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 1) << err;
+  }
+}
+
+TEST(Chunkstore, CalibrationFlagsInRangeStartTheServer) {
+  Child child({"--port=0", "--shared_secret=s", "--data_dir=" + NewDir(),
+               "--slowdown_percent=50", "--drift_percent_per_minute=1.5",
+               "--stall_every_seconds=60", "--stall_seconds=0.5"},
+              {});
+  const int port = child.WaitListening();
+  ASSERT_NE(port, 0) << child.Stderr();
+  TestClient client(port);
+  EXPECT_EQ(client.Request("GET", "/api/health").status, 200);
+}
+
 TEST(Chunkstore, HoldMemoryKeepsThatMuchResident) {
   Child child({"--port=0", "--shared_secret=s", "--data_dir=" + NewDir(),
                "--hold_memory_mib=48"},

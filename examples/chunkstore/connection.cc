@@ -2,8 +2,10 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -137,6 +139,19 @@ void Connection::LingerBeforeClose(absl::Duration limit) {
     ssize_t n = recv(fd_, scratch, sizeof(scratch), MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) return;
   }
+}
+
+void Connection::WaitUntilSent(absl::Duration limit) {
+  const absl::Time deadline = absl::Now() + limit;
+  int queued = 0;
+  while (ioctl(fd_, SIOCOUTQNSD, &queued) == 0 && queued > 0 &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Microseconds(200));
+  }
+}
+
+void Connection::LimitSendBuffer(int bytes) {
+  setsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes));
 }
 
 absl::Status Connection::WriteAll(absl::string_view data) {

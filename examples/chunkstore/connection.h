@@ -47,6 +47,14 @@ class Connection : public ByteSource {
   // Sends all of `data`, or fails (peer gone, timeout).
   absl::Status WriteAll(absl::string_view data);
 
+  // Waits until everything written so far has been sent (handed to the
+  // peer's kernel; acknowledgements are not awaited), for at most `limit`.
+  void WaitUntilSent(absl::Duration limit);
+
+  // Caps the kernel's send buffer for this connection, so that a blocked
+  // write tracks how fast the peer takes the data.
+  void LimitSendBuffer(int bytes);
+
   // Closes our sending side and reads (and drops) what the client still
   // sends, for at most `limit`, so that a client still sending a body we
   // refused gets our response rather than a connection reset.

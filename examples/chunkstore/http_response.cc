@@ -54,6 +54,7 @@ void ResponseWriter::AddHeader(absl::string_view name,
 
 absl::Status ResponseWriter::WriteHead(int status, int64_t content_length) {
   if (head_written_) return absl::FailedPreconditionError("head already sent");
+  if (before_write_) before_write_(/*last=*/content_length == 0);
   head_written_ = true;
   status_ = status;
   content_length_ = content_length;
@@ -72,6 +73,10 @@ absl::Status ResponseWriter::WriteHead(int status, int64_t content_length) {
 absl::Status ResponseWriter::WriteBody(absl::string_view data) {
   if (body_written_ + static_cast<int64_t>(data.size()) > content_length_) {
     return absl::InternalError("body longer than its Content-Length");
+  }
+  if (before_write_) {
+    before_write_(/*last=*/body_written_ + static_cast<int64_t>(data.size()) ==
+                  content_length_);
   }
   absl::Status status = conn_->WriteAll(data);
   if (status.ok()) body_written_ += data.size();

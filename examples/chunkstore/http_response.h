@@ -32,6 +32,13 @@ class ResponseWriter {
 
   void AddHeader(absl::string_view name, absl::string_view value);
 
+  // Runs before every write to the connection (the head and each body
+  // piece), told whether that write is the last of the response: the
+  // server's calibration delays (see pacing.h) go there.
+  void set_before_write(std::function<void(bool last)> hook) {
+    before_write_ = std::move(hook);
+  }
+
   // Writes the status line and headers, announcing `content_length` bytes.
   absl::Status WriteHead(int status, int64_t content_length);
   // Writes the next piece of the body.
@@ -54,6 +61,7 @@ class ResponseWriter {
  private:
   Connection* conn_;
   std::function<bool()> keep_alive_;
+  std::function<void(bool last)> before_write_;
   std::vector<std::pair<std::string, std::string>> headers_;
   bool head_written_ = false;
   bool keep_alive_result_ = false;

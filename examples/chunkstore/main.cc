@@ -16,6 +16,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "examples/chunkstore/handlers.h"
+#include "examples/chunkstore/pacing.h"
 #include "examples/chunkstore/server.h"
 #include "examples/chunkstore/store.h"
 
@@ -39,12 +40,23 @@ ABSL_FLAG(int64_t, crash_after_bytes, 0,
           "Fault: abort() once this many upload body bytes arrived (0: off).");
 ABSL_FLAG(int64_t, hold_memory_mib, 0,
           "Fault: allocate, touch and keep this many MiB at start.");
+ABSL_FLAG(double, slowdown_percent, 0,
+          "Calibration: every request takes this much longer (0..1000 %), by "
+          "a sleep proportional to its own elapsed time.");
+ABSL_FLAG(double, drift_percent_per_minute, 0,
+          "Calibration: requests get this much slower (0..1000 %) for every "
+          "minute since start, on top of --slowdown_percent.");
+ABSL_FLAG(double, stall_every_seconds, 0,
+          "Test: with --stall_seconds, the server stalls during the last "
+          "--stall_seconds of every --stall_every_seconds since start.");
+ABSL_FLAG(double, stall_seconds, 0,
+          "Test: length of each stall (below --stall_every_seconds).");
 
 namespace {
 
-int Fail(const std::string& message) {
+int Fail(const std::string& message, int exit_code = 1) {
   std::fprintf(stderr, "chunkstore: %s\n", message.c_str());
-  return 1;
+  return exit_code;
 }
 
 // Allocates `mib` MiB and writes to every page, so it counts against the
@@ -97,6 +109,15 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_chunk_size) <= 0) {
     return Fail("--chunk_size must be positive");
   }
+  chunkstore::PacingOptions pacing;
+  pacing.slowdown_percent = absl::GetFlag(FLAGS_slowdown_percent);
+  pacing.drift_percent_per_minute =
+      absl::GetFlag(FLAGS_drift_percent_per_minute);
+  pacing.stall_every_seconds = absl::GetFlag(FLAGS_stall_every_seconds);
+  pacing.stall_seconds = absl::GetFlag(FLAGS_stall_seconds);
+  if (absl::Status s = chunkstore::ValidatePacingOptions(pacing); !s.ok()) {
+    return Fail(std::string(s.message()), 2);
+  }
   HoldMemory(absl::GetFlag(FLAGS_hold_memory_mib));
 
   // SIGTERM and SIGINT are taken by a thread below, never by a handler.
@@ -129,6 +150,7 @@ int main(int argc, char** argv) {
 
   chunkstore::ServerOptions server_options;
   server_options.port = port;
+  server_options.pacing = pacing;
   chunkstore::Server server(&api, server_options);
   if (absl::Status s = server.Listen(); !s.ok()) return Fail(s.ToString());
   std::fprintf(stderr, "chunkstore: listening on 0.0.0.0:%d, database %s\n",

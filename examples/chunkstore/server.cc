@@ -26,6 +26,10 @@ namespace {
 // need it, so the connection can stay open; a larger one closes it.
 constexpr int64_t kMaxDrain = 64 * 1024;
 
+// Send buffer of a connection while calibration delays are on (see
+// pacing.h): small, so the server sees how fast the client takes the body.
+constexpr int kPacedSendBuffer = 64 * 1024;
+
 void LogLine(absl::string_view method, absl::string_view target, int status,
              int64_t in_bytes, int64_t out_bytes, absl::Duration took) {
   std::string line = absl::StrFormat(
@@ -44,7 +48,7 @@ void Reject(Connection* conn, int status, absl::string_view message) {
 }  // namespace
 
 Server::Server(Api* api, ServerOptions options)
-    : api_(api), options_(options) {}
+    : api_(api), options_(options), pacer_(options.pacing) {}
 
 Server::~Server() {
   if (listen_fd_ >= 0) close(listen_fd_);
@@ -138,6 +142,17 @@ void Server::ServeConnection(int fd) {
     ResponseWriter out(&conn, [&] {
       return req->KeepAlive() && !stopping_ && body.DrainUpTo(kMaxDrain);
     });
+    pacer_.WaitOutStall();
+    RequestPacer pacing(&pacer_);  // a stall before handling is not work
+    if (pacer_.active()) {
+      conn.LimitSendBuffer(kPacedSendBuffer);
+      out.set_before_write([&](bool last) {
+        if (last && out.head_written()) {
+          conn.WaitUntilSent(options_.io_timeout);
+        }
+        pacing.BeforeWrite(/*pay=*/last || !out.head_written());
+      });
+    }
     api_->Handle(*req, &body, &out);
     if (!out.head_written()) {
       out.SendError(500, "no response").IgnoreError();

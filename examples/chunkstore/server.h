@@ -19,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "examples/chunkstore/handlers.h"
+#include "examples/chunkstore/pacing.h"
 
 namespace chunkstore {
 
@@ -30,6 +31,9 @@ struct ServerOptions {
   absl::Duration io_timeout = absl::Seconds(120);
   int max_connections = 256;
   bool log_requests = true;
+  // Calibration delays and stalls (see pacing.h); the clock starts when the
+  // Server is constructed.
+  PacingOptions pacing;
 };
 
 class Server {
@@ -57,6 +61,7 @@ class Server {
 
   Api* api_;
   const ServerOptions options_;
+  const Pacer pacer_;
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stopping_{false};

@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -59,6 +61,7 @@ struct Config {
   std::string name;
   ApiOptions api;
   StoreOptions store;
+  ServerOptions server;  // its port is ignored: a free one is picked
   bool chunked = false;
 };
 
@@ -77,7 +80,7 @@ class ServerTest : public ::testing::Test {
     config.api.shared_secret = kSecret;
     config.api.upload.temp_dir = temp_dir_;
     api_ = std::make_unique<Api>(store_.get(), config.api);
-    ServerOptions options;
+    ServerOptions options = config.server;
     options.port = 0;
     server_ = std::make_unique<Server>(api_.get(), options);
     ASSERT_TRUE(server_->Listen().ok());
@@ -507,6 +510,133 @@ TEST_F(ServerTest, GarbageRequestLineIsABadRequest) {
   Start();
   EXPECT_THAT(RawExchange(port(), "HELLO\r\n\r\n", true),
               StartsWith("HTTP/1.1 400"));
+}
+
+// ---- Calibration switches ----
+
+// A second server on the same Api (and so the same database), with its own
+// options, for comparing two configurations request by request.
+class SideServer {
+ public:
+  SideServer(Api* api, ServerOptions options) {
+    options.port = 0;
+    options.log_requests = false;
+    server_ = std::make_unique<Server>(api, options);
+    EXPECT_TRUE(server_->Listen().ok());
+    thread_ = std::thread([this] { server_->Run(); });
+  }
+  ~SideServer() {
+    server_->Stop();
+    thread_.join();
+  }
+  int port() const { return server_->port(); }
+
+ private:
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+double Median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+// Seconds `request` takes, run once.
+double SecondsOf(const std::function<void()>& request) {
+  const absl::Time start = absl::Now();
+  request();
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+// Runs `plain` and `slowed` alternately `rounds` times; returns the ratio of
+// their median durations (slowed / plain).
+double MedianRatio(int rounds, const std::function<void()>& plain,
+                   const std::function<void()>& slowed) {
+  std::vector<double> a, b;
+  for (int i = 0; i < rounds; ++i) {
+    a.push_back(SecondsOf(plain));
+    b.push_back(SecondsOf(slowed));
+  }
+  return Median(b) / Median(a);
+}
+
+TEST_F(ServerTest, SlowdownPercentMakesDownloadsAndUploadsThatMuchSlower) {
+  Start();
+  ASSERT_EQ(client_->Auth(kSecret).status, 200);
+  const std::string id = UploadOk(8 * kMiB, 20);
+  ServerOptions slow_options;
+  slow_options.pacing.slowdown_percent = 100;  // twice as long
+  SideServer slow(api_.get(), slow_options);
+  TestClient slow_client(slow.port());
+  ASSERT_EQ(slow_client.Auth(kSecret).status, 200);
+
+  const double download_ratio = MedianRatio(
+      7,
+      [&] {
+        EXPECT_EQ(client_->Request("GET", "/-" + id).body_size, 8 * kMiB);
+      },
+      [&] {
+        EXPECT_EQ(slow_client.Request("GET", "/-" + id).body_size, 8 * kMiB);
+      });
+  RecordProperty("download_ratio", absl::StrCat(download_ratio));
+  // 2 expected; the margins absorb a noisy machine, not a wrong mechanism.
+  EXPECT_GT(download_ratio, 1.4);
+  EXPECT_LT(download_ratio, 3.5);
+
+  const double upload_ratio = MedianRatio(
+      5, [&] { EXPECT_EQ(client_->Upload(4 * kMiB, 21, kNever).status, 200); },
+      [&] { EXPECT_EQ(slow_client.Upload(4 * kMiB, 21, kNever).status, 200); });
+  RecordProperty("upload_ratio", absl::StrCat(upload_ratio));
+  EXPECT_GT(upload_ratio, 1.4);
+  EXPECT_LT(upload_ratio, 3.5);
+}
+
+TEST_F(ServerTest, DriftMakesLaterRequestsSlowerThanEarlierOnes) {
+  Start();
+  ASSERT_EQ(client_->Auth(kSecret).status, 200);
+  const std::string id = UploadOk(8 * kMiB, 22);
+  ServerOptions drifting;
+  drifting.pacing.drift_percent_per_minute = 1000;  // +100 % after 6 s
+  const absl::Time started = absl::Now();
+  SideServer server(api_.get(), drifting);
+  TestClient drift_client(server.port());
+  auto download = [&] {
+    return SecondsOf([&] {
+      EXPECT_EQ(drift_client.Request("GET", "/-" + id).body_size, 8 * kMiB);
+    });
+  };
+  std::vector<double> early, late;
+  for (int i = 0; i < 5; ++i) early.push_back(download());
+  // From 6 s on every request takes at least twice its work.
+  absl::SleepFor(started + absl::Seconds(6) - absl::Now());
+  for (int i = 0; i < 5; ++i) late.push_back(download());
+  const double ratio = Median(late) / Median(early);
+  RecordProperty("late_over_early", absl::StrCat(ratio));
+  EXPECT_GT(ratio, 1.4);
+}
+
+TEST_F(ServerTest, StallHoldsRequestsDuringTheStallPartOfEachPeriod) {
+  Config config;
+  config.server.pacing.stall_every_seconds = 1.0;  // serve 0.6 s, stall 0.4 s
+  config.server.pacing.stall_seconds = 0.4;
+  config.server.log_requests = false;
+  Start(config);
+  std::vector<double> latencies;
+  const absl::Time end = absl::Now() + absl::Seconds(2.5);
+  while (absl::Now() < end) {
+    latencies.push_back(SecondsOf([&] {
+      EXPECT_EQ(client_->Request("GET", "/api/health").status, 200);
+    }));
+  }
+  // Two or three stalls fell in that time; a request that arrived at the
+  // start of one waited for most of it. Everything else was quick.
+  const int64_t stalled =
+      std::count_if(latencies.begin(), latencies.end(),
+                    [](double seconds) { return seconds >= 0.2; });
+  EXPECT_GE(stalled, 2);
+  EXPECT_LE(stalled, 4);
+  EXPECT_LT(Median(latencies), 0.1);
+  EXPECT_LT(*std::max_element(latencies.begin(), latencies.end()), 2.0);
 }
 
 }  // namespace
