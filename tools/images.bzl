@@ -107,14 +107,18 @@ ext4_image = rule(
 Example:
     ext4_image(
         name = "base",
-        image_size = "64M",
+        image_size = "fit+10%",
         dirs = ["proc", "sys", "dev", "tmp"],
         files = {"//images/guest:perfcell-init": "sbin/perfcell-init"},
         symlinks = {"sbin/init": "perfcell-init"},
     )
 """,
     attrs = {
-        "image_size": attr.string(mandatory = True, doc = "Apparent size: 64M, 50G, ... The file stays sparse."),
+        "image_size": attr.string(mandatory = True, doc = """Apparent size: "fit" (content and
+metadata), "fit+10%" or "fit+4M" (with that much free space), or a fixed 64M, 1G, ...
+Keep outputs near their content: Bazel hashes and caches an output at its apparent size,
+holes included (a test checks that no image is over twice its allocated size).
+An empty data disk belongs in the test that uses it (mkext4 --size=50G at run time)."""),
         "files": attr.label_keyed_string_dict(allow_files = True, doc = "Single-file targets to their path in the image."),
         "modes": attr.string_dict(doc = "Image path to octal mode, overriding 0755 for executables and 0644 otherwise."),
         "dirs": attr.string_list(doc = "Directories to create (mode 0755)."),
@@ -201,7 +205,13 @@ def shell_quote(s):
     shell tokenizing of test `args`)."""
     return "'" + s.replace("'", "'\\''") + "'"
 
-def payload_image(name, binary, server_args = [], shared_secret = "perfcell", **kwargs):
+_HOST_LIBRARIES = "@host_libraries//:sha256sums"
+
+# Read-only images are sized to their content: Bazel hashes and caches an
+# output at its apparent size, holes included.
+FIT_SIZE = "fit+10%"
+
+def payload_image(name, binary, server_args = [], shared_secret = "perfcell", image_size = FIT_SIZE, **kwargs):
     """A branch's payload disk <name>.ext4: the server at bin/server, its shared
     libraries (ELF closure) under lib/, and perfcell/guest.textproto telling the
     guest init how to start it.
@@ -211,17 +221,24 @@ def payload_image(name, binary, server_args = [], shared_secret = "perfcell", **
       binary: label of the server executable.
       server_args: arguments after the binary (variant switches).
       shared_secret: PS_SHARED_SECRET in the server's environment.
+      image_size: the image's size (default: its content plus 10%).
       **kwargs: passed to the ext4_image (e.g. visibility, testonly).
     """
     manifest = name + "_manifest"
+
+    # The manifest names host libraries (the closure) with their sha256, and
+    # this action takes the host's library digests as an input: a library
+    # that changes on the host rebuilds the manifest and so the image.
     native.genrule(
         name = manifest,
-        srcs = [binary],
+        srcs = [binary, _HOST_LIBRARIES],
         outs = [manifest + ".textproto"],
         tools = ["//images/payload:mkpayload_manifest"],
         cmd = ("$(location //images/payload:mkpayload_manifest) --binary=$(location %s) " +
+               "--host_libraries=$(location %s) " +
                "--out=$@ --server_env=PS_SHARED_SECRET=%s -- %s") % (
             binary,
+            _HOST_LIBRARIES,
             shell_quote(shared_secret),
             " ".join([shell_quote(a).replace("$", "$$") for a in server_args]),
         ),
@@ -229,7 +246,7 @@ def payload_image(name, binary, server_args = [], shared_secret = "perfcell", **
     )
     ext4_image(
         name = name,
-        image_size = "256M",
+        image_size = image_size,
         manifests = [":" + manifest],
         data = [binary],
         read_only = True,
@@ -246,8 +263,7 @@ def vm_image(
         init = "//images/guest:perfcell-init",
         initramfs_init = "//images:initramfs_init.sh",
         want_modules = ["virtio_pci", "virtio_blk", "virtio_net"],
-        base_size = "64M",
-        data_disk_size = "50G",
+        base_size = FIT_SIZE,
         visibility = ["//visibility:public"]):
     """The images every cell of a matrix boots, shared by all its branches.
 
@@ -256,7 +272,10 @@ def vm_image(
       kernel, kernel_pin   the guest kernel and "<package> <version> <sha256>"
       initramfs            busybox, the wanted modules (dependencies first), /init
       base                 read-only root: perfcell-init at /sbin/init, busybox
-      data_disk            empty ext4 a cell copies sparsely for its server's data
+
+    There is no data disk among them: an empty disk is all holes, and Bazel
+    would hash and cache it at its apparent size (50 GiB). Each run makes
+    its own with `mkext4 --out=PATH --size=50G --label=perfcell-data`.
 
     Args:
       kernel: the kernel image (bzImage).
@@ -266,8 +285,7 @@ def vm_image(
       init: the guest's PID 1 after switch_root.
       initramfs_init: the initramfs's /init script.
       want_modules: modules the initramfs loads; dependencies are added.
-      base_size: apparent size of the base image.
-      data_disk_size: apparent size of the data disk (it stays sparse).
+      base_size: size of the base image (default: its content plus 10%).
       visibility: of the targets.
     """
     native.alias(name = "kernel", actual = kernel, visibility = visibility)
@@ -289,11 +307,5 @@ def vm_image(
         modes = {"bin/busybox": "0755"},
         read_only = True,
         symlinks = {"bin/sh": "busybox", "sbin/init": "perfcell-init"},
-        visibility = visibility,
-    )
-    ext4_image(
-        name = "data_disk",
-        image_size = data_disk_size,
-        label = "perfcell-data",
         visibility = visibility,
     )

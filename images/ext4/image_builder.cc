@@ -1,5 +1,6 @@
 #include "images/ext4/image_builder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -133,9 +134,59 @@ absl::StatusOr<std::array<uint8_t, 16>> ParseUuid(absl::string_view text) {
   return uuid;
 }
 
-absl::Status BuildImage(const FsTree& tree, const ImageOptions& options,
+absl::StatusOr<uint64_t> FitSize(const FsTree& tree,
+                                 const ImageOptions& options,
+                                 const std::string& out) {
+  constexpr uint64_t kMiB = 1 << 20;
+  const uint64_t content = EstimateBlocks(tree);
+  const uint64_t headroom =
+      std::max((content * options.headroom_percent + 99) / 100,
+               (options.headroom_bytes + kBlock - 1) / kBlock);
+  const uint64_t want_free = content + headroom;
+  FormatOptions format;
+  format.journal = options.journal;
+  format.read_only = options.read_only;
+  format.epoch = options.epoch;
+  format.min_inodes = tree.EntryCount();
+  // Metadata grows with the size (inode tables, a journal from 8 MiB up), so
+  // try the content plus the last trial's metadata until it fits; a few
+  // rounds settle it.
+  uint64_t overhead = 0;
+  for (int round = 0; round < 16; ++round) {
+    uint64_t bytes = (want_free + overhead) * kBlock;
+    format.size_bytes = std::max<uint64_t>((bytes + kMiB - 1) / kMiB, 1) * kMiB;
+    ASSIGN_OR_RETURN(TempImage trial,
+                     TempImage::Create(out, format.size_bytes));
+    absl::StatusOr<std::unique_ptr<Filesystem>> fs =
+        Filesystem::Format(trial.path(), format);
+    if (fs.status().code() == absl::StatusCode::kResourceExhausted) {
+      overhead += std::max<uint64_t>(overhead / 2, kMiB / kBlock);
+      continue;  // too small to format at all
+    }
+    RETURN_IF_ERROR(fs.status());
+    uint64_t blocks = format.size_bytes / kBlock;
+    uint64_t free_blocks = (*fs)->free_blocks();
+    if (free_blocks >= want_free && (*fs)->free_inodes() >= tree.EntryCount()) {
+      return format.size_bytes;
+    }
+    overhead = std::max(overhead + kMiB / kBlock, blocks - free_blocks);
+  }
+  return absl::InternalError(absl::StrCat("found no image size that fits ",
+                                          FormatBytes(content * kBlock),
+                                          " of content; give --size"));
+}
+
+absl::Status BuildImage(const FsTree& tree, const ImageOptions& given,
                         const std::string& out) {
   RETURN_IF_ERROR(tree.Validate());
+  if (given.label.size() > 16) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("label \"", given.label, "\" is longer than 16 bytes"));
+  }
+  ImageOptions options = given;
+  if (options.fit) {
+    ASSIGN_OR_RETURN(options.size_bytes, FitSize(tree, options, out));
+  }
   ASSIGN_OR_RETURN(Identity id, DeriveIdentity(tree, options));
   FormatOptions format;
   format.size_bytes = options.size_bytes;
@@ -146,10 +197,6 @@ absl::Status BuildImage(const FsTree& tree, const ImageOptions& options,
   format.read_only = options.read_only;
   format.epoch = options.epoch;
   format.min_inodes = tree.EntryCount();
-  if (options.label.size() > 16) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("label \"", options.label, "\" is longer than 16 bytes"));
-  }
   ASSIGN_OR_RETURN(TempImage tmp, TempImage::Create(out, options.size_bytes));
   absl::StatusOr<std::unique_ptr<Filesystem>> formatted =
       Filesystem::Format(tmp.path(), format);

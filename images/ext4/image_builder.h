@@ -30,6 +30,13 @@ struct ImageOptions {
   std::string label;       // up to 16 bytes
   std::string uuid;        // "" derives one from the content
   int64_t epoch = 0;       // superblock and journal times
+  // Instead of size_bytes: the smallest whole-MiB size that holds the tree
+  // and its metadata (inode tables, bitmaps, journal) with this much free
+  // space left: headroom_percent of the content's blocks, at least
+  // headroom_bytes.
+  bool fit = false;
+  uint32_t headroom_percent = 0;
+  uint64_t headroom_bytes = 0;
 };
 
 // Writes a new image of `tree` to `out`, replacing it only on success (a
@@ -38,6 +45,13 @@ struct ImageOptions {
 // when the content does not fit in `size_bytes`.
 absl::Status BuildImage(const FsTree& tree, const ImageOptions& options,
                         const std::string& out);
+
+// Returns the size BuildImage gives an image of `tree` with options.fit:
+// formats trial images next to `out` (removed again) until one has room for
+// the content and the headroom. The same tree and options give the same size.
+absl::StatusOr<uint64_t> FitSize(const FsTree& tree,
+                                 const ImageOptions& options,
+                                 const std::string& out);
 
 // Adds `tree` to the existing image `image` in place: new entries are
 // created, existing files, symlinks and devices replaced, existing

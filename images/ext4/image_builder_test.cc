@@ -46,6 +46,64 @@ void ExpectClean(const std::string& image) {
   EXPECT_EQ(fsck.exit_code, 0) << fsck.output;
 }
 
+// Free blocks of a finished image, from its superblock.
+uint64_t FreeBytes(const std::string& image) {
+  std::string super = testing::Run("/sbin/dumpe2fs -h " + image).output;
+  size_t at = super.find("Free blocks:");
+  if (at == std::string::npos) return 0;
+  return std::stoull(super.substr(at + 12)) * 4096;
+}
+
+// --size=fit: the image is about as big as what it holds (so a cache stores
+// little more than the content), still has the asked-for room, and is the
+// same every time.
+TEST(BuildImage, FitSizesTheImageToItsContentPlusHeadroom) {
+  std::string dir = NewTempDir();
+  std::string src = dir + "/src";
+  for (int i = 0; i < 40; ++i) {
+    WriteHostFile(absl::StrCat(src, "/lib/lib", i, ".so"),
+                  RandomBytes(200 * 1024 + i, i));
+  }
+  WriteHostFile(src + "/bin/server", RandomBytes(9 * kMiB, 99));
+  for (bool journal : {false, true}) {
+    FsTree tree({.uid = 0, .gid = 0, .mtime = 0});
+    ASSERT_TRUE(ScanDirectory(src, {.owner = Owner{0, 0}}, &tree).ok());
+    ImageOptions options;
+    options.journal = journal;
+    options.fit = true;
+    options.headroom_percent = 10;
+    std::string image = absl::StrCat(dir, "/img", journal);
+    absl::Status built = BuildImage(tree, options, image);
+    ASSERT_TRUE(built.ok()) << built;
+    ExpectClean(image);
+    EXPECT_EQ(DumpFile(image, "/bin/server"), RandomBytes(9 * kMiB, 99));
+    struct stat st;
+    ASSERT_EQ(stat(image.c_str(), &st), 0);
+    EXPECT_EQ(st.st_size % kMiB, 0u);
+    EXPECT_LE(static_cast<uint64_t>(st.st_size), 2 * DiskUsage(image))
+        << "journal " << journal;
+    EXPECT_GE(FreeBytes(image), tree.DataBytes() / 10) << "journal " << journal;
+    ASSERT_TRUE(BuildImage(tree, options, image + ".again").ok());
+    EXPECT_EQ(*Sha256OfFile(image), *Sha256OfFile(image + ".again"));
+    EXPECT_EQ(testing::Run("ls " + dir).output.find(".tmp-"),
+              std::string::npos);  // no trial image left behind
+  }
+}
+
+TEST(BuildImage, FitWithFixedHeadroomAndAnEmptyTree) {
+  std::string dir = NewTempDir();
+  FsTree tree({.uid = 0, .gid = 0, .mtime = 0});
+  ImageOptions options;
+  options.fit = true;
+  options.headroom_bytes = 3 * kMiB;
+  ASSERT_TRUE(BuildImage(tree, options, dir + "/img").ok());
+  ExpectClean(dir + "/img");
+  EXPECT_GE(FreeBytes(dir + "/img"), 3 * kMiB);
+  struct stat st;
+  ASSERT_EQ(stat((dir + "/img").c_str(), &st), 0);
+  EXPECT_LE(static_cast<uint64_t>(st.st_size), 5 * kMiB);
+}
+
 TEST(BuildImage, EveryFileTypeReadsBackWithItsAttributes) {
   std::string dir = NewTempDir();
   std::string src = dir + "/src";

@@ -17,7 +17,9 @@ ABSL_FLAG(std::string, manifest, "",
           "Manifest (images/manifest.proto, text format); applied on top "
           "of --from_dir");
 ABSL_FLAG(std::string, size, "",
-          "Apparent image size: 50G, 512M, 64K or bytes (not with --add)");
+          "Apparent image size: 50G, 512M, 64K or bytes; or fit, fit+N% or "
+          "fit+SIZE: the content and its metadata plus that much free space, "
+          "rounded up to whole MiB (not with --add)");
 ABSL_FLAG(std::string, out, "", "Image file to write");
 ABSL_FLAG(bool, add, false,
           "Add to / replace in the existing --out image in place");

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "tools/cc/sha256.h"
 #include "tools/cc/status_macros.h"
 #include "tools/cc/text_proto.h"
 
@@ -61,6 +62,16 @@ absl::Status FillFile(const images::Entry& entry, Node* node) {
     return absl::InvalidArgumentError(
         absl::StrCat("manifest file \"", entry.path(), "\": source \"",
                      entry.source(), "\" is not a regular file"));
+  }
+  if (!entry.sha256().empty()) {
+    ASSIGN_OR_RETURN(std::string digest, Sha256OfFile(entry.source()));
+    if (digest != entry.sha256()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "manifest file \"", entry.path(), "\": source \"", entry.source(),
+          "\" has sha256 ", digest, ", the manifest says ", entry.sha256(),
+          ": the file changed after the manifest was written (for host "
+          "libraries: run `bazel sync --only=host_libraries`)"));
+    }
   }
   node->source = entry.source();
   node->size = st.st_size;

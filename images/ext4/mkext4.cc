@@ -62,7 +62,11 @@ absl::Status RunMkext4(const Mkext4Flags& flags) {
   }
   if (flags.add) return AddToImage(tree, epoch, flags.out);
   ImageOptions options;
-  ASSIGN_OR_RETURN(options.size_bytes, ParseSize(flags.size));
+  ASSIGN_OR_RETURN(SizeSpec size, ParseSizeSpec(flags.size));
+  options.size_bytes = size.bytes;
+  options.fit = size.fit;
+  options.headroom_percent = size.headroom_percent;
+  options.headroom_bytes = size.headroom_bytes;
   options.journal = flags.journal;
   options.read_only = flags.read_only;
   options.label = flags.label;

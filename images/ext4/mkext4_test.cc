@@ -52,7 +52,9 @@ TEST_F(Mkext4Test, ManifestOnTopOfADirectory) {
   Mkext4Flags flags = FlagsWithManifest(absl::StrCat(
       "entry { path: \"/bin/app\" type: FILE content: \"replaced\" }\n",
       "entry { path: \"/opt/server\" type: FILE source: \"", dir_,
-      "/payload/server\" mode: 0755 }\n"));
+      "/payload/server\" mode: 0755 sha256: "
+      "\"435efee99c1b0666df71648262ce80a82aef25bf031d038f05ce5b9afefebcfb\" "
+      "}\n"));
   flags.from_dir = dir_ + "/src";
   flags.owner = "0:0";
   flags.source_date_epoch = "1700000000";
@@ -107,6 +109,10 @@ TEST_F(Mkext4Test, EachBadInputGivesOneErrorAndNoOutput) {
        absl::StrCat("entry { path: \"d/", long_name, "\" type: DIR }"), "64M",
        "255"},
       {"bad size", "entry { path: \"a\" type: DIR }", "12Q", "12Q"},
+      {"changed source",
+       "entry { path: \"big\" type: FILE source: \"BIG\" sha256: "
+       "\"435efee99c1b0666df71648262ce80a82aef25bf031d038f05ce5b9afefebcfb\" }",
+       "64M", "changed after the manifest was written"},
   };
   WriteHostFile(dir_ + "/big", std::string(3 << 20, 'b'));
   for (const BadInput& bad : cases) {

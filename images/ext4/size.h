@@ -18,6 +18,19 @@ namespace perfcell::ext4 {
 // InvalidArgument for anything else, zero, or a value over 2^63.
 absl::StatusOr<uint64_t> ParseSize(absl::string_view text);
 
+// An image size as given to --size: a fixed size, or "fit" (content plus
+// metadata, computed from the tree) with optional headroom.
+struct SizeSpec {
+  uint64_t bytes = 0;  // fixed size; 0 when `fit`
+  bool fit = false;
+  uint32_t headroom_percent = 0;  // "fit+10%": 10% of the content's blocks
+  uint64_t headroom_bytes = 0;    // "fit+4M": 4 MiB of free space
+};
+
+// Parses "50G" (as ParseSize), "fit", "fit+N%" or "fit+SIZE".
+// InvalidArgument, naming `text`, for anything else.
+absl::StatusOr<SizeSpec> ParseSizeSpec(absl::string_view text);
+
 // Returns `bytes` scaled to the largest binary unit that keeps it >= 1, with
 // one decimal: "512 B", "1.5 KiB", "50.0 GiB".
 std::string FormatBytes(uint64_t bytes);

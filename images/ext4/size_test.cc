@@ -25,6 +25,26 @@ TEST(ParseSize, RejectsGarbageWithTheInputInTheMessage) {
   }
 }
 
+TEST(ParseSizeSpec, FixedSizesAndFitWithHeadroom) {
+  EXPECT_EQ(ParseSizeSpec("64M")->bytes, uint64_t{64} << 20);
+  EXPECT_FALSE(ParseSizeSpec("64M")->fit);
+  SizeSpec fit = *ParseSizeSpec("fit");
+  EXPECT_TRUE(fit.fit);
+  EXPECT_EQ(fit.headroom_percent, 0u);
+  EXPECT_EQ(fit.headroom_bytes, 0u);
+  EXPECT_EQ(ParseSizeSpec("fit+10%")->headroom_percent, 10u);
+  EXPECT_EQ(ParseSizeSpec("fit+4M")->headroom_bytes, uint64_t{4} << 20);
+}
+
+TEST(ParseSizeSpec, RejectsBadFitsWithTheInputInTheMessage) {
+  for (const char* bad :
+       {"fit+", "fit10%", "fit+x%", "fit+-5%", "fit+4Q", "fits", "fit+%"}) {
+    auto spec = ParseSizeSpec(bad);
+    ASSERT_FALSE(spec.ok()) << bad;
+    EXPECT_THAT(spec.status().message(), ::testing::HasSubstr(bad));
+  }
+}
+
 TEST(FormatBytes, ScalesToTheLargestUnit) {
   EXPECT_EQ(FormatBytes(512), "512 B");
   EXPECT_EQ(FormatBytes(1536), "1.5 KiB");

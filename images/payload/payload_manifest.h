@@ -13,6 +13,8 @@
 #ifndef PERFCELL_IMAGES_PAYLOAD_PAYLOAD_MANIFEST_H_
 #define PERFCELL_IMAGES_PAYLOAD_PAYLOAD_MANIFEST_H_
 
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +30,17 @@ struct PayloadSpec {
   uint32_t server_port = 4001;
   uint32_t metrics_port = 4002;
   double ready_timeout_seconds = 120;
+  // Directories the closure is searched in (empty: closure.h's defaults).
+  std::vector<std::string> lib_dirs;
+  // Real path -> sha256 of the host's shared libraries, as @host_libraries
+  // recorded them (see ParseSha256Sums). When set, every library of the
+  // closure outside the build must be there with the same digest.
+  std::optional<std::map<std::string, std::string>> host_libraries;
 };
+
+// Parses sha256sum's output ("<64 hex>  <path>" lines) into path -> digest.
+absl::StatusOr<std::map<std::string, std::string>> ParseSha256Sums(
+    const std::string& text);
 
 // Where things go inside the guest (the payload disk is mounted at /payload).
 inline constexpr char kPayloadMount[] = "/payload";
@@ -39,7 +51,11 @@ inline constexpr char kDataMount[] = "/data";
 absl::StatusOr<GuestConfig> PayloadGuestConfig(
     const PayloadSpec& spec, const std::string& interpreter_name);
 
-// The mkext4 manifest (protobuf text format) of the payload image.
+// The mkext4 manifest (protobuf text format) of the payload image. Each file
+// entry from outside the build (the interpreter and libraries) carries its
+// sha256, so the image action is keyed on the libraries' content, and mkext4
+// refuses a library that changed since. FailedPrecondition when a library
+// differs from (or is missing in) `host_libraries`.
 absl::StatusOr<std::string> PayloadManifest(const PayloadSpec& spec);
 
 }  // namespace perfcell

@@ -27,8 +27,56 @@ absl::Status ErrnoError(absl::string_view op, const std::string& path) {
   return absl::InternalError(message);
 }
 
+constexpr off_t kBlock = 4096;
+
+bool AllZero(const char* p, size_t n) {
+  return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
+}
+
+absl::Status WriteAll(int to, const std::string& to_path, const char* p,
+                      size_t n, off_t pos) {
+  while (n > 0) {
+    ssize_t put = pwrite(to, p, n, pos);
+    if (put < 0 && errno == EINTR) continue;
+    if (put <= 0) return ErrnoError("writing", to_path);
+    p += put;
+    n -= static_cast<size_t>(put);
+    pos += put;
+  }
+  return absl::OkStatus();
+}
+
+// Writes `n` bytes of `buf` at `pos` of `to` (a file that reads as zeros
+// there), leaving out the blocks (4 KiB, aligned to the file) that are all
+// zeros: they stay holes. Runs of other blocks go out in one write.
+absl::Status WriteSkippingZeros(int to, const std::string& to_path,
+                                const char* buf, size_t n, off_t pos) {
+  size_t i = 0, run = 0;
+  bool in_run = false;
+  while (i < n) {
+    size_t end =
+        std::min(n, i + static_cast<size_t>(
+                            kBlock - (pos + static_cast<off_t>(i)) % kBlock));
+    bool zero = AllZero(buf + i, end - i);
+    if (zero && in_run) {
+      absl::Status written = WriteAll(to, to_path, buf + run, i - run,
+                                      pos + static_cast<off_t>(run));
+      if (!written.ok()) return written;
+      in_run = false;
+    } else if (!zero && !in_run) {
+      run = i;
+      in_run = true;
+    }
+    i = end;
+  }
+  if (!in_run) return absl::OkStatus();
+  return WriteAll(to, to_path, buf + run, n - run,
+                  pos + static_cast<off_t>(run));
+}
+
 // Copies the data extents of `from` (of `size` bytes) into `to` at the same
-// offsets; the holes between them stay holes.
+// offsets, without their all-zero blocks; holes stay holes, and so do zeros
+// that once were holes (a file fetched from a cache that filled them).
 absl::Status CopyDataRanges(int from, const std::string& from_path, int to,
                             const std::string& to_path, off_t size) {
   std::vector<char> buf(1 << 20);
@@ -49,9 +97,9 @@ absl::Status CopyDataRanges(int from, const std::string& from_path, int to,
         return absl::DataLossError(
             absl::StrCat("\"", from_path, "\" ended early while being copied"));
       }
-      if (pwrite(to, buf.data(), static_cast<size_t>(got), pos) != got) {
-        return ErrnoError("writing", to_path);
-      }
+      absl::Status written = WriteSkippingZeros(to, to_path, buf.data(),
+                                                static_cast<size_t>(got), pos);
+      if (!written.ok()) return written;
       pos += got;
     }
     offset = hole;

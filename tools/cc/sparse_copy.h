@@ -1,7 +1,9 @@
 // Copies a file keeping its holes: a reflink where the file system can share
-// blocks, else only the data extents (SEEK_DATA / SEEK_HOLE) are read and
-// written. A 50 GiB ext4 image holding a few MB copies in milliseconds and
-// stays a few MB on disk.
+// blocks, else only the data extents (SEEK_DATA / SEEK_HOLE) are read, and
+// of them only the blocks that are not all zeros are written. A 50 GiB ext4
+// image holding a few MB copies in milliseconds and stays a few MB on disk,
+// also when its holes were filled with zeros on the way (a remote cache
+// stores and returns files dense).
 //
 //   RETURN_IF_ERROR(SparseCopy("images/data_disk.ext4", tmp + "/data.ext4"));
 #ifndef PERFCELL_TOOLS_CC_SPARSE_COPY_H_
