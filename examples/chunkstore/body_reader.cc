@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "re2/re2.h"
 
@@ -31,14 +32,29 @@ absl::StatusOr<BodyFraming> FramingOf(const HttpRequest& req) {
     framing.chunked = true;
     return framing;
   }
-  if (std::optional<absl::string_view> cl = req.Header("content-length")) {
-    if (!RE2::FullMatch(re2::StringPiece(cl->data(), cl->size()),
-                        R"(\d{1,18})") ||
-        !absl::SimpleAtoi(*cl, &framing.content_length)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("malformed Content-Length: ", *cl));
+  // Every Content-Length line, and every item of a comma-separated one, must
+  // agree (RFC 9112, section 6.3): two different lengths are how request
+  // smuggling starts.
+  std::optional<int64_t> length;
+  for (const auto& [name, value] : req.headers) {
+    if (name != "content-length") continue;
+    for (absl::string_view item : absl::StrSplit(value, ',')) {
+      item = absl::StripAsciiWhitespace(item);
+      int64_t n = 0;
+      if (!RE2::FullMatch(re2::StringPiece(item.data(), item.size()),
+                          R"(\d{1,18})") ||
+          !absl::SimpleAtoi(item, &n)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("malformed Content-Length: ", value));
+      }
+      if (length.has_value() && *length != n) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "conflicting Content-Length values: ", *length, " and ", n));
+      }
+      length = n;
     }
   }
+  framing.content_length = length.value_or(0);
   return framing;
 }
 

@@ -25,7 +25,8 @@ struct BodyFraming {
 };
 
 // Returns how `req`'s body is framed. InvalidArgument for a malformed
-// Content-Length or a transfer coding other than chunked.
+// Content-Length, Content-Length headers (or list items) that disagree, or
+// a transfer coding other than chunked. Identical duplicates are accepted.
 absl::StatusOr<BodyFraming> FramingOf(const HttpRequest& req);
 
 class BodyReader : public ByteSource {

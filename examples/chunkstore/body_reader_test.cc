@@ -76,5 +76,19 @@ TEST(FramingOf, ReadsTheHeaders) {
   EXPECT_FALSE(FramingOf(req).ok());
 }
 
+TEST(FramingOf, ConflictingContentLengthsAreRefusedIdenticalOnesAccepted) {
+  HttpRequest two;
+  two.headers = {{"content-length", "5"}, {"content-length", "50"}};
+  EXPECT_EQ(FramingOf(two).status().code(), absl::StatusCode::kInvalidArgument);
+  HttpRequest listed;
+  listed.headers = {{"content-length", "5, 6"}};
+  EXPECT_EQ(FramingOf(listed).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  HttpRequest same;
+  same.headers = {{"content-length", "5"}, {"content-length", "5, 5"}};
+  ASSERT_TRUE(FramingOf(same).ok());
+  EXPECT_EQ(FramingOf(same)->content_length, 5);
+}
+
 }  // namespace
 }  // namespace chunkstore

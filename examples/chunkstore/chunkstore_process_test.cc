@@ -270,6 +270,17 @@ TEST(Chunkstore, CalibrationFlagsInRangeStartTheServer) {
   EXPECT_EQ(client.Request("GET", "/api/health").status, 200);
 }
 
+TEST(Chunkstore, CreatesAMissingDataDir) {
+  const std::string data = NewDir() + "/not/there/yet";
+  Child child({"--port=0", "--shared_secret=s", "--data_dir=" + data}, {});
+  const int port = child.WaitListening();
+  ASSERT_NE(port, 0) << child.Stderr();
+  TestClient client(port);
+  ASSERT_EQ(client.Auth("s").status, 200);
+  EXPECT_EQ(client.Upload(1000, 3, kNever).status, 200);
+  EXPECT_EQ(CountRows(data + "/store.db", "entries"), 1);
+}
+
 TEST(Chunkstore, HoldMemoryKeepsThatMuchResident) {
   Child child({"--port=0", "--shared_secret=s", "--data_dir=" + NewDir(),
                "--hold_memory_mib=48"},

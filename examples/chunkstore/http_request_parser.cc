@@ -56,6 +56,11 @@ absl::StatusOr<HttpRequest> ParseRequestHead(absl::string_view head) {
   req.minor_version = version == "0" ? 0 : 1;
   for (size_t i = 1; i < lines.size(); ++i) {
     absl::string_view line = absl::StripSuffix(lines[i], "\r");
+    if (line.find_first_of(absl::string_view("\r\0", 2)) !=
+        absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          "header line with a bare CR or a NUL in it");
+    }
     std::string name, value;
     if (!RE2::FullMatch(re2::StringPiece(line.data(), line.size()),
                         *kHeaderLine, &name, &value)) {

@@ -43,6 +43,13 @@ TEST(ParseRequestHead, RejectsMalformedLines) {
   EXPECT_FALSE(ParseRequestHead("GET / HTTP/1.1\r\nbad name: x").ok());
 }
 
+TEST(ParseRequestHead, RejectsBareCrAndNulInsideHeaderLines) {
+  EXPECT_FALSE(
+      ParseRequestHead("GET / HTTP/1.1\r\nX-A: a\rX-B: b\r\nHost: x").ok());
+  EXPECT_FALSE(
+      ParseRequestHead(std::string("GET / HTTP/1.1\r\nX-A: a\0b", 25)).ok());
+}
+
 TEST(UrlDecode, HandlesPlusAndBadEscapes) {
   EXPECT_EQ(UrlDecode("a%20b+c", true), "a b c");
   EXPECT_EQ(UrlDecode("a%20b+c", false), "a b+c");

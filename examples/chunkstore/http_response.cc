@@ -1,5 +1,8 @@
 #include "examples/chunkstore/http_response.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace chunkstore {
@@ -52,8 +55,44 @@ void ResponseWriter::AddHeader(absl::string_view name,
   headers_.emplace_back(std::string(name), std::string(value));
 }
 
+namespace {
+
+// True for a field name that is an RFC 9110 token and a value without CR,
+// LF or NUL (or other controls but HTAB): nothing that could end the header
+// early and start another one.
+bool SafeHeader(absl::string_view name, absl::string_view value) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    if (!absl::ascii_isalnum(c) && !absl::StrContains("!#$%&'*+-.^_`|~", c)) {
+      return false;
+    }
+  }
+  for (unsigned char c : value) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 absl::Status ResponseWriter::WriteHead(int status, int64_t content_length) {
   if (head_written_) return absl::FailedPreconditionError("head already sent");
+  for (const auto& [name, value] : headers_) {
+    if (SafeHeader(name, value)) continue;
+    // Never emit it: answer 500 without any of the handler's headers.
+    headers_.clear();
+    head_written_ = true;
+    status_ = 500;
+    content_length_ = 0;
+    keep_alive_result_ = false;
+    absl::Status sent = conn_->WriteAll(
+        "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
+        "Connection: close\r\n\r\n");
+    (void)sent;
+    return absl::InternalError(
+        absl::StrCat("refused to send header \"", absl::CEscape(name),
+                     "\" with a control character in its name or value"));
+  }
   if (before_write_) before_write_(/*last=*/content_length == 0);
   head_written_ = true;
   status_ = status;

@@ -40,6 +40,9 @@ class ResponseWriter {
   }
 
   // Writes the status line and headers, announcing `content_length` bytes.
+  // A header whose name is not a token or whose value holds CR, LF, NUL or
+  // another control character (HTAB aside) is never sent: the response
+  // becomes an empty 500 with "Connection: close", and Internal is returned.
   absl::Status WriteHead(int status, int64_t content_length);
   // Writes the next piece of the body.
   absl::Status WriteBody(absl::string_view data);

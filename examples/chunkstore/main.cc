@@ -1,6 +1,8 @@
 // chunkstore: a PicoShare-compatible file server storing uploads in SQLite as
 // fixed-size chunks. See README.md for the API, flags and variants.
+#include <errno.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +17,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "examples/chunkstore/handlers.h"
 #include "examples/chunkstore/pacing.h"
 #include "examples/chunkstore/server.h"
@@ -82,6 +85,24 @@ void HoldMemory(int64_t mib) {
   }
 }
 
+// Creates `dir` and any missing parents (mkdir -p). Fine if it exists.
+absl::Status MakeDirectories(const std::string& dir) {
+  for (size_t i = 1; i <= dir.size(); ++i) {
+    if (i < dir.size() && dir[i] != '/') continue;
+    const std::string prefix = dir.substr(0, i);
+    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
+      return absl::InternalError(absl::StrCat("cannot create --data_dir \"",
+                                              prefix, "\": ", strerror(errno)));
+    }
+  }
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return absl::InternalError(
+        absl::StrCat("--data_dir \"", dir, "\" is not a directory"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -131,7 +152,11 @@ int main(int argc, char** argv) {
   chunkstore::StoreOptions store_options;
   store_options.single_transaction_uploads =
       absl::GetFlag(FLAGS_upload_single_transaction);
-  const std::string db_path = absl::GetFlag(FLAGS_data_dir) + "/store.db";
+  const std::string data_dir = absl::GetFlag(FLAGS_data_dir);
+  if (absl::Status s = MakeDirectories(data_dir); !s.ok()) {
+    return Fail(std::string(s.message()));
+  }
+  const std::string db_path = data_dir + "/store.db";
   absl::StatusOr<std::unique_ptr<chunkstore::Store>> store =
       chunkstore::Store::Open(db_path, store_options);
   if (!store.ok()) return Fail(store.status().ToString());

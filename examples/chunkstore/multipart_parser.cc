@@ -182,6 +182,13 @@ absl::StatusOr<bool> MultipartReader::NextPart(PartHeaders* part) {
   absl::string_view headers = Pending().substr(0, header_end);
   *part = PartHeaders();
   for (absl::string_view line : absl::StrSplit(headers, "\r\n")) {
+    // Lines end in CRLF only: a bare CR or LF (or a NUL) inside one would
+    // smuggle a second header into whatever stores and replays the value.
+    if (line.find_first_of(absl::string_view("\r\n\0", 3)) !=
+        absl::string_view::npos) {
+      return absl::InvalidArgumentError(
+          "multipart: a part header contains a bare CR, LF or NUL");
+    }
     std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(line, absl::MaxSplits(':', 1));
     absl::string_view name = absl::StripAsciiWhitespace(kv.first);

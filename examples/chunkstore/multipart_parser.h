@@ -47,8 +47,8 @@ class MultipartReader : public ByteSource {
   // Skips the rest of the current part (and the preamble before the first)
   // and reads the next part's headers into `part`. Returns false after the
   // closing boundary. InvalidArgument when the body is not a well-formed
-  // form or ends before its closing boundary; the body's own errors pass
-  // through.
+  // form, ends before its closing boundary, or a part header line (split on
+  // CRLF) holds a bare CR, LF or NUL; the body's own errors pass through.
   absl::StatusOr<bool> NextPart(PartHeaders* part);
 
   // Reads up to `n` bytes of the current part's content; 0 at its end.

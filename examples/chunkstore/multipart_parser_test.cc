@@ -1,5 +1,6 @@
 #include "examples/chunkstore/multipart_parser.h"
 
+#include "absl/strings/str_cat.h"
 #include "examples/chunkstore/string_source.h"
 #include "gtest/gtest.h"
 
@@ -105,6 +106,26 @@ TEST(MultipartBoundary, AcceptsQuotedAndPlainBoundaries) {
   EXPECT_FALSE(MultipartBoundary("multipart/form-data").ok());
   EXPECT_FALSE(MultipartBoundary("application/json; boundary=x").ok());
   EXPECT_FALSE(MultipartBoundary("").ok());
+}
+
+TEST(MultipartReader, RejectsBareLfCrOrNulInPartHeaders) {
+  const std::string injected[] = {
+      "Content-Type: text/html\nX-Injected: yes\nSet-Cookie: evil=1",
+      "Content-Type: text/html\rX-Injected: yes",
+      std::string("Content-Disposition: form-data; name=\"file\"; "
+                  "filename=\"a") +
+          '\0' + "b.txt\"",
+      "Content-Disposition: form-data; name=\"file\"; filename=\"a\nb\"",
+  };
+  for (const std::string& header : injected) {
+    const std::string body = absl::StrCat(
+        "--BOUND\r\nContent-Disposition: form-data; name=\"file\"; "
+        "filename=\"x\"\r\n",
+        header, "\r\n\r\ndata\r\n--BOUND--\r\n");
+    absl::StatusOr<std::vector<Part>> parts = ReadForm(body, 1000);
+    EXPECT_EQ(parts.status().code(), absl::StatusCode::kInvalidArgument)
+        << header;
+  }
 }
 
 }  // namespace

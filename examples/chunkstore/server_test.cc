@@ -36,6 +36,7 @@ using ::chunkstore_test::RawExchange;
 using ::chunkstore_test::SendAndDisconnect;
 using ::chunkstore_test::TestClient;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr char kSecret[] = "s3cret";
@@ -414,6 +415,45 @@ TEST_F(MalformedUploadTest, SingleTransactionHangUpRollsBack) {
       /*half_close=*/true);
   EXPECT_THAT(answer, StartsWith("HTTP/1.1 400"));
   ExpectEmpty();
+}
+
+TEST_F(MalformedUploadTest, PartHeadersWithBareLfAreRefusedNotReplayed) {
+  // Without the check, the Content-Type below was stored whole and sent
+  // back as three response headers on download.
+  std::string form =
+      "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+      "filename=\"a.html\"\r\n"
+      "Content-Type: text/html\nX-Injected: yes\nSet-Cookie: evil=1\r\n\r\n"
+      "<b>hi</b>\r\n--XyZ--\r\n";
+  std::string answer = RawExchange(
+      port(),
+      UploadHead(0, "multipart/form-data; boundary=XyZ", form.size(), cookie_) +
+          form,
+      true);
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 400"));
+  EXPECT_THAT(answer, HasSubstr("bare CR, LF or NUL"));
+  EXPECT_THAT(answer, Not(HasSubstr("X-Injected")));
+  ExpectEmpty();
+}
+
+TEST_F(ServerTest, TwoDifferentContentLengthsAreABadRequest) {
+  Start();
+  const std::string body = R"({"sharedSecretKey": "s3cret"})";
+  std::string answer = RawExchange(
+      port(),
+      absl::StrCat("POST /api/auth HTTP/1.1\r\nHost: x\r\nContent-Length: ",
+                   body.size(), "\r\nContent-Length: 5\r\n\r\n", body),
+      true);
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 400"));
+  EXPECT_THAT(answer, HasSubstr("Content-Length"));
+  // Identical duplicates are fine.
+  answer = RawExchange(
+      port(),
+      absl::StrCat("POST /api/auth HTTP/1.1\r\nHost: x\r\nContent-Length: ",
+                   body.size(), "\r\nContent-Length: ", body.size(),
+                   "\r\nConnection: close\r\n\r\n", body),
+      true);
+  EXPECT_THAT(answer, StartsWith("HTTP/1.1 200"));
 }
 
 // ---- Storage errors ----
