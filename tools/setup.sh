@@ -2,13 +2,24 @@
 # The one set-up command for a fresh Debian 12 machine: installs everything
 # perfcell builds, tests and runs with. Safe to run any number of times.
 #
-#   sudo tools/setup.sh        (or as root)
+#   tools/setup.sh       as root, or as a user who may sudo: it runs itself
+#                        again through sudo (and says so)
 #
 # Versions: Debian's archive keeps only the current version of a package in a
 # suite, so packages are installed by name and the versions this project was
 # checked with are listed in tools/setup_versions.txt; any difference is
 # printed as a warning (results carry the versions that actually ran).
 set -euo pipefail
+
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then
+    echo "setup.sh: not root: running again through sudo (apt-get installs Debian packages as root)" >&2
+    exec sudo -- bash "$(readlink -f "$0")" "$@"
+  fi
+  echo "setup.sh: run as root: it installs Debian packages with apt-get, and sudo is not installed." >&2
+  echo "setup.sh: as root, run: bash $(readlink -f "$0")   (or: apt-get install sudo, then run it again)" >&2
+  exit 1
+fi
 
 cd "$(dirname "$0")/.."
 
@@ -22,14 +33,14 @@ PACKAGES=(
   qemu-system-x86 qemu-utils e2fsprogs cpio dpkg-dev
   # Clients and tools the tests and benchmarks compare against.
   curl zip unzip procps git
+  # tools/remote_cache_check.sh: nginx as a Bazel HTTP cache (WebDAV PUT).
+  # Debian 12's nginx package has the dav module built in (nginx -V:
+  # --with-http_dav_module), enough for dav_methods PUT; nginx-light and
+  # nginx-extras are flavours on top of it.
+  nginx
   # Lint.
   clang-format
 )
-
-if [[ $(id -u) -ne 0 ]]; then
-  echo "setup.sh: run as root (it installs Debian packages with apt-get)" >&2
-  exit 1
-fi
 
 export DEBIAN_FRONTEND=noninteractive
 missing=()
@@ -41,6 +52,13 @@ if ((${#missing[@]})); then
   echo "setup.sh: installing ${missing[*]}"
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+  if [[ " ${missing[*]} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>&1 \
+     && systemctl is-enabled --quiet nginx 2>/dev/null; then
+    # perfcell runs its own nginx as the user (tools/remote_cache_check.sh);
+    # the package's system service on port 80 is not wanted.
+    echo "setup.sh: stopping and disabling the nginx system service the package just enabled"
+    systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
 else
   echo "setup.sh: all ${#PACKAGES[@]} Debian packages already installed"
 fi
