@@ -40,9 +40,6 @@ constexpr char kKernelArgs[] =
 
 constexpr int kPortAttempts = 3;
 
-// Under KVM the initramfs prints within a second or two; a console that is
-// still empty after this long means the guest is not running.
-constexpr absl::Duration kKvmSilence = absl::Seconds(20);
 // How often the boot wait asks QEMU for its run state.
 constexpr absl::Duration kQmpPollInterval = absl::Milliseconds(500);
 
@@ -139,8 +136,9 @@ class QemuVm : public Vm {
         KvmMemoPath(options_.cache_dir, KernelRelease(), version_);
     if (options_.accel == "auto") {
       std::optional<std::string> remembered;
-      if (KvmDevicePresent()) remembered = ReadKvmMemo(memo);
-      if (KvmDevicePresent() && !remembered.has_value()) {
+      const bool kvm = KvmDevicePresent(options_.kvm_device);
+      if (kvm) remembered = ReadKvmMemo(memo);
+      if (kvm && !remembered.has_value()) {
         accels.push_back("kvm");
       } else if (remembered.has_value()) {
         kvm_note_ = absl::StrCat(*remembered, " (remembered in ", memo,
@@ -404,10 +402,10 @@ class QemuVm : public Vm {
         if (!status.ok()) qmp_.reset();
       }
     }
-    if (now - start >= kKvmSilence && console_.Lines().empty()) {
-      kvm_failure_ =
-          absl::StrCat("KVM guest silent: no console output within ",
-                       absl::FormatDuration(kKvmSilence), " under KVM");
+    if (now - start >= options_.kvm_silence && console_.Lines().empty()) {
+      kvm_failure_ = absl::StrCat("KVM guest silent: no console output within ",
+                                  absl::FormatDuration(options_.kvm_silence),
+                                  " under KVM");
       return true;
     }
     return false;
@@ -434,8 +432,8 @@ class QemuVm : public Vm {
 
 }  // namespace
 
-bool KvmDevicePresent() {
-  int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+bool KvmDevicePresent(const std::string& device) {
+  int fd = open(device.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return false;
   close(fd);
   return true;

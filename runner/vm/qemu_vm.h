@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "runner/vm/kvm_memo.h"
 #include "runner/vm/vm.h"
 
@@ -29,13 +30,18 @@ struct QemuOptions {
   // Where the host's "KVM cannot run a guest" memo lives (kvm_memo.h); ""
   // never remembers.
   std::string cache_dir = DefaultCacheDir();
+  // The KVM device "auto" tries (tests point it elsewhere).
+  std::string kvm_device = "/dev/kvm";
+  // Under KVM the initramfs prints within a second or two; a console still
+  // empty after this long means KVM is not running the guest.
+  absl::Duration kvm_silence = absl::Seconds(20);
 };
 
 absl::StatusOr<std::unique_ptr<Vm>> MakeQemuVm(const VmConfig& config,
                                                const QemuOptions& options);
 
-// Whether /dev/kvm exists and can be opened read-write.
-bool KvmDevicePresent();
+// Whether `device` (/dev/kvm) exists and can be opened read-write.
+bool KvmDevicePresent(const std::string& device = "/dev/kvm");
 
 }  // namespace perfcell
 
