@@ -74,8 +74,16 @@ absl::StatusOr<size_t> Connection::Fill() {
   }
 }
 
+void Connection::SetReadTimeout(absl::Duration timeout) {
+  timeval tv = absl::ToTimeval(timeout);
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+void Connection::Abort() { shutdown(fd_, SHUT_RDWR); }
+
 absl::StatusOr<std::string> Connection::ReadHead(const std::atomic<bool>& stop,
-                                                 absl::Duration idle_timeout) {
+                                                 absl::Duration idle_timeout,
+                                                 absl::Duration head_timeout) {
   // Wait for the first byte, checking `stop` a few times a second.
   const absl::Time deadline = absl::Now() + idle_timeout;
   while (start_ == end_) {
@@ -89,6 +97,7 @@ absl::StatusOr<std::string> Connection::ReadHead(const std::atomic<bool>& stop,
     if (!n.ok()) return n.status();
     if (*n == 0) return absl::OutOfRangeError("peer closed the connection");
   }
+  const absl::Time head_deadline = absl::Now() + head_timeout;
   while (true) {
     // Tolerate empty lines before a request line (RFC 9112, section 2.2).
     while (end_ - start_ >= 2 && buf_[start_] == '\r' &&
@@ -104,6 +113,21 @@ absl::StatusOr<std::string> Connection::ReadHead(const std::atomic<bool>& stop,
     }
     if (pending.size() >= kMaxHeadSize) {
       return absl::ResourceExhaustedError("request head too large");
+    }
+    // Wait for more, but never past the head's deadline.
+    while (true) {
+      if (stop.load()) return absl::CancelledError("server stopping");
+      const absl::Duration left = head_deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) {
+        return absl::DeadlineExceededError(
+            "the request head did not arrive in time");
+      }
+      pollfd pfd{fd_, POLLIN, 0};
+      int ready = poll(&pfd, 1,
+                       static_cast<int>(std::min<int64_t>(
+                           250, absl::ToInt64Milliseconds(left) + 1)));
+      if (ready < 0 && errno != EINTR) return IoError("poll");
+      if (ready > 0) break;
     }
     absl::StatusOr<size_t> n = Fill();
     if (!n.ok()) return n.status();

@@ -37,8 +37,20 @@ class Connection : public ByteSource {
   // connection before sending a byte (the normal end of keep-alive),
   // Cancelled when stopped or idle, ResourceExhausted when the head is larger
   // than kMaxHeadSize, DataLoss when the peer closed in the middle of it.
+  // Once the first byte is in, the whole head must arrive within
+  // `head_timeout` (DeadlineExceeded otherwise), however slowly it trickles.
   absl::StatusOr<std::string> ReadHead(const std::atomic<bool>& stop,
-                                       absl::Duration idle_timeout);
+                                       absl::Duration idle_timeout,
+                                       absl::Duration head_timeout);
+
+  // Sets how long one read of the body may wait for the next byte before it
+  // fails with DeadlineExceeded: a body must keep making progress.
+  void SetReadTimeout(absl::Duration timeout);
+
+  // Makes every blocked or later read and write on this connection fail at
+  // once (shutdown(2)); the descriptor stays open until destruction. Safe
+  // from another thread.
+  void Abort();
 
   // Reads up to `n` bytes of what follows the head (buffered bytes first).
   // Returns 0 when the peer closed its side.

@@ -90,6 +90,8 @@ int HttpStatusFor(const absl::Status& status) {
       return 507;
     case absl::StatusCode::kUnavailable:
       return 503;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 408;
     default:
       return 500;
   }

@@ -61,7 +61,7 @@ class Api {
 
 // Maps a failed operation's status to an HTTP status: InvalidArgument and
 // DataLoss 400, NotFound 404, ResourceExhausted 507, Unavailable 503,
-// anything else 500.
+// DeadlineExceeded (a stalled request body) 408, anything else 500.
 int HttpStatusFor(const absl::Status& status);
 
 // A Content-Disposition value naming `filename`, safe for any bytes in it.

@@ -86,7 +86,13 @@ void Server::Run() {
     if (fd < 0) continue;
     {
       absl::MutexLock lock(&mu_);
-      if (active_ >= options_.max_connections) {
+      if (active_ >= options_.max_connections && !EvictOne()) {
+        // Everyone is busy in a request: say so at once rather than queue.
+        static constexpr absl::string_view kBusy =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+            "Content-Length: 21\r\nRetry-After: 1\r\nConnection: close\r\n"
+            "\r\ntoo many connections\n";
+        send(fd, kBusy.data(), kBusy.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
         close(fd);
         continue;
       }
@@ -105,19 +111,59 @@ void Server::Run() {
       +[](int* active) { return *active == 0; }, &active_));
 }
 
+bool Server::EvictOne() {
+  Slot* oldest = nullptr;
+  for (auto& [id, slot] : slots_) {
+    if (!slot.waiting_for_head || slot.evicted) continue;
+    if (oldest == nullptr || slot.since < oldest->since) oldest = &slot;
+  }
+  if (oldest == nullptr) return false;
+  oldest->evicted = true;
+  oldest->conn->Abort();  // its thread sees the closed socket and ends
+  return true;
+}
+
+bool Server::SetWaiting(int64_t id, bool waiting) {
+  absl::MutexLock lock(&mu_);
+  Slot& slot = slots_.at(id);
+  slot.waiting_for_head = waiting;
+  slot.since = absl::Now();
+  return !slot.evicted;
+}
+
 void Server::ServeConnection(int fd) {
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   Connection conn(fd, options_.io_timeout);
+  conn.SetReadTimeout(options_.body_progress_timeout);
+  int64_t id;
+  {
+    absl::MutexLock lock(&mu_);
+    id = next_id_++;
+    slots_.emplace(id, Slot{&conn, true, absl::Now()});
+  }
+  // Leaves the registry before `conn` closes its descriptor.
+  struct Unregister {
+    Server* server;
+    int64_t id;
+    ~Unregister() {
+      absl::MutexLock lock(&server->mu_);
+      server->slots_.erase(id);
+    }
+  } unregister{this, id};
   while (true) {
+    if (!SetWaiting(id, true)) return;
     absl::StatusOr<std::string> head =
-        conn.ReadHead(stopping_, options_.idle_timeout);
+        conn.ReadHead(stopping_, options_.idle_timeout, options_.head_timeout);
     if (!head.ok()) {
       if (head.status().code() == absl::StatusCode::kResourceExhausted) {
         Reject(&conn, 431, head.status().message());
+      } else if (head.status().code() == absl::StatusCode::kDeadlineExceeded) {
+        Reject(&conn, 408, head.status().message());
       }
       return;
     }
+    if (!SetWaiting(id, false)) return;
     const absl::Time start = absl::Now();
     absl::StatusOr<HttpRequest> req = ParseRequestHead(*head);
     if (!req.ok()) {

@@ -15,9 +15,11 @@
 #include <atomic>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "examples/chunkstore/connection.h"
 #include "examples/chunkstore/handlers.h"
 #include "examples/chunkstore/pacing.h"
 
@@ -27,8 +29,16 @@ struct ServerOptions {
   int port = 4001;  // 0 picks a free port
   // How long an idle keep-alive connection is kept open.
   absl::Duration idle_timeout = absl::Seconds(60);
-  // How long a read or write inside a request may block.
+  // How long a write inside a request may block.
   absl::Duration io_timeout = absl::Seconds(120);
+  // From its first byte, a request head must be complete within this
+  // (else 408 and the connection closes), however slowly it trickles.
+  absl::Duration head_timeout = absl::Seconds(10);
+  // A request body must deliver its next byte within this (else 408).
+  absl::Duration body_progress_timeout = absl::Seconds(30);
+  // Connections served at once. One more arriving at the limit evicts the
+  // connection that has waited longest for a request head (slow or idle);
+  // when every connection is busy in a request it is answered 503 at once.
   int max_connections = 256;
   bool log_requests = true;
   // Calibration delays and stalls (see pacing.h); the clock starts when the
@@ -57,7 +67,21 @@ class Server {
   int64_t requests_handled() const { return requests_handled_.load(); }
 
  private:
+  // A connection's entry in the registry the accept loop evicts from.
+  struct Slot {
+    Connection* conn;
+    bool waiting_for_head;
+    absl::Time since;
+    bool evicted = false;
+  };
+
   void ServeConnection(int fd);
+  // Marks connection `id` as waiting for a head (or not). False when it has
+  // been evicted and must close.
+  bool SetWaiting(int64_t id, bool waiting);
+  // At the connection limit: aborts the connection that has waited longest
+  // for a request head. False when there is none.
+  bool EvictOne() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Api* api_;
   const ServerOptions options_;
@@ -68,6 +92,8 @@ class Server {
   std::atomic<int64_t> requests_handled_{0};
   absl::Mutex mu_;
   int active_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t next_id_ ABSL_GUARDED_BY(mu_) = 0;
+  absl::flat_hash_map<int64_t, Slot> slots_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace chunkstore
