@@ -199,9 +199,12 @@ void EntryWriter::Abort() {
     }
   }
   if (!status.ok()) {
-    // The chunks are orphans now; the next Open() removes them.
+    // Retried before the next upload starts; failing that, the next Open()
+    // removes them.
     std::fprintf(stderr, "chunkstore: could not remove partial upload %s: %s\n",
                  id_.c_str(), status.ToString().c_str());
+    absl::MutexLock lock(&store_->mu_);
+    store_->unremoved_uploads_.push_back(id_);
   }
 }
 
@@ -222,9 +225,18 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path,
   RETURN_IF_ERROR(lease.Acquire());
   RETURN_IF_ERROR(Exec(lease.db(), "PRAGMA journal_mode=WAL"));
   RETURN_IF_ERROR(Exec(lease.db(), kSchema));
-  RETURN_IF_ERROR(Exec(lease.db(),
-                       "DELETE FROM entries_data WHERE id NOT IN "
-                       "(SELECT id FROM entries)"));
+  // Chunks of uploads that never committed. Failing to remove them (say the
+  // disk is full and the WAL cannot grow) must not stop the server from
+  // starting: they are invisible, and the next start tries again.
+  if (absl::Status s = Exec(lease.db(),
+                            "DELETE FROM entries_data WHERE id NOT IN "
+                            "(SELECT id FROM entries)");
+      !s.ok()) {
+    std::fprintf(stderr,
+                 "chunkstore: could not remove chunks of unfinished uploads "
+                 "(will retry at the next start): %s\n",
+                 s.ToString().c_str());
+  }
   return store;
 }
 
@@ -268,9 +280,31 @@ void Store::Release(sqlite3* db) {
   }
 }
 
+void Store::RetryUnremovedUploads(sqlite3* db) {
+  std::vector<std::string> ids;
+  {
+    absl::MutexLock lock(&mu_);
+    ids.swap(unremoved_uploads_);
+  }
+  for (const std::string& id : ids) {
+    Statement del;
+    absl::Status status =
+        del.Prepare(db, "DELETE FROM entries_data WHERE id = ?");
+    if (status.ok()) {
+      del.Bind(1, id);
+      status = del.Step("delete partial chunks").status();
+    }
+    if (!status.ok()) {
+      absl::MutexLock lock(&mu_);
+      unremoved_uploads_.push_back(id);
+    }
+  }
+}
+
 absl::StatusOr<std::unique_ptr<EntryWriter>> Store::NewEntryWriter(
     const std::string& id) {
   ASSIGN_OR_RETURN(sqlite3 * db, Acquire());
+  RetryUnremovedUploads(db);
   if (options_.single_transaction_uploads) {
     absl::Status status = Exec(db, "BEGIN IMMEDIATE");
     if (!status.ok()) {

@@ -95,7 +95,8 @@ class Store {
  public:
   // Opens (creating if needed) the database at `path` in WAL mode, creates
   // the tables, and removes chunks left by uploads that never committed
-  // (e.g. the process was killed).
+  // (e.g. the process was killed). When that removal fails (a full disk),
+  // the store still opens: a line goes to stderr and the next Open retries.
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
                                                      StoreOptions options);
   ~Store();
@@ -136,11 +137,14 @@ class Store {
   Store(std::string path, StoreOptions options);
   absl::StatusOr<sqlite3*> Acquire();
   void Release(sqlite3* db);
+  // Deletes the chunks of aborted uploads whose cleanup failed earlier.
+  void RetryUnremovedUploads(sqlite3* db);
 
   const std::string path_;
   const StoreOptions options_;
   absl::Mutex mu_;
   std::vector<sqlite3*> idle_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> unremoved_uploads_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace chunkstore

@@ -1,5 +1,6 @@
 #include "examples/chunkstore/store.h"
 
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -122,6 +123,65 @@ TEST(StoreOpen, ReportsAnUnusablePath) {
   EXPECT_FALSE(store.ok());
   EXPECT_NE(store.status().message().find("/nonexistent/dir/store.db"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace chunkstore
+
+namespace chunkstore {
+namespace {
+
+// The documented stand-in for a full disk: SQLite's max_page_count.
+TEST(StoreFull, FullUploadKeepsNoChunksLaterUploadsWorkAndReopenWorks) {
+  const std::string path = NewDbPath();
+  StoreOptions options;
+  options.max_page_count = 300;  // 1.2 MB with 4 KiB pages
+  std::unique_ptr<Store> store = *Store::Open(path, options);
+  const std::string chunk(64 * 1024, 'x');
+  {
+    auto writer = *store->NewEntryWriter("big");
+    absl::Status status;
+    for (int i = 0; i < 100 && status.ok(); ++i) {
+      status = writer->AppendChunk(chunk);
+    }
+    EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+  }  // aborted: its chunks go
+  EXPECT_EQ(store->Counts()->chunks, 0);
+  {
+    auto writer = *store->NewEntryWriter("small");
+    ASSERT_TRUE(writer->AppendChunk(chunk).ok());
+    ASSERT_TRUE(writer->Commit(Info("s")).ok());
+  }
+  store.reset();
+  store = *Store::Open(path, options);
+  EXPECT_EQ(store->Counts()->entries, 1);
+  EXPECT_EQ(store->Counts()->chunks, 1);
+}
+
+TEST(StoreFull, OpensAFullDatabaseWithOrphansAndRemovesThem) {
+  const std::string path = NewDbPath();
+  StoreOptions options;
+  options.max_page_count = 300;
+  { auto store = *Store::Open(path, options); }
+  // A crash mid-upload: chunks without an entry, up to a full database.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA max_page_count=300", nullptr, nullptr, nullptr);
+  int rc = SQLITE_OK;
+  for (int i = 0; i < 100 && rc == SQLITE_OK; ++i) {
+    std::string sql =
+        absl::StrCat("INSERT INTO entries_data VALUES ('crashed', ", i,
+                     ", zeroblob(65536))");
+    rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+  }
+  EXPECT_EQ(rc, SQLITE_FULL);
+  sqlite3_close(db);
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open(path, options);
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->Counts()->chunks, 0);
+  auto writer = *(*store)->NewEntryWriter("after");
+  EXPECT_TRUE(writer->AppendChunk(std::string(64 * 1024, 'y')).ok());
+  EXPECT_TRUE(writer->Commit(Info("a")).ok());
 }
 
 }  // namespace
