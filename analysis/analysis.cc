@@ -6,13 +6,18 @@
 #include <set>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "analysis/checks.h"
+#include "analysis/format.h"
 #include "analysis/stats/descriptive.h"
+#include "analysis/stats/distributions.h"
 #include "analysis/stats/multiple_testing.h"
 #include "analysis/stats/permutation.h"
 #include "analysis/stats/power.h"
+#include "analysis/stats/signed_rank.h"
 
 namespace perfcell::analysis {
 namespace {
@@ -22,6 +27,8 @@ std::vector<double> Logs(const std::vector<double>& values) {
   for (double v : values) logs.push_back(std::log(v));
   return logs;
 }
+
+std::string Round(double v) { return absl::StrFormat("%.2g", v); }
 
 std::string KeyList(const std::vector<CellKey>& keys) {
   std::vector<std::string> labels;
@@ -60,50 +67,139 @@ std::vector<CellKey> Difference(const std::set<CellKey>& a,
   return out;
 }
 
-Comparison Compare(const GroupStats& base, const GroupStats& cand,
-                   const AnalysisOptions& options,
-                   const stats::BootstrapOptions& bootstrap) {
+constexpr int kMinSessions = 3;
+
+double Z(double p) { return stats::NormalQuantile(p); }
+
+// Smallest two-sided exact Mann–Whitney p-value with m and n values a side:
+// 2 / C(m + n, m).
+double SmallestMannWhitneyP(int m, int n) {
+  if (m <= 0 || n <= 0) return 1;
+  double combinations = 1;
+  for (int i = 1; i <= m; ++i) combinations = combinations * (n + i) / i;
+  return std::min(1.0, 2 / combinations);
+}
+
+// Sessions per side whose exact Mann–Whitney floor is below alpha.
+int SessionsToReach(double alpha) {
+  int k = 2;
+  while (SmallestMannWhitneyP(k, k) >= alpha && k < 1000) ++k;
+  return k;
+}
+
+// Blocks: d = log(candidate / baseline) per block both groups hold.
+Comparison CompareBlocks(const Group& base, const Group& cand,
+                         const AnalysisOptions& options) {
   Comparison c;
-  c.ratio = cand.median / base.median;
-  c.ratio_ci =
-      stats::BootstrapRatioOfMediansCi(cand.measured, base.measured, bootstrap);
-  const stats::ShiftEstimate shift = stats::HodgesLehmannShift(
-      Logs(cand.measured), Logs(base.measured), options.confidence);
-  c.hl_ratio = std::exp(shift.estimate);
-  c.hl_ci = {std::exp(shift.ci_low), std::exp(shift.ci_high)};
-  if (cand.n == 0 || base.n == 0) {
-    c.p_value = NAN;
-  } else if (options.test == TestKind::kPermutation) {
-    stats::PermutationOptions permutation;
-    permutation.seed = options.seed;
-    c.p_value = stats::PermutationTest(Logs(cand.measured), Logs(base.measured),
-                                       permutation)
-                    .p_value;
-  } else {
-    c.p_value = stats::MannWhitneyU(cand.measured, base.measured).p_value;
+  c.unit = Unit::kBlocks;
+  for (const auto& [block, cand_median] : cand.block_medians) {
+    auto it = base.block_medians.find(block);
+    if (it == base.block_medians.end()) continue;
+    if (!(cand_median > 0) || !(it->second > 0)) continue;
+    c.block_log_ratios.push_back(std::log(cand_median / it->second));
+    c.block_index.push_back(static_cast<int>(c.block_index.size()));
   }
-  c.mde = stats::MinimumDetectableEffect(base.cv, base.n, cand.cv, cand.n,
-                                         options.alpha, options.power);
+  const std::vector<double>& d = c.block_log_ratios;
+  c.n_units = c.n_base = c.n_cand = static_cast<int>(d.size());
+  if (d.empty()) {
+    c.note = "no complete block holds both branches";
+    return c;
+  }
+  const stats::OneSampleEstimate hl =
+      stats::HodgesLehmannOneSample(d, options.confidence);
+  c.ratio = std::exp(hl.estimate);
+  c.ratio_ci = {std::exp(hl.ci_low), std::exp(hl.ci_high)};
+  c.ci_level = hl.achieved_confidence;
+  c.ci_level_reached = hl.reached;
+  c.p_value = stats::WilcoxonSignedRank(d).p_value;
+  c.min_p = stats::SmallestTwoSidedSignedRankP(hl.n);
+  if (d.size() >= 2) {
+    const double sd = stats::StdDev(d);
+    c.mde = std::exp((Z(1 - options.alpha / 2) + Z(options.power)) * sd /
+                     std::sqrt(double(d.size()))) -
+            1;
+    std::vector<double> order(c.block_index.begin(), c.block_index.end());
+    c.ratio_trend = stats::Spearman(order, d);
+  }
   return c;
 }
 
-// Runs per side an inconclusive comparison needs at the observed noise:
-// enough to detect a change of min_effect (the MDE brought down to it).
-// When the runs already suffice for that, the estimate sits near the edge
-// of the no-difference band; then it is the runs that resolve the distance
-// to that edge, taken as at least half the band so the figure stays finite.
-int RunsToResolve(const Comparison& c, const GroupStats& base,
-                  const GroupStats& cand, const AnalysisOptions& options) {
-  if (std::isnan(c.ratio)) return -1;
-  const int for_min_effect = stats::RunsPerSideNeeded(
-      base.cv, cand.cv, options.min_effect, options.alpha, options.power);
-  if (for_min_effect < 0 || for_min_effect > std::max(base.n, cand.n)) {
-    return for_min_effect;
+// Sessions: one median per result file and series.
+Comparison CompareSessions(const Group& base, const Group& cand,
+                           const AnalysisOptions& options, bool compare_mode) {
+  Comparison c;
+  c.unit = Unit::kSessions;
+  const std::vector<double>& x = cand.session_medians;
+  const std::vector<double>& y = base.session_medians;
+  c.n_cand = static_cast<int>(x.size());
+  c.n_base = static_cast<int>(y.size());
+  c.n_units = std::min(c.n_cand, c.n_base);
+  if (c.n_units < kMinSessions) {
+    c.note = compare_mode
+                 ? "compare: each result file is one session; sessions "
+                   "cannot be told from branch differences with fewer than 3 "
+                   "a side; run >= 3 sessions (--runs_per_test=3) in each run"
+                 : "sequential cells: sessions cannot be told from branch "
+                   "differences; run interleaved or >= 3 sessions "
+                   "(--runs_per_test=3)";
+    c.units_needed = kMinSessions;
+    return c;
   }
+  const stats::ShiftEstimate shift =
+      stats::HodgesLehmannShift(Logs(x), Logs(y), options.confidence);
+  c.ratio = std::exp(shift.estimate);
+  c.ratio_ci = {std::exp(shift.ci_low), std::exp(shift.ci_high)};
+  c.ci_level = options.confidence;
+  c.ci_level_reached = true;
+  if (options.test == TestKind::kPermutation) {
+    stats::PermutationOptions permutation;
+    permutation.seed = options.seed;
+    c.p_value = stats::PermutationTest(Logs(x), Logs(y), permutation).p_value;
+  } else {
+    c.p_value = stats::MannWhitneyU(x, y).p_value;
+  }
+  c.min_p = SmallestMannWhitneyP(c.n_cand, c.n_base);
+  c.mde = stats::MinimumDetectableEffect(
+      stats::CoefficientOfVariation(y), c.n_base,
+      stats::CoefficientOfVariation(x), c.n_cand, options.alpha, options.power);
+  return c;
+}
+
+// Units (blocks, or sessions per side) an undecided comparison needs: enough
+// to detect a change of min_effect at the observed spread, and never fewer
+// than the design needs to reach p < alpha after correction (`floor_alpha`).
+// When the units already suffice for min_effect, the estimate sits near the
+// edge of the no-difference band; then it is the units that resolve the
+// distance to that edge, taken as at least half the band.
+int UnitsToResolve(const Comparison& c, const Group& base, const Group& cand,
+                   const AnalysisOptions& options, double floor_alpha) {
+  if (std::isnan(c.ratio)) return -1;
+  const double z = Z(1 - options.alpha / 2) + Z(options.power);
+  int for_noise = -1;
   const double edge = std::fabs(std::fabs(c.ratio - 1) - options.min_effect);
-  return stats::RunsPerSideNeeded(base.cv, cand.cv,
-                                  std::max(edge, options.min_effect / 2),
-                                  options.alpha, options.power);
+  if (c.unit == Unit::kBlocks) {
+    if (c.block_log_ratios.size() < 2) return -1;
+    const double sd = stats::StdDev(c.block_log_ratios);
+    auto blocks_for = [&](double effect) {
+      const double n = std::pow(z * sd / std::log1p(effect), 2);
+      return std::max(2, static_cast<int>(std::ceil(n)));
+    };
+    for_noise = blocks_for(options.min_effect);
+    if (for_noise <= c.n_units) {
+      for_noise = blocks_for(std::max(edge, options.min_effect / 2));
+    }
+    return std::max(for_noise, stats::SignedRankUnitsToReach(floor_alpha));
+  }
+  const double cv_b = stats::CoefficientOfVariation(base.session_medians);
+  const double cv_c = stats::CoefficientOfVariation(cand.session_medians);
+  for_noise = stats::RunsPerSideNeeded(cv_b, cv_c, options.min_effect,
+                                       options.alpha, options.power);
+  if (for_noise >= 0 && for_noise <= c.n_units) {
+    for_noise = stats::RunsPerSideNeeded(cv_b, cv_c,
+                                         std::max(edge, options.min_effect / 2),
+                                         options.alpha, options.power);
+  }
+  return std::max({for_noise, SessionsToReach(floor_alpha), kMinSessions});
 }
 
 }  // namespace
@@ -264,27 +360,69 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
               if (!(gx.key == gy.key)) return gx.key < gy.key;
               return rank[gx.series] < rank[gy.series];
             });
+  const bool compare_mode = report.runs.has_value();
   std::vector<double> p_values;
   for (const auto& [base, cand] : input.pairings) {
-    Comparison c =
-        Compare(report.stats[base], report.stats[cand], options, bootstrap);
+    const Group& gb = report.groups[base];
+    const Group& gc = report.groups[cand];
+    Comparison c = !compare_mode && gb.interleaved && gc.interleaved
+                       ? CompareBlocks(gb, gc, options)
+                       : CompareSessions(gb, gc, options, compare_mode);
     c.baseline = base;
     c.candidate = cand;
+    c.baseline_median = report.stats[base].median;
+    c.candidate_median = report.stats[cand].median;
     p_values.push_back(c.p_value);
-    report.comparisons.push_back(c);
+    report.comparisons.push_back(std::move(c));
   }
   const std::vector<double> adjusted =
       options.correction == Correction::kHolm
           ? stats::HolmAdjust(p_values)
           : stats::BenjaminiHochbergAdjust(p_values);
+  int tested = 0;
+  for (double p : p_values) tested += !std::isnan(p);
+  // The smallest adjusted p a comparison can get: Holm multiplies the
+  // smallest p by the number of tests; BH can leave it as it is.
+  const double factor =
+      options.correction == Correction::kHolm ? std::max(tested, 1) : 1;
+  const std::string correction_text =
+      options.correction == Correction::kHolm
+          ? absl::StrCat("Holm over ", tested, " comparisons")
+          : "Benjamini-Hochberg";
   for (size_t i = 0; i < report.comparisons.size(); ++i) {
     Comparison& c = report.comparisons[i];
     c.p_adjusted = adjusted[i];
     c.verdict = DecideVerdict(c.ratio, c.ratio_ci, c.p_adjusted, options.alpha,
                               options.min_effect);
-    if (c.verdict == Verdict::kInconclusive) {
-      c.runs_needed = RunsToResolve(c, report.stats[c.baseline],
-                                    report.stats[c.candidate], options);
+    if (c.verdict == Verdict::kNoDifference && !c.ci_level_reached) {
+      c.verdict = Verdict::kInconclusive;
+    }
+    const bool floor_too_high = c.min_p * factor >= options.alpha;
+    if (c.note.empty() && floor_too_high) {
+      const int needed =
+          c.unit == Unit::kBlocks
+              ? stats::SignedRankUnitsToReach(options.alpha / factor)
+              : SessionsToReach(options.alpha / factor);
+      c.note = absl::StrCat(
+          c.n_units, " ", UnitName(c.unit),
+          c.unit == Unit::kSessions ? " a side" : "", " cannot reach p < ",
+          Round(options.alpha),
+          tested > 1 ? absl::StrCat(" after ", correction_text) : "",
+          " (smallest possible p ", Round(c.min_p * factor),
+          "); needs >= ", needed, " ", UnitName(c.unit),
+          c.unit == Unit::kSessions ? " a side" : "");
+    }
+    if (c.note.empty() && c.verdict == Verdict::kInconclusive &&
+        !c.ci_level_reached && !std::isnan(c.ci_level)) {
+      c.note =
+          absl::StrCat(c.n_units, " ", UnitName(c.unit), " cannot give a ",
+                       Round(options.confidence * 100), "% interval (widest: ",
+                       absl::StrFormat("%.2f", c.ci_level * 100), "%)");
+    }
+    if (c.verdict == Verdict::kInconclusive && c.units_needed < 0) {
+      c.units_needed = UnitsToResolve(c, report.groups[c.baseline],
+                                      report.groups[c.candidate], options,
+                                      options.alpha / factor);
     }
   }
 
@@ -305,15 +443,29 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
   for (Warning& w : PairWarnings(report.groups, report.comparisons)) {
     report.warnings.push_back(std::move(w));
   }
+  for (const Comparison& c : report.comparisons) {
+    if (!(c.ratio_trend.p_value < options.drift_alpha)) continue;
+    const Group& cand = report.groups[c.candidate];
+    report.warnings.push_back(
+        {"drift",
+         absl::StrFormat(
+             "%s, %s vs %s: the block ratio trends over the blocks "
+             "(Spearman rho %.2f, p %s, n %d): the branch itself changes "
+             "during the cell (a leak?); drift shared by every branch "
+             "cancels within blocks and does not cause this",
+             cand.key.Label(), cand.series, report.groups[c.baseline].series,
+             c.ratio_trend.rho, FormatPValue(c.ratio_trend.p_value),
+             c.ratio_trend.n)});
+  }
   for (Warning& w : RunDriftWarnings(report.groups, report.pooled_median,
                                      options, &report.run_drift)) {
     report.warnings.push_back(std::move(w));
   }
   // Most consequential first: what invalidates every comparison, then what
   // invalidates some, then what weakens one.
-  const std::vector<std::string> order = {"run-drift", "host",   "spec",
-                                          "missing",   "failed", "too few",
-                                          "drift",     "noise",  "warm-up"};
+  const std::vector<std::string> order = {
+      "mixed",  "run-drift", "host",  "spec",  "missing", "blocks",
+      "failed", "too few",   "drift", "noise", "warm-up"};
   auto rank_of = [&order](const Warning& w) {
     return std::find(order.begin(), order.end(), w.kind) - order.begin();
   };
@@ -322,6 +474,16 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
                      return rank_of(a) < rank_of(b);
                    });
   return report;
+}
+
+std::string UnitName(Unit unit) {
+  return unit == Unit::kBlocks ? "blocks" : "sessions";
+}
+
+std::string AaName(const std::string& baseline) { return baseline + "~aa"; }
+
+bool IsAaComparison(const Report& report, const Comparison& c) {
+  return absl::EndsWith(report.groups[c.candidate].branch, "~aa");
 }
 
 bool AnyRegression(const Report& report) {

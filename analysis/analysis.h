@@ -10,6 +10,7 @@
 #ifndef PERFCELL_ANALYSIS_ANALYSIS_H_
 #define PERFCELL_ANALYSIS_ANALYSIS_H_
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -43,24 +44,50 @@ struct AnalysisOptions {
   double drift_alpha = 0.01;  // trend warnings below this p-value
 };
 
+// What a comparison counts as one observation.
+//  kBlocks    interleaved results: per complete block, log(candidate run
+//             median / baseline run median); Hodges–Lehmann estimate, exact
+//             signed-rank CI and test (stats/signed_rank.h).
+//  kSessions  sequential results, and every result in `compare`: one
+//             median per result file (cell test, VM session) and series;
+//             Mann–Whitney (or permutation) on the session medians and the
+//             two-sample Hodges–Lehmann CI. Fewer than 3 sessions a side
+//             cannot tell sessions from branches: always inconclusive.
+enum class Unit { kBlocks, kSessions };
+
+// "blocks", "sessions".
+std::string UnitName(Unit unit);
+
 struct Comparison {
   size_t baseline = 0;   // index into Report::groups
   size_t candidate = 0;  // index into Report::groups
-  double ratio;          // median(candidate) / median(baseline)
-  stats::Interval ratio_ci;
-  // Hodges–Lehmann shift of log throughput, as a ratio, with its CI.
-  double hl_ratio;
-  stats::Interval hl_ci;
-  double p_value;
-  double p_adjusted;
-  double mde;  // minimum detectable relative change at alpha and power
+  Unit unit = Unit::kBlocks;
+  int n_units = 0;                // blocks paired; sessions of the smaller side
+  int n_base = 0;                 // sessions (or blocks) of the baseline
+  int n_cand = 0;                 // sessions (or blocks) of the candidate
+  double baseline_median = NAN;   // pooled measured throughput, bytes/s
+  double candidate_median = NAN;  // pooled measured throughput, bytes/s
+  // The estimate and interval the verdict uses, as candidate / baseline:
+  // exp of the Hodges–Lehmann estimate of the log-ratio and of its
+  // distribution-free CI. NaN when the units cannot support one.
+  double ratio = NAN;
+  stats::Interval ratio_ci{NAN, NAN};
+  double ci_level = NAN;          // achieved coverage of ratio_ci
+  bool ci_level_reached = false;  // false: too few units for the level asked
+  double p_value = NAN;
+  double p_adjusted = NAN;
+  double min_p = NAN;  // smallest p-value the design allows, uncorrected
+  double mde = NAN;    // minimum detectable relative change at alpha, power
   Verdict verdict = Verdict::kInconclusive;
-  int runs_needed = -1;  // per side, to resolve min_effect at this noise
-};
-
-struct Warning {
-  std::string kind;  // noise, drift, run-drift, warm-up, host, spec, ...
-  std::string message;
+  int units_needed = -1;  // blocks, or sessions per side, to decide
+  // Why the comparison cannot be decided whatever the data say, e.g.
+  // "5 blocks cannot reach p < 0.05 ...; needs >= 9 blocks". Empty if none.
+  std::string note;
+  // kBlocks: the log-ratio of each block, in block order, and the block's
+  // index; the trend of the log-ratios over the blocks.
+  std::vector<double> block_log_ratios;
+  std::vector<int> block_index;
+  stats::SpearmanResult ratio_trend{NAN, 1, false, 0};
 };
 
 // Trend of throughput over the whole run: each iteration's throughput
@@ -126,6 +153,14 @@ absl::StatusOr<AnalysisInput> PairForReport(std::vector<Group> groups,
 AnalysisInput PairForCompare(std::vector<Group> a, std::vector<Group> b);
 
 Report Analyze(AnalysisInput input, const AnalysisOptions& options);
+
+// The A/A copy of the baseline branch: "main~aa" for "main".
+std::string AaName(const std::string& baseline);
+
+// True when the comparison's candidate is an A/A copy (branch ending in
+// "~aa"): identical binaries, any verdict but no difference/inconclusive is
+// a false one.
+bool IsAaComparison(const Report& report, const Comparison& c);
 
 // True when any comparison's verdict is `slower`.
 bool AnyRegression(const Report& report);

@@ -120,9 +120,13 @@ std::vector<Finding> GroupFindings(const Group& group, const GroupStats& s,
     add("drift",
         "throughput trends with start time inside the cell (Spearman rank "
         "correlation)",
-        absl::StrFormat("rho %.2f, p %s, n %d, second half %s vs first",
-                        s.drift.rho, FormatPValue(s.drift.p_value), s.drift.n,
-                        FormatChange(s.drift_ratio)));
+        absl::StrCat(
+            absl::StrFormat("rho %.2f, p %s, n %d, second half %s vs first",
+                            s.drift.rho, FormatPValue(s.drift.p_value),
+                            s.drift.n, FormatChange(s.drift_ratio)),
+            group.interleaved ? " (interleaved: drift shared by every branch "
+                                "cancels within blocks)"
+                              : ""));
   }
   if (s.n_warmup > 0 && !std::isnan(s.warmup_ratio)) {
     const double spread = std::isnan(s.cv) ? 0 : 3 * s.cv;

@@ -49,7 +49,10 @@ absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options) {
                                       SummaryMarkdown(report)));
   RETURN_IF_ERROR(
       WriteFileAtomically(options.out + "/report.html", HtmlReport(report)));
-  std::cout << SummaryTables(report);
+  for (const std::string& line : AaCheckLines(report)) {
+    std::cout << line << "\n";
+  }
+  std::cout << "\n" << SummaryTables(report);
   std::cerr << report.warnings.size() << " warning(s), listed in "
             << options.out << "/summary.md\n"
             << "wrote " << options.out
@@ -118,9 +121,13 @@ absl::StatusOr<int> RunReport(const std::string& results,
     return absl::InvalidArgumentError("--results=DIR is required");
   }
   ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded, LoadResultTree(results));
-  std::vector<Group> groups = GroupResults(loaded, "", options.warmup);
+  std::vector<Warning> problems;
+  std::vector<Group> groups =
+      GroupResults(loaded, "", options.warmup, &problems);
   ASSIGN_OR_RETURN(AnalysisInput input,
                    PairForReport(std::move(groups), baseline));
+  input.warnings.insert(input.warnings.begin(), problems.begin(),
+                        problems.end());
   return WriteAndReport(Analyze(std::move(input), options.analysis), options);
 }
 
@@ -131,9 +138,18 @@ absl::StatusOr<int> RunCompare(const std::string& a, const std::string& b,
   }
   ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded_a, LoadResultTree(a));
   ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded_b, LoadResultTree(b));
-  AnalysisInput input =
-      PairForCompare(GroupResults(loaded_a, " (A)", options.warmup),
-                     GroupResults(loaded_b, " (B)", options.warmup));
+  std::vector<Warning> problems_a, problems_b;
+  AnalysisInput input = PairForCompare(
+      GroupResults(loaded_a, " (A)", options.warmup, &problems_a),
+      GroupResults(loaded_b, " (B)", options.warmup, &problems_b));
+  for (Warning& w : problems_a) {
+    w.message = "run A: " + w.message;
+    input.warnings.push_back(std::move(w));
+  }
+  for (Warning& w : problems_b) {
+    w.message = "run B: " + w.message;
+    input.warnings.push_back(std::move(w));
+  }
   input.runs->run_a = a;
   input.runs->run_b = b;
   return WriteAndReport(Analyze(std::move(input), options.analysis), options);

@@ -1,6 +1,9 @@
 #include "analysis/dataset.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
+#include <set>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -76,28 +79,130 @@ CellKey KeyOf(const CellSpec& spec) {
   return key;
 }
 
+bool IsInterleaved(const CellResult& result) {
+  return result.spec().design().mode() == Design::INTERLEAVED;
+}
+
+namespace {
+
+Group& GroupFor(std::map<std::pair<CellKey, std::string>, Group>* groups,
+                const CellKey& key, const std::string& branch,
+                const std::string& series, const CellResult& r) {
+  Group& group = (*groups)[{key, series}];
+  if (group.results == 0) {
+    group.key = key;
+    group.branch = branch;
+    group.series = series;
+    group.spec = r.spec();
+    group.provenance = r.provenance();
+    group.interleaved = IsInterleaved(r);
+  }
+  return group;
+}
+
+double MedianOf(std::vector<double> v) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
+// The blocks of an interleaved result that can be used: every branch of the
+// spec ran in it, no run failed, and each branch has a successful measured
+// iteration there. Counts the blocks seen in `total`.
+std::set<uint32_t> UsableBlocks(
+    const CellResult& r,
+    const std::map<std::pair<uint32_t, std::string>, int>& measured_ok,
+    int* total) {
+  std::set<std::string> branches;
+  for (const Binary& b : r.spec().binaries()) branches.insert(b.branch());
+  std::set<uint32_t> seen, bad;
+  for (const Block& block : r.blocks()) {
+    seen.insert(block.index());
+    std::set<std::string> ran;
+    for (const Run& run : block.runs()) {
+      if (!run.ok()) bad.insert(block.index());
+      ran.insert(run.branch());
+    }
+    if (!block.complete() || ran != branches) bad.insert(block.index());
+  }
+  for (const Iteration& it : r.iterations()) seen.insert(it.block());
+  for (uint32_t block : seen) {
+    for (const std::string& branch : branches) {
+      auto it = measured_ok.find({block, branch});
+      if (it == measured_ok.end() || it->second == 0) bad.insert(block);
+    }
+  }
+  *total = static_cast<int>(seen.size());
+  std::set<uint32_t> usable;
+  for (uint32_t block : seen) {
+    if (!bad.count(block)) usable.insert(block);
+  }
+  return usable;
+}
+
+}  // namespace
+
 std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
                                 const std::string& series_suffix,
-                                int warmup_override) {
-  std::map<std::pair<CellKey, std::string>, Group> groups;
+                                int warmup_override,
+                                std::vector<Warning>* warnings) {
+  std::vector<Warning> found;
+  // Cells whose results mix designs keep only the interleaved ones.
+  std::map<CellKey, std::pair<int, int>> designs;  // interleaved, sequential
   for (const LoadedResult& loaded : results) {
+    auto& counts = designs[KeyOf(loaded.result.spec())];
+    (IsInterleaved(loaded.result) ? counts.first : counts.second)++;
+  }
+  for (const auto& [key, counts] : designs) {
+    if (counts.first > 0 && counts.second > 0) {
+      found.push_back(
+          {"mixed",
+           absl::StrCat("cell ", key.Label(), ": ", counts.first,
+                        " interleaved and ", counts.second,
+                        " sequential result(s) of the same cell; the "
+                        "sequential ones are left out (re-run the cell one "
+                        "way)")});
+    }
+  }
+  std::map<std::pair<CellKey, std::string>, Group> groups;
+  for (int ordinal = 0; ordinal < static_cast<int>(results.size()); ++ordinal) {
+    const LoadedResult& loaded = results[ordinal];
     const CellResult& r = loaded.result;
     const CellKey key = KeyOf(r.spec());
-    std::map<std::string, int> seen_per_series;
+    const bool interleaved = IsInterleaved(r);
+    if (!interleaved && designs[key].first > 0) continue;
+    if (interleaved) {
+      const std::string& baseline = r.spec().design().baseline();
+      bool listed = false;
+      std::vector<std::string> names;
+      for (const Binary& b : r.spec().binaries()) {
+        listed |= b.branch() == baseline;
+        names.push_back(b.branch());
+      }
+      if (baseline.empty() || !listed) {
+        found.push_back(
+            {"spec", absl::StrCat(
+                         "cell ", key.Label(), " (", loaded.source,
+                         "): interleaved result whose spec lacks its "
+                         "baseline branch (design.baseline \"",
+                         baseline, "\", binaries: ", absl::StrJoin(names, ", "),
+                         "); its blocks pair with whatever baseline the "
+                         "report names")});
+      }
+    }
+    std::map<std::string, int> seen_per_run;  // series + block
     std::map<std::string, bool> touched;
+    // Interleaved: measured throughputs per (block, branch), successes.
+    std::map<std::pair<uint32_t, std::string>, std::vector<double>> runs;
+    std::map<std::pair<uint32_t, std::string>, int> measured_ok;
+    std::map<std::string, std::vector<double>> session;
     for (const Iteration& it : r.iterations()) {
       const std::string branch = BranchOf(r.spec(), it);
       const std::string series = branch + series_suffix;
-      Group& group = groups[{key, series}];
+      Group& group = GroupFor(&groups, key, branch, series, r);
       if (!touched[series]) {
         touched[series] = true;
-        if (group.results == 0) {
-          group.key = key;
-          group.branch = branch;
-          group.series = series;
-          group.spec = r.spec();
-          group.provenance = r.provenance();
-        }
         ++group.results;
         group.sources.push_back(loaded.source);
         if (r.status() == CellResult::FAILED) {
@@ -108,8 +213,10 @@ std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
       Sample s;
       s.index = it.index();
       s.start_unix_nanos = it.start_unix_nanos();
+      const std::string run_key =
+          interleaved ? absl::StrCat(series, "\n", it.block()) : series;
       s.warmup = warmup_override >= 0
-                     ? seen_per_series[series]++ < warmup_override
+                     ? seen_per_run[run_key]++ < warmup_override
                      : it.warmup();
       s.ok = it.ok() && it.seconds() > 0 && it.bytes() > 0;
       s.error = it.error();
@@ -117,7 +224,38 @@ std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
         s.error = "no bytes or no duration recorded";
       }
       if (s.ok) s.throughput = it.bytes() / it.seconds();
+      if (interleaved) s.block = static_cast<int>(it.block());
+      if (s.ok && !s.warmup) {
+        session[series].push_back(s.throughput);
+        if (interleaved) {
+          runs[{it.block(), branch}].push_back(s.throughput);
+          ++measured_ok[{it.block(), branch}];
+        }
+      }
       group.samples.push_back(std::move(s));
+    }
+    for (const auto& [series, values] : session) {
+      groups[{key, series}].session_medians.push_back(MedianOf(values));
+    }
+    if (interleaved && r.iterations_size() > 0) {
+      int total = 0;
+      const std::set<uint32_t> usable = UsableBlocks(r, measured_ok, &total);
+      for (const auto& [block_branch, values] : runs) {
+        if (!usable.count(block_branch.first)) continue;
+        groups[{key, block_branch.second + series_suffix}]
+            .block_medians[{ordinal, block_branch.first}] = MedianOf(values);
+      }
+      const int dropped = total - static_cast<int>(usable.size());
+      if (dropped > 0) {
+        found.push_back(
+            {"blocks",
+             absl::StrCat("cell ", key.Label(), ": ", dropped, " of ", total,
+                          " blocks dropped (failed or missing "
+                          "runs)",
+                          results.size() > 1
+                              ? absl::StrCat(" in ", loaded.source)
+                              : std::string())});
+      }
     }
     if (r.iterations_size() == 0) {
       // A cell that measured nothing still shows up, as failed.
@@ -125,20 +263,16 @@ std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
                                      ? r.spec().binaries(0).branch()
                                      : std::string("(unnamed)");
       const std::string series = branch + series_suffix;
-      Group& group = groups[{key, series}];
-      if (group.results == 0) {
-        group.key = key;
-        group.branch = branch;
-        group.series = series;
-        group.spec = r.spec();
-        group.provenance = r.provenance();
-      }
+      Group& group = GroupFor(&groups, key, branch, series, r);
       ++group.results;
       ++group.failed_results;
       group.sources.push_back(loaded.source);
       group.result_errors.push_back(r.error().empty() ? "no iterations recorded"
                                                       : r.error());
     }
+  }
+  if (warnings != nullptr) {
+    warnings->insert(warnings->end(), found.begin(), found.end());
   }
   std::vector<Group> out;
   for (auto& [unused, group] : groups) out.push_back(std::move(group));

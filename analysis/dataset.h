@@ -7,12 +7,25 @@
 // bytes per request, memory, backend, vCPUs and load concurrency. Iterations
 // go to the series of `iteration.branch` when set (interleaved cells hold
 // several binaries), else of `spec.binaries[0].branch`.
+//
+// The units the comparisons use are kept beside the pooled samples:
+//  - interleaved results (Design.mode INTERLEAVED): per complete block, the
+//    median of each branch's measured iterations in its run of that block.
+//    A block with a failed run, a run that is missing for a branch of the
+//    spec, or a run without one successful measured iteration is dropped
+//    whole (and counted in a warning);
+//  - every result: one session median per series (the result file is one
+//    cell test, one VM session), the median of its measured iterations.
+// A cell whose results mix interleaved and sequential (UNSPECIFIED or
+// SEQUENTIAL) designs keeps the interleaved ones and warns.
 #ifndef PERFCELL_ANALYSIS_DATASET_H_
 #define PERFCELL_ANALYSIS_DATASET_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "analysis/result_loader.h"
@@ -46,6 +59,13 @@ CellKey KeyOf(const CellSpec& spec);
 // "8 MiB", "512 KiB", "100 B".
 std::string FormatBytes(uint64_t bytes);
 
+// Something wrong with the input, for the report's warning list: one line
+// per problem, never a crash.
+struct Warning {
+  std::string kind;  // noise, drift, run-drift, warm-up, host, spec, ...
+  std::string message;
+};
+
 // One iteration as the analysis sees it.
 struct Sample {
   double throughput = 0;  // bytes / seconds; 0 when failed
@@ -54,7 +74,11 @@ struct Sample {
   bool warmup = false;
   bool ok = false;
   std::string error;
+  int block = -1;  // interleaved results: Iteration.block; -1 otherwise
 };
+
+// A block of an interleaved result: (result ordinal in the input, index).
+using BlockId = std::pair<int, uint32_t>;
 
 struct Group {
   CellKey key;
@@ -67,15 +91,29 @@ struct Group {
   int results = 0;         // results pooled (runs)
   int failed_results = 0;  // results whose status is FAILED
   std::vector<std::string> result_errors;
+  // True when the results of this group are interleaved (blocks).
+  bool interleaved = false;
+  // Interleaved: this branch's run median (bytes/s) in every usable block.
+  std::map<BlockId, double> block_medians;
+  // One per result with a successful measured iteration of this series:
+  // the median of those iterations (bytes/s), in input order.
+  std::vector<double> session_medians;
 };
 
 // Groups results by (cell key, series). `series_suffix` is appended to each
 // branch name (" (A)" in compare mode). `warmup_override` >= 0 treats the
 // first that many iterations of each series in each result as warm-up
-// instead of the `warmup` flags the runner wrote.
+// instead of the `warmup` flags the runner wrote (in interleaved results:
+// of each run). Problems with the input (mixed designs, dropped blocks, an
+// interleaved spec without its baseline) are appended to `warnings` when
+// given.
 std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
                                 const std::string& series_suffix,
-                                int warmup_override);
+                                int warmup_override,
+                                std::vector<Warning>* warnings = nullptr);
+
+// True for results whose design is INTERLEAVED.
+bool IsInterleaved(const CellResult& result);
 
 }  // namespace perfcell::analysis
 

@@ -101,31 +101,30 @@ std::string CompareSummaryHtml(const Report& report) {
 std::string SummaryHtml(const Report& report) {
   if (report.runs.has_value()) return CompareSummaryHtml(report);
   std::string out;
+  const std::string p_header =
+      report.options.correction == Correction::kHolm ? "p (Holm)" : "p (BH)";
   for (const SummaryTable& table : BuildSummaryTables(report)) {
     absl::StrAppend(&out, "<h3>", HtmlEscape(table.workload),
-                    "</h3><table><tr><th>memory</th><th>baseline</th>");
-    for (const std::string& series : table.columns) {
-      absl::StrAppend(&out, "<th>", HtmlEscape(series), "</th>");
-    }
-    out += "</tr>";
-    for (const SummaryTable::Row& row : table.rows) {
-      const Group& base = report.groups[row.baseline];
-      absl::StrAppend(&out, "<tr><td>", row.memory_mib, " MiB</td><td>",
-                      HtmlEscape(base.series), ": ",
-                      HtmlEscape(BaselineCellText(report.stats[row.baseline])),
-                      "</td>");
-      for (const std::string& series : table.columns) {
-        auto it = row.cells.find(series);
-        if (it == row.cells.end()) {
-          out += "<td>missing</td>";
-          continue;
-        }
-        const Comparison& c = *it->second;
-        absl::StrAppend(&out, "<td class=\"", VerdictClass(c.verdict),
-                        "\" title=\"p ", FormatPValue(c.p_value), ", adjusted ",
-                        FormatPValue(c.p_adjusted), ", MDE ",
-                        FormatPercent(c.mde), "\">",
-                        HtmlEscape(ComparisonCellText(c, false)), "</td>");
+                    "</h3><table><tr><th>memory</th><th>branch</th><th>",
+                    HtmlEscape(report.baseline_name),
+                    " (old)</th><th>new</th><th>change</th><th>interval</th>"
+                    "<th>",
+                    p_header, "</th><th>verdict</th><th>units</th></tr>");
+    for (const Comparison* c : table.rows) {
+      const Group& cand = report.groups[c->candidate];
+      absl::StrAppend(&out, "<tr><td>", cand.key.memory_mib, " MiB</td><td>",
+                      HtmlEscape(cand.series), "</td>");
+      const std::vector<std::string> cells = SummaryRowCells(report, *c, false);
+      for (size_t i = 0; i < cells.size(); ++i) {
+        const bool verdict_cell = i == 5;
+        absl::StrAppend(
+            &out, "<td",
+            verdict_cell
+                ? absl::StrCat(" class=\"", VerdictClass(c->verdict),
+                               "\" title=\"p ", FormatPValue(c->p_value),
+                               ", adjusted ", FormatPValue(c->p_adjusted), "\"")
+                : std::string(),
+            ">", HtmlEscape(cells[i]), "</td>");
       }
       out += "</tr>";
     }
@@ -134,32 +133,45 @@ std::string SummaryHtml(const Report& report) {
   return out;
 }
 
+// The interval each verdict uses, on a log-ratio axis, with the
+// no-difference band and one faint dot per block (interleaved cells).
 std::string ForestPlot(const Report& report) {
   const auto& comparisons = report.comparisons;
   if (comparisons.empty()) return "<p>No comparisons.</p>";
   const double me = report.options.min_effect;
-  double low = 1 - 2 * me, high = 1 + 2 * me;
+  double low = std::log(1 - 2 * me), high = std::log(1 + 2 * me);
   for (const Comparison& c : comparisons) {
-    if (!std::isnan(c.ratio_ci.low)) low = std::min(low, c.ratio_ci.low);
-    if (!std::isnan(c.ratio_ci.high)) high = std::max(high, c.ratio_ci.high);
+    if (!std::isnan(c.ratio_ci.low)) {
+      low = std::min(low, std::log(c.ratio_ci.low));
+      high = std::max(high, std::log(c.ratio_ci.high));
+    }
+    for (double d : c.block_log_ratios) {
+      low = std::min(low, d);
+      high = std::max(high, d);
+    }
   }
-  low = std::max(low - 0.02, 0.2);
-  high = std::min(high + 0.02, 5.0);
+  low = std::max(low - 0.02, std::log(0.2));
+  high = std::min(high + 0.02, std::log(5.0));
   constexpr double kRow = 19, kTop = 34, kLeft = 360, kRight = 1000;
   const double height = kTop + kRow * comparisons.size() + 44;
   Svg svg(1330, height);
   LinearScale x{low, high, kLeft, kRight};
+  auto at = [&](double ratio) {
+    return x(std::clamp(std::log(ratio), low, high));
+  };
   const double bottom = kTop + kRow * comparisons.size();
-  svg.Rect(x(1 - me), kTop - 6, x(1 + me) - x(1 - me), bottom - kTop + 6,
+  svg.Rect(at(1 - me), kTop - 6, at(1 + me) - at(1 - me), bottom - kTop + 6,
            "#9fd5a8", 0.35);
-  svg.Text(x(1), bottom + 32,
-           absl::StrCat("green: no-difference band +/-", FormatPercent(me)),
+  svg.Text(at(1), bottom + 32,
+           absl::StrCat("green: no-difference band +/-", FormatPercent(me),
+                        "; log-ratio axis; grey dots: single blocks"),
            "middle", 11, "#2a7a3a");
-  for (double t : NiceTicks(low, high, 8)) {
-    svg.Line(x(t), kTop - 6, x(t), bottom, "#e3e3e3");
-    svg.Text(x(t), bottom + 16, FormatChange(t), "middle", 11, "#555");
+  for (double t : NiceTicks(std::exp(low), std::exp(high), 8)) {
+    if (t <= 0) continue;
+    svg.Line(at(t), kTop - 6, at(t), bottom, "#e3e3e3");
+    svg.Text(at(t), bottom + 16, FormatChange(t), "middle", 11, "#555");
   }
-  svg.Line(x(1), kTop - 6, x(1), bottom, "#333", 1.2);
+  svg.Line(at(1), kTop - 6, at(1), bottom, "#333", 1.2);
   // Rows are named by branch; in `compare` by the branch compared across
   // the runs ("baseline", or "before -> after").
   std::map<std::string, std::string> row_label;
@@ -189,28 +201,35 @@ std::string ForestPlot(const Report& report) {
     const std::string& label =
         label_it != row_label.end() ? label_it->second : cand.series;
     svg.Text(kLeft - 10, y + 4, label, "end", 11);
+    for (size_t k = 0; k < c.block_log_ratios.size(); ++k) {
+      const double jitter = ((k * 37) % 7 - 3) * 1.3;
+      svg.Circle(at(std::exp(c.block_log_ratios[k])), y + jitter, 1.8,
+                 "#c4c4c4", "",
+                 absl::StrCat("block ", k + 1, ": ",
+                              FormatChange(std::exp(c.block_log_ratios[k]))));
+    }
     const std::string color = VerdictColor(c.verdict);
     if (!std::isnan(c.ratio_ci.low)) {
-      const double a = x(std::clamp(c.ratio_ci.low, low, high));
-      const double b = x(std::clamp(c.ratio_ci.high, low, high));
+      const double a = at(c.ratio_ci.low);
+      const double b = at(c.ratio_ci.high);
       svg.Line(a, y, b, y, color, 2.5);
       svg.Line(a, y - 4, a, y + 4, color, 1.5);
       svg.Line(b, y - 4, b, y + 4, color, 1.5);
     }
-    if (!std::isnan(c.ratio)) {
+    std::string interval =
+        std::isnan(c.ratio_ci.low)
+            ? std::string("no interval")
+            : absl::StrCat(FormatChange(c.ratio), " [",
+                           FormatChange(c.ratio_ci.low), ", ",
+                           FormatChange(c.ratio_ci.high), "]");
+    if (!std::isnan(c.ratio) && !std::isnan(c.ratio_ci.low)) {
       svg.Circle(
-          x(std::clamp(c.ratio, low, high)), y, 4.5, color, "#fff",
+          at(c.ratio), y, 4.5, color, "#fff",
           absl::StrCat(runs ? cand.series + " vs " + base.series : cand.series,
-                       ": ", FormatChange(c.ratio), " [",
-                       FormatChange(c.ratio_ci.low), ", ",
-                       FormatChange(c.ratio_ci.high), "], p adj ",
-                       FormatPValue(c.p_adjusted)));
+                       ": ", interval, ", p adj ", FormatPValue(c.p_adjusted),
+                       ", ", UnitsText(c)));
     }
-    svg.Text(
-        kRight + 12, y + 4,
-        absl::StrCat(FormatChange(c.ratio), " [", FormatChange(c.ratio_ci.low),
-                     ", ", FormatChange(c.ratio_ci.high), "]"),
-        "start", 11, "#333");
+    svg.Text(kRight + 12, y + 4, interval, "start", 11, "#333");
     svg.Text(kRight + 175, y + 4, VerdictName(c.verdict), "start", 11, color,
              c.verdict == Verdict::kSlower || c.verdict == Verdict::kFaster);
   }
@@ -276,71 +295,76 @@ std::string StripPlot(const Report& report, const CellKey& key,
   return svg.Finish();
 }
 
-std::string TimePlot(const Report& report,
-                     const std::map<std::string, std::string>& colors) {
-  int64_t t0 = INT64_MAX, t1 = INT64_MIN;
-  double low = 1, high = 1;
-  for (size_t g = 0; g < report.groups.size(); ++g) {
-    const double median = report.pooled_median.at(report.groups[g].key);
-    for (const Sample& s : report.groups[g].samples) {
-      if (!s.ok || s.start_unix_nanos == 0 || !(median > 0)) continue;
-      t0 = std::min(t0, s.start_unix_nanos);
-      t1 = std::max(t1, s.start_unix_nanos);
-      low = std::min(low, s.throughput / median);
-      high = std::max(high, s.throughput / median);
+// One small plot per interleaved cell: each candidate's block ratio
+// (candidate run median / baseline run median) against the block, on a
+// log axis. A slope is drift that does not cancel within blocks.
+std::string BlockSeriesPlot(const Report& report, const CellKey& key,
+                            const std::vector<const Comparison*>& comparisons,
+                            const std::map<std::string, std::string>& colors) {
+  double low = std::log(1 - report.options.min_effect);
+  double high = std::log(1 + report.options.min_effect);
+  size_t blocks = 1;
+  for (const Comparison* c : comparisons) {
+    for (double d : c->block_log_ratios) {
+      low = std::min(low, d);
+      high = std::max(high, d);
     }
+    blocks = std::max(blocks, c->block_log_ratios.size());
   }
-  if (t0 == INT64_MAX) return "<p>No start times recorded.</p>";
-  low = std::max(0.0, low - 0.05);
-  high += 0.05;
-  const double hours = std::max((t1 - t0) / 3.6e12, 1e-6);
-  constexpr double kLeft = 60, kRight = 1180, kTop = 16, kBottom = 300;
-  Svg svg(1330, 340);
-  LinearScale x{0, hours, kLeft, kRight};
+  low -= 0.01;
+  high += 0.01;
+  constexpr double kLeft = 52, kRight = 300, kTop = 24, kBottom = 150;
+  Svg svg(420, 180);
+  LinearScale x{0, std::max<double>(blocks - 1, 1), kLeft, kRight};
   LinearScale y{low, high, kBottom, kTop};
-  for (double t : NiceTicks(low, high, 6)) {
-    svg.Line(kLeft, y(t), kRight, y(t), "#ececec");
-    svg.Text(kLeft - 6, y(t) + 4, absl::StrFormat("%.2fx", t), "end", 10,
-             "#666");
+  svg.Text(4, 14, key.Label(), "start", 12, "#222", true);
+  for (double t : NiceTicks(std::exp(low), std::exp(high), 5)) {
+    if (t <= 0) continue;
+    const double py = y(std::log(t));
+    if (py < kTop - 1 || py > kBottom + 1) continue;
+    svg.Line(kLeft, py, kRight, py, "#ececec");
+    svg.Text(kLeft - 4, py + 4, FormatChange(t), "end", 9, "#666");
   }
-  const bool minutes = hours < 2;
-  for (double t : NiceTicks(0, minutes ? hours * 60 : hours, 10)) {
-    const double px = x(minutes ? t / 60 : t);
-    svg.Line(px, kBottom, px, kBottom + 4, "#666");
-    svg.Text(px, kBottom + 16, absl::StrFormat("%g", t), "middle", 10, "#666");
-  }
-  svg.Text((kLeft + kRight) / 2, kBottom + 32,
-           minutes ? "minutes since the first iteration"
-                   : "hours since the first iteration",
-           "middle", 11, "#444");
-  svg.Line(kLeft, y(1), kRight, y(1), "#333", 1, "4 3");
-  for (size_t g = 0; g < report.groups.size(); ++g) {
-    const Group& group = report.groups[g];
-    const double median = report.pooled_median.at(group.key);
-    const std::string& color = colors.at(group.series);
-    for (const Sample& s : group.samples) {
-      if (!s.ok || s.start_unix_nanos == 0 || !(median > 0)) continue;
-      const double px = x((s.start_unix_nanos - t0) / 3.6e12);
-      const double py = y(s.throughput / median);
-      const std::string title = absl::StrCat(
-          group.series, ", ", group.key.Label(), ", iteration ", s.index,
-          s.warmup ? " (warm-up)" : "", ": ", FormatThroughput(s.throughput));
-      if (s.warmup) {
-        svg.Circle(px, py, 2.5, "none", color, title);
-      } else {
-        svg.Circle(px, py, 2.5, color, "", title);
+  svg.Line(kLeft, y(0), kRight, y(0), "#333", 1, "4 3");
+  svg.Text((kLeft + kRight) / 2, kBottom + 22, "block", "middle", 10, "#666");
+  double legend_y = kTop + 6;
+  for (const Comparison* c : comparisons) {
+    const Group& cand = report.groups[c->candidate];
+    const std::string& color = colors.at(cand.series);
+    for (size_t k = 0; k < c->block_log_ratios.size(); ++k) {
+      const double px = x(k), py = y(c->block_log_ratios[k]);
+      if (k > 0) {
+        svg.Line(x(k - 1), y(c->block_log_ratios[k - 1]), px, py, color, 1);
       }
+      svg.Circle(px, py, 2.4, color, "",
+                 absl::StrCat(cand.series, ", block ", k + 1, ": ",
+                              FormatChange(std::exp(c->block_log_ratios[k]))));
+    }
+    svg.Circle(kRight + 14, legend_y, 3.5, color);
+    svg.Text(kRight + 22, legend_y + 4, cand.series, "start", 10);
+    legend_y += 15;
+  }
+  return svg.Finish();
+}
+
+std::string BlockSeries(const Report& report,
+                        const std::map<std::string, std::string>& colors) {
+  std::map<CellKey, std::vector<const Comparison*>> by_cell;
+  for (const Comparison& c : report.comparisons) {
+    if (c.unit == Unit::kBlocks && !c.block_log_ratios.empty()) {
+      by_cell[report.groups[c.candidate].key].push_back(&c);
     }
   }
-  double legend_y = kTop + 6;
-  for (const std::string& series : report.series_order) {
-    svg.Circle(kRight + 20, legend_y, 4, colors.at(series));
-    svg.Text(kRight + 30, legend_y + 4, series, "start", 11);
-    legend_y += 18;
+  if (by_cell.empty()) {
+    return "<p>No interleaved cells: sequential results have no blocks, so "
+           "drift over time cannot be told from branch differences (see the "
+           "warnings).</p>";
   }
-  svg.Circle(kRight + 20, legend_y, 4, "none", "#555");
-  svg.Text(kRight + 30, legend_y + 4, "warm-up", "start", 11);
-  return svg.Finish();
+  std::string out = "<div class=\"strips\">";
+  for (const auto& [key, comparisons] : by_cell) {
+    out += BlockSeriesPlot(report, key, comparisons, colors);
+  }
+  return out + "</div>";
 }
 
 std::string StatsTable(const Report& report) {
@@ -386,6 +410,8 @@ td.unsure { background: #fff4dd; }
 .strips { display: flex; flex-wrap: wrap; gap: 8px 14px; }
 .strips svg { border: 1px solid #eee; }
 ul.warnings li { margin: 4px 0; }
+p.aa { font-weight: bold; }
+p.aa-warning { background: #fbe3e3; color: #a11d1d; font-weight: bold; padding: 8px; }
 span.kind { display: inline-block; min-width: 80px; font-weight: bold; color: #a15c00; }
 )";
 
@@ -399,8 +425,14 @@ std::string HtmlReport(const Report& report) {
       "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
       "<title>perfcell ",
       report.runs.has_value() ? "compare" : "report", "</title><style>", kStyle,
-      "</style></head><body><h1>perfcell ",
-      report.runs.has_value() ? "compare" : "report", "</h1>");
+      "</style></head><body>");
+  const std::vector<std::string> aa = AaCheckLines(report);
+  for (size_t i = 0; i < aa.size(); ++i) {
+    absl::StrAppend(&out, "<p class=\"", i == 0 ? "aa" : "aa-warning", "\">",
+                    HtmlEscape(aa[i]), "</p>");
+  }
+  absl::StrAppend(&out, "<h1>perfcell ",
+                  report.runs.has_value() ? "compare" : "report", "</h1>");
   const std::string subject =
       report.runs.has_value()
           ? absl::StrCat("Run B (", HtmlEscape(report.runs->run_b),
@@ -427,11 +459,14 @@ std::string HtmlReport(const Report& report) {
   absl::StrAppend(
       &out,
       "<h2>Ratios with confidence intervals</h2><p class=\"lead\">Each line: "
-      "median throughput of the ",
-      report.runs.has_value() ? "branch in run B / the same branch in run A"
+      "the ratio ",
+      report.runs.has_value() ? "of the branch in run B to the same branch in "
+                                "run A"
                               : "branch / baseline",
-      " with its bootstrap CI. Inside the green band the change is too small "
-      "to matter.</p>",
+      " the verdict uses (Hodges-Lehmann estimate) with its interval "
+      "(exact signed-rank interval over blocks, or the rank interval over "
+      "sessions), on a log-ratio axis; grey dots: the ratio in each block. "
+      "Inside the green band the change is too small to matter.</p>",
       ForestPlot(report));
   absl::StrAppend(&out,
                   "<h2>Every iteration</h2><p class=\"lead\">Filled dots: "
@@ -456,18 +491,20 @@ std::string HtmlReport(const Report& report) {
   const RunDrift& drift = report.run_drift;
   absl::StrAppend(
       &out,
-      "<h2>Throughput over time</h2><p class=\"lead\">Each iteration's "
-      "throughput relative to the median of its cell (all series pooled), "
-      "against its start time. A slope means the machine or the server "
-      "changed during the run.",
+      "<h2>Block ratios over time</h2><p class=\"lead\">Per interleaved "
+      "cell, each branch's ratio to the baseline in every block, in run "
+      "order. Drift that hits every branch alike cancels within a block and "
+      "leaves these flat; a slope is the branch changing relative to the "
+      "baseline.",
       drift.spearman.n > 0
           ? absl::StrFormat(
-                " Whole run: Spearman rho %.2f (p %s, n %d); "
-                "first quarter %.2fx, last quarter %.2fx.",
+                " Whole run (throughput relative to each cell's median, "
+                "against time): Spearman rho %.2f (p %s, n %d); first "
+                "quarter %.2fx, last quarter %.2fx.",
                 drift.spearman.rho, FormatPValue(drift.spearman.p_value),
                 drift.spearman.n, drift.first_quarter, drift.last_quarter)
           : std::string(),
-      "</p>", TimePlot(report, colors));
+      "</p>", BlockSeries(report, colors));
   absl::StrAppend(&out, "<h2 id=\"warnings\">Warnings (",
                   report.warnings.size(), ")</h2><ul class=\"warnings\">");
   for (const Warning& w : report.warnings) {

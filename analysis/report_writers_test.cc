@@ -17,6 +17,8 @@ Report DemoReport() {
                       {.name = "<b>odd, \"name\"</b>"}};
   options.sizes = {8 << 20};
   options.memory_mib = {256, 1024};
+  options.interleaved = true;  // with the A/A copy baseline~aa
+  options.blocks = 10;
   std::vector<LoadedResult> loaded;
   for (CellResult& r : MakeSyntheticResults(options)) {
     loaded.push_back({"synthetic", std::move(r)});
@@ -44,18 +46,21 @@ Report CompareReport(bool extra_branch_in_b,
   a.branches = {{.name = "baseline"}, {.name = "topic"}};
   a.sizes = {8 << 20};
   a.memory_mib = {256, 1024};
+  a.sessions = 5;  // each result file is one session
   SyntheticOptions b = a;
   b.branches[1].relative_speed = 0.8;
   if (extra_branch_in_b) b.branches.push_back({.name = "only-b"});
   b.seed = 7;
   std::vector<LoadedResult> loaded_b = Loaded(b);
   if (drop_topic_cell_in_b) {
-    auto it = std::find_if(loaded_b.begin(), loaded_b.end(), [](const auto& r) {
-      return r.result.spec().binaries(0).branch() == "topic" &&
-             r.result.spec().memory_mib() == 1024;
-    });
-    EXPECT_NE(it, loaded_b.end());
-    loaded_b.erase(it);
+    // Every session of the cell.
+    auto it =
+        std::remove_if(loaded_b.begin(), loaded_b.end(), [](const auto& r) {
+          return r.result.spec().binaries(0).branch() == "topic" &&
+                 r.result.spec().memory_mib() == 1024;
+        });
+    EXPECT_EQ(loaded_b.end() - it, 5);
+    loaded_b.erase(it, loaded_b.end());
   }
   AnalysisInput input = PairForCompare(GroupResults(Loaded(a), " (A)", -1),
                                        GroupResults(loaded_b, " (B)", -1));
@@ -160,20 +165,43 @@ TEST(CompareReport, CsvHasOneRowPerComparedCellAndBranch) {
 TEST(TextReport, CsvHasOneRowPerCellAndSeries) {
   const std::string csv = CellsCsv(DemoReport());
   std::vector<std::string> lines = absl::StrSplit(csv, "\r\n");
-  ASSERT_EQ(lines.size(), 1 + 6 + 1u);  // header, 2 cells x 3 series, ""
+  ASSERT_EQ(lines.size(), 1 + 8 + 1u);  // header, 2 cells x 4 series, ""
   EXPECT_TRUE(absl::StartsWith(lines[0], "workload,bytes_per_request,"));
   EXPECT_TRUE(absl::StrContains(csv, ",slower,"));
+  EXPECT_TRUE(absl::StrContains(lines[0], ",unit,units_baseline,"));
+  EXPECT_TRUE(absl::StrContains(csv, ",blocks,10,10,"));
   // The odd series name is quoted once, by the RFC 4180 helper.
   EXPECT_TRUE(absl::StrContains(csv, "\"<b>odd, \"\"name\"\"</b>\""));
 }
 
 TEST(TextReport, SummaryReadsLikeATable) {
   const std::string md = SummaryMarkdown(DemoReport());
+  // The A/A check comes first; nothing was called different.
+  EXPECT_TRUE(absl::StartsWith(
+      md,
+      "A/A check: 0 of 2 A/A comparisons (baseline~aa vs baseline) came out "
+      "faster or slower (expected: none).\n"))
+      << md;
+  EXPECT_FALSE(absl::StrContains(md, "WARNING"));
   EXPECT_TRUE(absl::StrContains(md, "### upload 8 MiB (qemu, 2 vCPU)"));
+  // Old and new first, then change, interval, corrected p, verdict.
   EXPECT_TRUE(absl::StrContains(
-      md, "| memory | baseline | <b>odd, \"name\"</b> | slow |"));
-  EXPECT_TRUE(absl::StrContains(md, "| 256 MiB | baseline: "));
-  EXPECT_TRUE(absl::StrContains(md, "**slower**"));
+      md,
+      "| memory | branch | baseline (old) | new | change | interval | p "
+      "(Holm) | verdict | units |"));
+  const std::vector<std::string> rows = TableRows(md);
+  auto slow = std::find_if(rows.begin(), rows.end(), [](const auto& row) {
+    return absl::StartsWith(row, "| 256 MiB | slow | ");
+  });
+  ASSERT_NE(slow, rows.end()) << md;
+  std::vector<std::string> cells = absl::StrSplit(*slow, " | ");
+  ASSERT_EQ(cells.size(), 9u) << *slow;
+  EXPECT_TRUE(absl::EndsWith(cells[2], " MiB/s")) << *slow;
+  EXPECT_TRUE(absl::EndsWith(cells[3], " MiB/s")) << *slow;
+  EXPECT_TRUE(absl::StartsWith(cells[4], "-")) << *slow;
+  EXPECT_TRUE(absl::StartsWith(cells[5], "[-")) << *slow;
+  EXPECT_EQ(cells[7], "**slower**") << *slow;
+  EXPECT_EQ(cells[8], "10 blocks |") << *slow;
   EXPECT_TRUE(absl::StrContains(md, "## Warnings"));
   EXPECT_TRUE(absl::StrContains(md, "Holm-corrected p < 0.05"));
 }
@@ -181,19 +209,43 @@ TEST(TextReport, SummaryReadsLikeATable) {
 TEST(HtmlReport, IsSelfContainedAndEscaped) {
   const std::string html = HtmlReport(DemoReport());
   EXPECT_TRUE(absl::StartsWith(html, "<!DOCTYPE html>"));
-  // Forest plot, two strip plots, time plot.
+  // Forest plot, two strip plots, two block-ratio series (one per cell).
   int svgs = 0;
   for (size_t pos = 0; (pos = html.find("<svg ", pos)) != std::string::npos;
        ++pos) {
     ++svgs;
   }
-  EXPECT_EQ(svgs, 4);
+  EXPECT_EQ(svgs, 5);
+  EXPECT_TRUE(absl::StrContains(html, "<p class=\"aa\">A/A check: 0 of 2"));
+  EXPECT_LT(html.find("A/A check"), html.find("<h1>"));
+  // Grey dots for the blocks behind the intervals, on a log-ratio axis.
+  EXPECT_TRUE(absl::StrContains(html, "<title>block 1: "));
+  EXPECT_TRUE(absl::StrContains(html, "log-ratio axis"));
   EXPECT_FALSE(absl::StrContains(html, "<script"));
   EXPECT_FALSE(absl::StrContains(html, "src=\"http"));
   EXPECT_FALSE(absl::StrContains(html, "href=\"http"));
   EXPECT_FALSE(absl::StrContains(html, "<b>odd"));
   EXPECT_TRUE(absl::StrContains(html, "&lt;b&gt;odd"));
   EXPECT_TRUE(absl::StrContains(html, "no-difference band"));
+}
+
+// An A/A copy called slower: the first line says so, and the second warns
+// before anything else.
+TEST(TextReport, FalseAaVerdictWarnsBeforeEverythingElse) {
+  Report report = DemoReport();
+  for (Comparison& c : report.comparisons) {
+    if (IsAaComparison(report, c)) c.verdict = Verdict::kSlower;
+  }
+  const std::string md = SummaryMarkdown(report);
+  EXPECT_TRUE(absl::StartsWith(
+      md,
+      "A/A check: 2 of 2 A/A comparisons (baseline~aa vs baseline) came out "
+      "faster or slower (expected: none).\n\nWARNING: identical binaries "
+      "were called different: this machine or these settings cannot be "
+      "trusted"))
+      << md;
+  const std::string html = HtmlReport(report);
+  EXPECT_LT(html.find("aa-warning"), html.find("<h1>"));
 }
 
 }  // namespace

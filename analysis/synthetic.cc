@@ -1,5 +1,6 @@
 #include "analysis/synthetic.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -52,7 +53,171 @@ SyntheticOptions DemoOptions() {
   return options;
 }
 
+namespace {
+
+// The spec, provenance and status every synthetic result shares.
+CellResult NewResult(const SyntheticOptions& options, const std::string& cell,
+                     uint64_t size, uint32_t memory) {
+  CellResult r;
+  r.set_schema_version(SCHEMA_VERSION_CURRENT);
+  CellSpec* spec = r.mutable_spec();
+  spec->set_matrix("demo");
+  spec->set_cell(cell);
+  spec->set_memory_mib(memory);
+  spec->set_vcpus(2);
+  spec->set_backend(BACKEND_QEMU);
+  spec->set_api_profile("chunkstore");
+  spec->set_data_disk_bytes(50ull << 30);
+  Workload* workload = spec->mutable_workload();
+  workload->set_kind(Workload::UPLOAD);
+  workload->set_bytes_per_request(size);
+  workload->set_iterations(options.iterations);
+  workload->set_warmup_iterations(options.warmup_iterations);
+  workload->set_seed(7);
+  Provenance* provenance = r.mutable_provenance();
+  provenance->set_backend("qemu");
+  provenance->set_backend_version("QEMU emulator version 7.2.15");
+  provenance->set_accelerator(options.accelerator);
+  provenance->set_cache_mode("none");
+  HostFingerprint* host = provenance->mutable_host();
+  host->set_hostname("bench-1");
+  host->set_cpu_model("Synthetic CPU");
+  host->set_cpu_count(2);
+  host->set_cpu_governor("performance");
+  host->set_kvm_present(options.accelerator == "kvm");
+  provenance->set_bazel_target(absl::StrCat("//demo:", cell));
+  r.set_status(CellResult::PASSED);
+  r.set_boot_seconds(3.0);
+  return r;
+}
+
+// Appends the warm-up and measured iterations of one run (a sequential
+// cell, or one branch's turn in a block) starting at `start`.
+// `machine` multiplies every throughput of the run.
+void AddRun(const SyntheticOptions& options, const SyntheticBranch& branch,
+            uint64_t size, double mean_throughput, double machine,
+            int64_t start, int64_t run_nanos, int first_index,
+            std::mt19937_64* rng, CellResult* r) {
+  std::normal_distribution<double> standard_normal(0, 1);
+  const int per_run = options.iterations + options.warmup_iterations;
+  for (int i = 0; i < per_run; ++i) {
+    Iteration* it = r->add_iterations();
+    const bool warmup = i < options.warmup_iterations;
+    const int measured_index = i - options.warmup_iterations;
+    double throughput =
+        mean_throughput * machine * (1 + branch.cv * standard_normal(*rng));
+    if (warmup) throughput *= options.warmup_speed;
+    if (!warmup) {
+      throughput *= std::pow(1 - branch.drift_per_iteration, measured_index);
+    }
+    const int64_t when = start + i * options.iteration_nanos;
+    const int64_t offset = when - options.start_unix_nanos;
+    throughput *= 1 - options.run_slowdown * offset / double(run_nanos);
+    throughput = std::max(throughput, mean_throughput * 0.05);
+    it->set_index(first_index + i);
+    it->set_warmup(warmup);
+    it->set_branch(branch.name);
+    it->set_start_unix_nanos(when);
+    it->set_bytes(size);
+    it->set_seconds(size / throughput);
+    it->set_http_status(200);
+    it->set_ok(true);
+  }
+}
+
+std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
+  std::mt19937_64 rng(options.seed);
+  std::normal_distribution<double> standard_normal(0, 1);
+  std::vector<SyntheticBranch> branches = options.branches;
+  if (options.aa_copy && !branches.empty()) {
+    SyntheticBranch aa = branches.front();
+    aa.name += "~aa";
+    branches.insert(branches.begin() + 1, aa);
+  }
+  const int per_run = options.iterations + options.warmup_iterations;
+  const int64_t slot_nanos = (per_run + 5) * options.iteration_nanos;
+  const int64_t cell_nanos = slot_nanos * branches.size() * options.blocks;
+  const int64_t run_nanos =
+      cell_nanos * options.sizes.size() * options.memory_mib.size();
+  std::vector<CellResult> results;
+  int cell_index = 0;
+  for (uint64_t size : options.sizes) {
+    for (uint32_t memory : options.memory_mib) {
+      CellResult r = NewResult(
+          options,
+          absl::StrCat("demo_", memory, "mb_", SizeName(size), "_upload"), size,
+          memory);
+      CellSpec* spec = r.mutable_spec();
+      for (const SyntheticBranch& branch : branches) {
+        Binary* binary = spec->add_binaries();
+        binary->set_branch(branch.name);
+        binary->set_label(
+            absl::StrCat("//examples:server_",
+                         branches.front().name == branch.name ||
+                                 branch.name == branches.front().name + "~aa"
+                             ? branches.front().name
+                             : branch.name));
+      }
+      Design* design = spec->mutable_design();
+      design->set_mode(Design::INTERLEAVED);
+      design->set_isolation(Design::VM);
+      design->set_stop(Design::FIXED);
+      design->set_min_blocks(options.blocks);
+      design->set_max_blocks(options.blocks);
+      design->set_seed(options.seed);
+      design->set_baseline(branches.front().name);
+      design->set_min_effect(0.05);
+      design->set_alpha(0.05);
+      const int64_t cell_start =
+          options.start_unix_nanos + cell_index * cell_nanos;
+      std::vector<size_t> order(branches.size());
+      int run_index = 0;
+      for (int b = 0; b < options.blocks; ++b) {
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        std::shuffle(order.begin(), order.end(), rng);
+        const double machine =
+            std::exp(options.machine_cv * standard_normal(rng));
+        Block* block = r.add_blocks();
+        block->set_index(b);
+        block->set_complete(true);
+        for (size_t k : order) {
+          const SyntheticBranch& branch = branches[k];
+          const int64_t start = cell_start + run_index * slot_nanos;
+          block->add_order(branch.name);
+          Run* run = block->add_runs();
+          run->set_branch(branch.name);
+          run->set_index(run_index);
+          run->set_start_unix_nanos(start);
+          run->set_boot_seconds(3.0);
+          run->set_ok(true);
+          const int first = r.iterations_size();
+          AddRun(options, branch, size,
+                 BaseThroughput(size, memory) * branch.relative_speed,
+                 machine * std::exp(options.run_cv * standard_normal(rng)),
+                 start, run_nanos, 0, &rng, &r);
+          for (int i = first; i < r.iterations_size(); ++i) {
+            r.mutable_iterations(i)->set_index(i);
+            r.mutable_iterations(i)->set_block(b);
+            r.mutable_iterations(i)->set_run(run_index);
+          }
+          ++run_index;
+        }
+      }
+      r.set_start_unix_nanos(cell_start);
+      r.set_end_unix_nanos(cell_start + run_index * slot_nanos);
+      r.set_stop_reason(
+          absl::StrCat("fixed design: ", options.blocks, " blocks"));
+      results.push_back(std::move(r));
+      ++cell_index;
+    }
+  }
+  return results;
+}
+
+}  // namespace
+
 std::vector<CellResult> MakeSyntheticResults(const SyntheticOptions& options) {
+  if (options.interleaved) return MakeInterleaved(options);
   std::mt19937_64 rng(options.seed);
   std::normal_distribution<double> standard_normal(0, 1);
   std::vector<CellResult> results;
@@ -61,80 +226,41 @@ std::vector<CellResult> MakeSyntheticResults(const SyntheticOptions& options) {
   const int64_t cell_nanos = (per_cell + 5) * iteration_nanos;
   const int cells_per_branch = options.sizes.size() * options.memory_mib.size();
   const int branch_count = options.branches.size();
-  const int64_t run_nanos = cell_nanos * cells_per_branch * branch_count;
+  const int sessions = std::max(options.sessions, 1);
+  const int64_t run_nanos =
+      cell_nanos * cells_per_branch * branch_count * sessions;
   int cell_index = 0;
   for (uint64_t size : options.sizes) {
     for (uint32_t memory : options.memory_mib) {
-      for (int b = 0; b < branch_count; ++b) {
-        const SyntheticBranch& branch = options.branches[b];
-        // Position of this cell in the run order.
-        const int slot = options.interleave_cells
-                             ? cell_index * branch_count + b
-                             : b * cells_per_branch + cell_index;
-        const int64_t cell_start = options.start_unix_nanos + slot * cell_nanos;
-        CellResult r;
-        r.set_schema_version(SCHEMA_VERSION_CURRENT);
-        CellSpec* spec = r.mutable_spec();
-        spec->set_matrix("demo");
-        spec->set_cell(absl::StrCat("demo_", branch.name, "_", memory, "mb_",
-                                    SizeName(size), "_upload"));
-        Binary* binary = spec->add_binaries();
-        binary->set_branch(branch.name);
-        binary->set_label(absl::StrCat("//examples:server_", branch.name));
-        spec->set_memory_mib(memory);
-        spec->set_vcpus(2);
-        spec->set_backend(BACKEND_QEMU);
-        spec->set_api_profile("chunkstore");
-        spec->set_data_disk_bytes(50ull << 30);
-        Workload* workload = spec->mutable_workload();
-        workload->set_kind(Workload::UPLOAD);
-        workload->set_bytes_per_request(size);
-        workload->set_iterations(options.iterations);
-        workload->set_warmup_iterations(options.warmup_iterations);
-        workload->set_seed(7);
-        const double mean_throughput =
-            BaseThroughput(size, memory) * branch.relative_speed;
-        for (int i = 0; i < per_cell; ++i) {
-          Iteration* it = r.add_iterations();
-          const bool warmup = i < options.warmup_iterations;
-          const int measured_index = i - options.warmup_iterations;
-          double throughput =
-              mean_throughput * (1 + branch.cv * standard_normal(rng));
-          if (warmup) throughput *= options.warmup_speed;
-          if (!warmup) {
-            throughput *=
-                std::pow(1 - branch.drift_per_iteration, measured_index);
-          }
-          const int64_t offset =
-              cell_start - options.start_unix_nanos + i * iteration_nanos;
-          throughput *= 1 - options.run_slowdown * offset / double(run_nanos);
-          throughput = std::max(throughput, mean_throughput * 0.05);
-          it->set_index(i);
-          it->set_warmup(warmup);
-          it->set_branch(branch.name);
-          it->set_start_unix_nanos(cell_start + i * iteration_nanos);
-          it->set_bytes(size);
-          it->set_seconds(size / throughput);
-          it->set_http_status(200);
-          it->set_ok(true);
+      for (int session = 0; session < sessions; ++session) {
+        for (int b = 0; b < branch_count; ++b) {
+          const SyntheticBranch& branch = options.branches[b];
+          // Position of this cell in the run order.
+          const int slot =
+              options.interleave_cells
+                  ? (cell_index * sessions + session) * branch_count + b
+                  : (b * sessions + session) * cells_per_branch + cell_index;
+          const int64_t cell_start =
+              options.start_unix_nanos + slot * cell_nanos;
+          CellResult r =
+              NewResult(options,
+                        absl::StrCat("demo_", branch.name, "_", memory, "mb_",
+                                     SizeName(size), "_upload"),
+                        size, memory);
+          Binary* binary = r.mutable_spec()->add_binaries();
+          binary->set_branch(branch.name);
+          binary->set_label(absl::StrCat("//examples:server_", branch.name));
+          const double machine =
+              options.machine_cv > 0
+                  ? std::exp(options.machine_cv * standard_normal(rng))
+                  : 1.0;
+          AddRun(options, branch, size,
+                 BaseThroughput(size, memory) * branch.relative_speed, machine,
+                 cell_start, run_nanos, 0, &rng, &r);
+          r.set_start_unix_nanos(cell_start);
+          r.set_end_unix_nanos(cell_start + per_cell * iteration_nanos);
+          results.push_back(std::move(r));
         }
-        Provenance* provenance = r.mutable_provenance();
-        provenance->set_backend("qemu");
-        provenance->set_backend_version("QEMU emulator version 7.2.15");
-        provenance->set_accelerator(options.accelerator);
-        provenance->set_cache_mode("none");
-        HostFingerprint* host = provenance->mutable_host();
-        host->set_hostname("bench-1");
-        host->set_cpu_model("Synthetic CPU");
-        host->set_cpu_count(2);
-        host->set_cpu_governor("performance");
-        host->set_kvm_present(options.accelerator == "kvm");
-        provenance->set_bazel_target(absl::StrCat("//demo:", spec->cell()));
-        r.set_status(CellResult::PASSED);
-        r.set_start_unix_nanos(cell_start);
-        r.set_end_unix_nanos(cell_start + per_cell * iteration_nanos);
-        r.set_boot_seconds(3.0);
-        results.push_back(std::move(r));
       }
       ++cell_index;
     }

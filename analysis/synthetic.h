@@ -44,9 +44,25 @@ struct SyntheticOptions {
   // The machine slows down over the whole run: throughput at the end is
   // (1 - run_slowdown) of that at the start, falling linearly with time.
   double run_slowdown = 0.0;
+  // Sequential results (--runs_per_test): result files (sessions) per
+  // branch and cell; each session runs on a machine whose speed is drawn
+  // with `machine_cv` (log-normal sd), the same for all its iterations.
+  int sessions = 1;
+  // Interleaved results: one result per cell holding every branch (and,
+  // with `aa_copy`, the baseline again as "<baseline>~aa"), run in `blocks`
+  // blocks, each running every branch once in a seeded random order. Every
+  // run of a block shares the block's machine factor (log-normal sd
+  // `machine_cv`) and has its own factor (sd `run_cv`) on top.
+  bool interleaved = false;
+  int blocks = 10;
+  bool aa_copy = true;
+  double machine_cv = 0.0;
+  double run_cv = 0.01;
 };
 
-// One CellResult per branch x size x memory, schema_version current.
+// Sequential (default): one CellResult per branch x size x memory x
+// session. Interleaved: one per size x memory, with blocks. Schema version
+// current.
 std::vector<CellResult> MakeSyntheticResults(const SyntheticOptions& options);
 
 // The demo tree of the README and screenshot: a baseline, a branch 10%

@@ -43,35 +43,48 @@ std::string BaselineCellText(const GroupStats& s) {
 }
 
 std::vector<SummaryTable> BuildSummaryTables(const Report& report) {
-  // workload (the key without memory) -> (memory, baseline series) -> row
-  std::map<CellKey,
-           std::map<std::pair<uint32_t, std::string>, SummaryTable::Row>>
-      rows;
+  // Comparisons are sorted by cell, then series; group them by workload.
+  std::map<CellKey, SummaryTable> tables;
   for (const Comparison& c : report.comparisons) {
-    const Group& base = report.groups[c.baseline];
-    const Group& cand = report.groups[c.candidate];
-    CellKey workload = base.key;
+    CellKey workload = report.groups[c.baseline].key;
     workload.memory_mib = 0;
-    SummaryTable::Row& row = rows[workload][{base.key.memory_mib, base.series}];
-    row.memory_mib = base.key.memory_mib;
-    row.baseline = c.baseline;
-    row.cells[cand.series] = &c;
-  }
-  std::vector<SummaryTable> tables;
-  for (auto& [workload, by_row] : rows) {
-    SummaryTable table;
+    SummaryTable& table = tables[workload];
     table.workload = workload.WorkloadLabel();
-    std::set<std::string> present;
-    for (auto& [unused, row] : by_row) {
-      for (const auto& [series, c] : row.cells) present.insert(series);
-      table.rows.push_back(std::move(row));
-    }
-    for (const std::string& series : report.series_order) {
-      if (present.count(series)) table.columns.push_back(series);
-    }
-    tables.push_back(std::move(table));
+    table.rows.push_back(&c);
   }
-  return tables;
+  std::vector<SummaryTable> out;
+  for (auto& [unused, table] : tables) out.push_back(std::move(table));
+  return out;
+}
+
+std::vector<std::string> AaCheckLines(const Report& report) {
+  int total = 0, flagged = 0;
+  std::set<std::string> pairs;
+  for (const Comparison& c : report.comparisons) {
+    if (!IsAaComparison(report, c)) continue;
+    ++total;
+    flagged += c.verdict == Verdict::kFaster || c.verdict == Verdict::kSlower;
+    pairs.insert(absl::StrCat(report.groups[c.candidate].series, " vs ",
+                              report.groups[c.baseline].series));
+  }
+  if (total == 0) {
+    return {absl::StrCat(
+        "A/A check: none (no ", AaName(report.baseline_name),
+        " series in these results), so nothing shows whether this machine "
+        "tells identical binaries apart; run interleaved cells with the A/A "
+        "copy.")};
+  }
+  std::vector<std::string> lines = {
+      absl::StrCat("A/A check: ", flagged, " of ", total, " A/A comparison",
+                   total == 1 ? "" : "s", " (", absl::StrJoin(pairs, ", "),
+                   ") came out faster or slower (expected: none).")};
+  if (flagged > 0) {
+    lines.push_back(
+        "WARNING: identical binaries were called different: this machine or "
+        "these settings cannot be trusted, and neither can any verdict "
+        "below.");
+  }
+  return lines;
 }
 
 std::vector<CompareTable> BuildCompareTables(const Report& report) {
@@ -175,14 +188,36 @@ std::string OneRunBranchesNote(const RunComparison& runs) {
 
 std::string MethodSentence(const AnalysisOptions& options) {
   return absl::StrFormat(
-      "faster/slower: %s-corrected p < %g (%s test) and a change of at least "
-      "%s with its %g%% CI on one side of 0; no difference: the whole CI "
-      "lies within +/-%s; inconclusive: neither, more runs are needed",
+      "faster/slower: %s-corrected p < %g and a change of at least %s with "
+      "its %g%% interval on one side of 0; no difference: the whole interval "
+      "lies within +/-%s; inconclusive: neither. Interleaved cells: the unit "
+      "is the block (log-ratio of the two runs' medians), Hodges-Lehmann "
+      "estimate, exact Wilcoxon signed-rank test and interval. Sequential "
+      "cells: the unit is the session (one result file), %s test on the "
+      "session medians, Hodges-Lehmann interval; fewer than 3 sessions a "
+      "side are inconclusive",
       options.correction == Correction::kHolm ? "Holm" : "Benjamini-Hochberg",
-      options.alpha,
-      options.test == TestKind::kMannWhitney ? "Mann-Whitney U" : "permutation",
-      FormatPercent(options.min_effect), options.confidence * 100,
-      FormatPercent(options.min_effect));
+      options.alpha, FormatPercent(options.min_effect),
+      options.confidence * 100, FormatPercent(options.min_effect),
+      options.test == TestKind::kMannWhitney ? "Mann-Whitney U"
+                                             : "permutation");
+}
+
+std::string UnitsText(const Comparison& c) {
+  std::string text = absl::StrCat(
+      c.unit == Unit::kBlocks || c.n_base == c.n_cand
+          ? absl::StrCat(c.n_units, " ", UnitName(c.unit))
+          : absl::StrCat(c.n_base, "+", c.n_cand, " ", UnitName(c.unit)),
+      c.unit == Unit::kSessions && c.n_base == c.n_cand ? " a side" : "");
+  if (c.verdict != Verdict::kInconclusive) return text;
+  if (!c.note.empty()) return absl::StrCat(text, "; ", c.note);
+  if (!std::isnan(c.mde))
+    absl::StrAppend(&text, "; MDE ", FormatPercent(c.mde));
+  if (c.units_needed > 0) {
+    absl::StrAppend(&text, ", needs ~", c.units_needed, " ", UnitName(c.unit),
+                    c.unit == Unit::kSessions ? " a side" : "");
+  }
+  return text;
 }
 
 std::string ComparisonCellText(const Comparison& c, bool bold) {
@@ -192,16 +227,41 @@ std::string ComparisonCellText(const Comparison& c, bool bold) {
     verdict = "**" + verdict + "**";
   }
   std::string text =
-      absl::StrCat(FormatChange(c.ratio), " [", FormatChange(c.ratio_ci.low),
-                   ", ", FormatChange(c.ratio_ci.high), "] ", verdict);
+      std::isnan(c.ratio_ci.low)
+          ? absl::StrCat("n/a ", verdict)
+          : absl::StrCat(FormatChange(c.ratio), " [",
+                         FormatChange(c.ratio_ci.low), ", ",
+                         FormatChange(c.ratio_ci.high), "] ", verdict);
   if (c.verdict == Verdict::kInconclusive) {
-    absl::StrAppend(&text, " (MDE ", FormatPercent(c.mde));
-    if (c.runs_needed > 0) {
-      absl::StrAppend(&text, ", needs ~", c.runs_needed, " runs/side");
-    }
-    text += ")";
+    absl::StrAppend(&text, " (", UnitsText(c), ")");
   }
   return text;
+}
+
+std::vector<std::string> SummaryRowCells(const Report& report,
+                                         const Comparison& c, bool bold) {
+  std::string verdict = VerdictName(c.verdict);
+  if (bold &&
+      (c.verdict == Verdict::kFaster || c.verdict == Verdict::kSlower)) {
+    verdict = "**" + verdict + "**";
+  }
+  const bool has_ci = !std::isnan(c.ratio_ci.low);
+  return {
+      FormatThroughput(c.baseline_median),
+      FormatThroughput(c.candidate_median),
+      std::isnan(c.ratio) ? std::string("n/a") : FormatChange(c.ratio),
+      has_ci
+          ? absl::StrCat("[", FormatChange(c.ratio_ci.low), ", ",
+                         FormatChange(c.ratio_ci.high), "]",
+                         c.ci_level_reached
+                             ? ""
+                             : absl::StrFormat(" (%.1f%%)", c.ci_level * 100))
+          : std::string("n/a"),
+      std::isnan(c.p_adjusted) ? std::string("n/a")
+                               : FormatPValue(c.p_adjusted),
+      verdict,
+      UnitsText(c),
+  };
 }
 
 namespace {
@@ -237,32 +297,37 @@ std::vector<std::string> StatsHeader(const std::string& prefix) {
 }
 
 std::vector<std::string> ComparisonFields(const Comparison& c) {
-  return {FormatNumber(c.ratio, 4),
+  return {UnitName(c.unit),
+          absl::StrCat(c.n_base),
+          absl::StrCat(c.n_cand),
+          FormatNumber(c.ratio, 4),
           FormatNumber(c.ratio_ci.low, 4),
           FormatNumber(c.ratio_ci.high, 4),
-          FormatNumber(c.hl_ratio, 4),
-          FormatNumber(c.hl_ci.low, 4),
-          FormatNumber(c.hl_ci.high, 4),
+          FormatNumber(c.ci_level, 4),
           FormatNumber(c.p_value, 6),
           FormatNumber(c.p_adjusted, 6),
+          FormatNumber(c.min_p, 6),
           FormatNumber(c.mde, 4),
           VerdictName(c.verdict),
-          c.runs_needed > 0 ? absl::StrCat(c.runs_needed) : std::string()};
+          c.units_needed > 0 ? absl::StrCat(c.units_needed) : std::string(),
+          c.note};
 }
 
 const std::vector<std::string>& ComparisonHeader() {
-  static const auto* header =
-      new std::vector<std::string>{"ratio",
-                                   "ratio_ci_low",
-                                   "ratio_ci_high",
-                                   "hodges_lehmann_ratio",
-                                   "hl_ci_low",
-                                   "hl_ci_high",
-                                   "p_value",
-                                   "p_adjusted",
-                                   "mde",
-                                   "verdict",
-                                   "runs_needed_per_side"};
+  static const auto* header = new std::vector<std::string>{"unit",
+                                                           "units_baseline",
+                                                           "units_candidate",
+                                                           "ratio",
+                                                           "ratio_ci_low",
+                                                           "ratio_ci_high",
+                                                           "ci_level",
+                                                           "p_value",
+                                                           "p_adjusted",
+                                                           "min_p",
+                                                           "mde",
+                                                           "verdict",
+                                                           "units_needed",
+                                                           "note"};
   return *header;
 }
 
@@ -387,28 +452,20 @@ std::string SummaryTables(const Report& report) {
   const std::vector<SummaryTable> tables = BuildSummaryTables(report);
   if (tables.empty()) return "No cell had both a baseline and a candidate.\n\n";
   std::string out;
+  const std::string p_header =
+      report.options.correction == Correction::kHolm ? "p (Holm)" : "p (BH)";
   for (const SummaryTable& table : tables) {
-    absl::StrAppend(&out, "### ", table.workload, "\n\n| memory | baseline |");
-    for (const std::string& series : table.columns) {
-      absl::StrAppend(&out, " ", MarkdownCell(series), " |");
-    }
-    out += "\n|---|---|";
-    for (size_t i = 0; i < table.columns.size(); ++i) out += "---|";
-    out += "\n";
-    for (const SummaryTable::Row& row : table.rows) {
-      const Group& base = report.groups[row.baseline];
-      absl::StrAppend(
-          &out, "| ", row.memory_mib, " MiB | ",
-          MarkdownCell(absl::StrCat(
-              base.series, ": ", BaselineCellText(report.stats[row.baseline]))),
-          " |");
-      for (const std::string& series : table.columns) {
-        auto it = row.cells.find(series);
-        absl::StrAppend(&out, " ",
-                        it == row.cells.end() ? std::string("missing")
-                                              : MarkdownCell(ComparisonCellText(
-                                                    *it->second, true)),
-                        " |");
+    absl::StrAppend(
+        &out, "### ", table.workload, "\n\n| memory | branch | ",
+        MarkdownCell(report.baseline_name),
+        " (old) | new | change | interval | ", p_header,
+        " | verdict | units |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (const Comparison* c : table.rows) {
+      const Group& cand = report.groups[c->candidate];
+      absl::StrAppend(&out, "| ", cand.key.memory_mib, " MiB | ",
+                      MarkdownCell(cand.series), " |");
+      for (const std::string& cell : SummaryRowCells(report, *c, true)) {
+        absl::StrAppend(&out, " ", MarkdownCell(cell), " |");
       }
       out += "\n";
     }
@@ -429,8 +486,11 @@ std::string SummaryMarkdown(const Report& report) {
       " no difference, ", counts[Verdict::kInconclusive], " inconclusive. ",
       report.warnings.size(), " warnings.\n\n");
   std::string out;
+  for (const std::string& line : AaCheckLines(report)) {
+    absl::StrAppend(&out, line, "\n\n");
+  }
   if (report.runs.has_value()) {
-    out = "# perfcell compare\n\n";
+    out += "# perfcell compare\n\n";
     absl::StrAppend(&out, "Run B (", report.runs->run_b, ") against run A (",
                     report.runs->run_a, "), each branch against itself: ",
                     CompareIntro(*report.runs), ". ", tally);
@@ -439,25 +499,28 @@ std::string SummaryMarkdown(const Report& report) {
         "Throughput is bytes / seconds of each iteration (higher is better). "
         "Two columns per branch: (A), the median of its measured iterations "
         "in run A (warm-up and failed iterations excluded), its CV and "
-        "count; (B) vs A, the change of its median in run B against run A [",
+        "count; (B) vs A, the change in run B against run A [",
         report.options.confidence * 100,
-        "% bootstrap CI of the ratio of medians] and the verdict. ",
+        "% interval] and the verdict; each result file is one session of a "
+        "branch (interleaved results too: the branch's median in that file). ",
         MethodSentence(report.options),
         ". MDE: the smallest change these runs could detect (alpha ",
         report.options.alpha, ", power ", report.options.power, ").\n\n");
   } else {
-    out = "# perfcell report\n\n";
+    out += "# perfcell report\n\n";
     absl::StrAppend(&out, "Baseline: **", report.baseline_name,
                     "**. Series: ", absl::StrJoin(report.series_order, ", "),
                     ". ", tally);
     absl::StrAppend(
         &out,
         "Throughput is bytes / seconds of each iteration (higher is better). "
-        "Baseline: median of the measured iterations (warm-up and failed "
-        "iterations excluded), its CV and count. Each branch: change of the "
-        "median against the baseline [",
+        "Old and new: medians of the measured iterations (warm-up and failed "
+        "iterations excluded). Change: Hodges-Lehmann estimate of the ratio "
+        "new / old with its ",
         report.options.confidence * 100,
-        "% bootstrap CI of the ratio of medians] and the verdict. ",
+        "% distribution-free interval (the achieved level in parentheses "
+        "when too few units reach it), the corrected p-value and the "
+        "verdict. ",
         MethodSentence(report.options),
         ". MDE: the smallest change these runs could detect (alpha ",
         report.options.alpha, ", power ", report.options.power, ").\n\n");

@@ -14,18 +14,13 @@
 
 namespace perfcell::analysis {
 
-// The comparisons of one workload (kind, size, backend...) laid out as a
-// table: one row per memory size and baseline series, one column per
-// candidate series.
+// The comparisons of one workload (kind, size, backend...) laid out like
+// Google Benchmark's compare.py: one row per memory size and candidate, the
+// old (baseline) and new (candidate) medians first, then the change, its
+// interval, the corrected p-value and the verdict.
 struct SummaryTable {
   std::string workload;
-  std::vector<std::string> columns;
-  struct Row {
-    uint32_t memory_mib;
-    size_t baseline;  // index into Report::groups
-    std::map<std::string, const Comparison*> cells;  // by candidate series
-  };
-  std::vector<Row> rows;
+  std::vector<const Comparison*> rows;  // by memory, then series order
 };
 std::vector<SummaryTable> BuildSummaryTables(const Report& report);
 
@@ -85,6 +80,23 @@ std::string SummaryTables(const Report& report);
 
 // The whole summary.md: context, how to read it, tables, warnings.
 std::string SummaryMarkdown(const Report& report);
+
+// The A/A check that opens every output: "A/A check: 0 of 4 A/A
+// comparisons (main~aa vs main) came out faster or slower (expected:
+// none)." and, when any did, a second line warning that this machine or
+// these settings cannot be trusted. Without an A/A copy in the results, a
+// line saying nothing checked the machine.
+std::vector<std::string> AaCheckLines(const Report& report);
+
+// The columns of a summary row after the memory size and branch: old, new,
+// change, interval, adjusted p, verdict, and the units with what an
+// undecided comparison needs ("10 blocks; MDE 3.1%, needs ~14 blocks").
+std::vector<std::string> SummaryRowCells(const Report& report,
+                                         const Comparison& c, bool bold);
+
+// "10 blocks", "5 sessions a side" and, when undecided, why and what more
+// it needs ("; MDE 13.2%, needs ~63 blocks", or the design note).
+std::string UnitsText(const Comparison& c);
 
 // "-9.8% [-12.1%, -7.5%] slower" for one comparison (`bold` marks the
 // verdict with ** when it is faster or slower).
