@@ -112,7 +112,11 @@ std::vector<Finding> GroupFindings(const Group& group, const GroupStats& s,
   if (s.cv > options.cv_threshold) {
     add("noise",
         absl::StrCat("CV above ", FormatPercent(options.cv_threshold),
-                     ": changes smaller than the MDE cannot be seen"),
+                     group.interleaved
+                         ? " over the cell (interleaved: noise every branch "
+                           "of a block shares cancels; each comparison's "
+                           "MDE comes from its block ratios)"
+                         : ": changes smaller than the MDE cannot be seen"),
         absl::StrFormat("CV %s (n %d, %s .. %s)", FormatPercent(s.cv), s.n,
                         FormatThroughput(s.min), FormatThroughput(s.max)));
   }
