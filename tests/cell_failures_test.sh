@@ -4,8 +4,7 @@
 # result.json, the iterations measured before the failure kept, and no QEMU
 # process left behind.
 set -uo pipefail
-cell=$1 kernel=$2 initramfs=$3 base=$4 mkext4=$5 tiny=$6 good=$7 crashing=$8 hog=$9
-fresh_disk="--mkext4=$mkext4"
+cell=$1 kernel=$2 initramfs=$3 base=$4 mkext4=$5 good=$6 crashing=$7 hog=$8
 
 failures=0
 checks=0
@@ -21,7 +20,7 @@ check() {  # check NAME CONDITION-DESCRIPTION COMMAND...
   fi
 }
 
-run_cell() {  # run_cell NAME PAYLOAD DATA_DISK_FLAG MEMORY BYTES WORKLOAD
+run_cell() {  # run_cell NAME PAYLOAD DATA_DISK_SIZE MEMORY BYTES WORKLOAD
   local name=$1
   out="$TEST_TMPDIR/$name/out"
   work="$TEST_TMPDIR/$name/work"
@@ -29,7 +28,8 @@ run_cell() {  # run_cell NAME PAYLOAD DATA_DISK_FLAG MEMORY BYTES WORKLOAD
   "$cell" --cell="$name" --backend=qemu --memory_mib="$4" --bytes="$5" \
     --workload="$6" --iterations=3 --warmup=1 --boot_timeout_s=120 \
     --request_timeout_s=120 --kernel="$kernel" --initramfs="$initramfs" \
-    --base_image="$base" --payload_image="$2" "$3" \
+    --base_image="$base" --payload_image="$2" --mkext4="$mkext4" \
+    --data_disk_size="$3" \
     --server_binary="$2" --out_dir="$out" --work_dir="$work" \
     >"$TEST_TMPDIR/$name/stdout" 2>"$TEST_TMPDIR/$name/stderr"
   status=$?
@@ -42,7 +42,7 @@ json_has() { grep -q "$2" "$TEST_TMPDIR/$1/out/result.json"; }
 ok_iterations() { grep -c '"ok": true' "$TEST_TMPDIR/$1/out/result.json"; }
 
 # 1. The server crashes on its second upload: iteration 1 is kept.
-run_cell crash "$crashing" "$fresh_disk" 256 8M upload
+run_cell crash "$crashing" 50G 256 8M upload
 check crash "exit status 1" test "$status" -eq 1
 check crash "result says the server ended" json_has crash 'server in the guest ended'
 check crash "result is FAILED" json_has crash '"status": "FAILED"'
@@ -50,14 +50,14 @@ check crash "the first upload is kept" test "$(ok_iterations crash)" -ge 1
 check crash "no QEMU left" no_qemu_left crash
 
 # 2. The server holds more memory than the 256 MiB VM has: the OOM killer.
-run_cell oom "$hog" "$fresh_disk" 256 8M upload
+run_cell oom "$hog" 50G 256 8M upload
 check oom "exit status 1" test "$status" -eq 1
 check oom "result names the OOM killer" json_has oom 'OOM killer'
 check oom "console log kept" test -s "$TEST_TMPDIR/oom/out/console.log"
 check oom "no QEMU left" no_qemu_left oom
 
 # 3. The guest's data disk fills up (24 MiB disk, 16 MiB uploads).
-run_cell full "$good" "--data_image=$tiny" 256 16M upload
+run_cell full "$good" 24M 256 16M upload
 check full "exit status 1" test "$status" -eq 1
 check full "an upload was refused with HTTP 500 or 507" json_has full '"http_status": 50[07],\?$'
 check full "no QEMU left" no_qemu_left full
@@ -68,7 +68,7 @@ mkdir -p "$TEST_TMPDIR/$name/out" "$TEST_TMPDIR/$name/work"
 "$cell" --cell=$name --backend=qemu --memory_mib=256 --bytes=8M \
   --workload=download --iterations=200 --warmup=0 --kernel="$kernel" \
   --initramfs="$initramfs" --base_image="$base" --payload_image="$good" \
-  "$fresh_disk" --server_binary="$good" \
+  --mkext4="$mkext4" --server_binary="$good" \
   --out_dir="$TEST_TMPDIR/$name/out" --work_dir="$TEST_TMPDIR/$name/work" \
   >"$TEST_TMPDIR/$name/stdout" 2>&1 &
 pid=$!

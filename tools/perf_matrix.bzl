@@ -111,12 +111,34 @@ def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, war
     return errors
 
 _MODES = ["interleaved", "sequential"]
+_STOPS = ["fixed", "adaptive"]
 _ISOLATIONS = ["vm", "session"]
 _ACCELS = ["auto", "kvm", "tcg"]
 
 # The A/A copy of the baseline in an interleaved cell: same binary, same
 # arguments, its own runs. "~" cannot appear in a branch name.
 AA_SUFFIX = "~aa"
+
+def perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds):
+    """Everything wrong with the stopping rule's arguments, as a list of messages."""
+    errors = []
+    if stop not in _STOPS:
+        errors.append("stop %r: must be one of %s" % (stop, _STOPS))
+    if stop == "adaptive" and mode != "interleaved":
+        errors.append("stop \"adaptive\" needs mode \"interleaved\": it decides after each block, and sequential cells have none; write mode = \"interleaved\" or stop = \"fixed\"")
+    if type(min_blocks) != "int" or min_blocks < 2:
+        errors.append("min_blocks %r: must be an int of at least 2" % (min_blocks,))
+    if type(max_blocks) != "int" or max_blocks < 2 or max_blocks > 200:
+        errors.append("max_blocks %r: must be an int from 2 to 200" % (max_blocks,))
+    if type(min_blocks) == "int" and type(max_blocks) == "int" and min_blocks > max_blocks:
+        errors.append("min_blocks %d is more than max_blocks %d: write min_blocks <= max_blocks, e.g. min_blocks = 4, max_blocks = 40" % (min_blocks, max_blocks))
+    if type(min_effect) not in ("float", "int") or min_effect <= 0 or min_effect >= 1:
+        errors.append("min_effect %r: the smallest relative change that matters, above 0 and below 1, e.g. 0.05 for 5 %%" % (min_effect,))
+    if type(alpha) not in ("float", "int") or alpha <= 0 or alpha >= 0.5:
+        errors.append("alpha %r: above 0 and below 0.5, e.g. 0.05" % (alpha,))
+    if type(max_cell_seconds) not in ("float", "int") or max_cell_seconds < 0:
+        errors.append("max_cell_seconds %r: seconds (0: no limit)" % (max_cell_seconds,))
+    return errors
 
 def perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend):
     """Everything wrong with the design arguments, as a list of messages."""
@@ -219,6 +241,12 @@ def perf_matrix(
         mode = "interleaved",
         isolation = "vm",
         blocks = 10,
+        stop = "fixed",
+        min_blocks = 4,
+        max_blocks = 40,
+        min_effect = 0.05,
+        alpha = 0.05,
+        max_cell_seconds = 0,
         baseline = None,
         aa_check = True,
         backend = "qemu",
@@ -258,6 +286,20 @@ def perf_matrix(
       blocks: interleaved cells: blocks to run; each block runs every branch
         once. With n blocks the smallest two-sided p is 2/2^n: 10 blocks
         reach 0.002, enough for a few corrected comparisons.
+      stop: interleaved cells: "fixed" (exactly `blocks` blocks) or
+        "adaptive": after each block from `min_blocks` on, the cell stops as
+        soon as every comparison (the A/A copy included) is decided, on
+        intervals that stay valid however often they are looked at
+        (analysis/README.md); at `max_blocks` or `max_cell_seconds` what is
+        still open is inconclusive.
+      min_blocks: adaptive: blocks before the first look.
+      max_blocks: adaptive: the most blocks a cell runs.
+      min_effect: the smallest relative change that matters (0.05: 5 %):
+        adaptive cells decide "faster"/"slower" when the interval lies
+        wholly beyond it, "no difference" when wholly inside.
+      alpha: adaptive: the chance of a wrong decision per comparison.
+      max_cell_seconds: adaptive: start no block after this many seconds
+        (0: no limit).
       baseline: the branch the others are compared with (default:
         "baseline" or "main" when present, else the first in sorted order).
       aa_check: interleaved cells: add "<baseline>~aa", a second copy of the
@@ -296,6 +338,7 @@ def perf_matrix(
     """
     errors = perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, warmup, backend)
     errors += perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend)
+    errors += perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds)
     if not _valid_name(shared_secret):
         errors.append("shared_secret: use letters, digits, '-', '_' and '.' (it is passed on command lines)")
     for branch in server_args:
@@ -307,13 +350,19 @@ def perf_matrix(
     base = perf_matrix_baseline(binaries, baseline)
     branches = [base] + [b for b in sorted(binaries.keys()) if b != base]
     interleaved = mode == "interleaved"
-    blocks_run = blocks if interleaved else 1
+    adaptive = stop == "adaptive"
+    blocks_run = (max_blocks if adaptive else blocks) if interleaved else 1
     args_common = [
         "--matrix=" + name,
         "--backend=" + backend,
         "--mode=" + mode,
         "--isolation=" + isolation,
         "--blocks=%d" % blocks_run,
+        "--stop=" + stop,
+        "--min_blocks=%d" % (min_blocks if adaptive else blocks_run),
+        "--min_effect=%s" % min_effect,
+        "--alpha=%s" % alpha,
+        "--max_cell_seconds=%s" % max_cell_seconds,
         "--block_seed=%d" % seed,
         "--iterations=%d" % iterations,
         "--warmup=%d" % warmup,

@@ -5,7 +5,7 @@ makes a test that fails, listing every mismatch, when any check failed.
 """
 
 load(":images.bzl", "shell_quote")
-load(":perf_matrix.bzl", "cell_timeout", "parse_size", "perf_matrix_cells", "perf_matrix_errors")
+load(":perf_matrix.bzl", "cell_timeout", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_stop_errors")
 
 def _check(failures, what, got, want):
     if got != want:
@@ -24,6 +24,32 @@ def _run_checks():
     _check(failures, "first cell name", names[0], "demo_baseline_256mb_8m_upload")
     _check(failures, "last cell name", names[-1], "demo_batch-reads_512mb_32m_download")
     _check(failures, "names are unique", len({n: True for n in names}), 16)
+
+    cells = perf_matrix_cells("demo", ["baseline", "batch-reads"], [256, 512], ["8M", "32M"], ["upload", "download"], "interleaved")
+    _check(failures, "interleaved cell count", len(cells), 8)
+    _check(failures, "interleaved cell name", cells[0].name, "demo_256mb_8m_upload")
+    _check(failures, "an interleaved cell holds every branch", cells[0].branches, ["baseline", "batch-reads"])
+    _check(failures, "default baseline", perf_matrix_baseline({"a": 1, "main": 2}, None), "main")
+    _check(failures, "named baseline", perf_matrix_baseline({"a": 1, "main": 2}, "a"), "a")
+    _check(failures, "timeout of 40 runs of 8 MiB", cell_timeout(8 * 1024 * 1024, 2, 1, "upload", 10, 40), "eternal")
+    _check(failures, "timeout of 4 runs of 1 MiB", cell_timeout(1024 * 1024, 2, 1, "upload", 10, 4), "moderate")
+
+    good = perf_matrix_design_errors({"baseline": "//x"}, "interleaved", "vm", 10, None, True, "auto", "qemu")
+    _check(failures, "a good design has no errors", good, [])
+    bad = perf_matrix_design_errors({"a~b": "//x"}, "mixed", "container", 0, "main", "yes", "hvf", "host")
+    for fragment in ['mode "mixed"', 'isolation "container"', "blocks 0", 'baseline "main"', 'aa_check "yes"', 'accel "hvf"', "reserved for the A/A copy"]:
+        _check_error(failures, "bad design", bad, fragment)
+    bad = perf_matrix_design_errors({"a": "//x"}, "sequential", "session", 1, None, True, "tcg", "host")
+    for fragment in ['isolation "session" needs mode "interleaved"', 'accel "tcg" applies to the qemu backend only']:
+        _check_error(failures, "sequential design", bad, fragment)
+
+    _check(failures, "a good stopping rule has no errors", perf_matrix_stop_errors("interleaved", "adaptive", 4, 40, 0.05, 0.05, 0), [])
+    bad = perf_matrix_stop_errors("sequential", "adaptive", 50, 40, 1.5, 0.9, -1)
+    for fragment in ['stop "adaptive" needs mode "interleaved"', "min_blocks 50 is more than max_blocks 40", "min_effect 1.5", "alpha 0.9", "max_cell_seconds -1"]:
+        _check_error(failures, "bad stopping rule", bad, fragment)
+    bad = perf_matrix_stop_errors("interleaved", "sometimes", 1, 1000, 0, 0.05, 0)
+    for fragment in ['stop "sometimes"', "min_blocks 1", "max_blocks 1000", "min_effect 0"]:
+        _check_error(failures, "bad stopping values", bad, fragment)
 
     _check(failures, "parse_size 8M", parse_size("8M"), 8 * 1024 * 1024)
     _check(failures, "parse_size 1G", parse_size("1G"), 1024 * 1024 * 1024)

@@ -19,6 +19,7 @@
 //
 // Exit status: 0 when the cell passed, 1 when it failed (the reason is the
 // last line on stderr and in result.json), 2 for bad flags.
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -78,6 +79,17 @@ ABSL_FLAG(std::string, isolation, "vm",
 ABSL_FLAG(uint32_t, blocks, 1,
           "Blocks to run; each block runs every branch once.");
 ABSL_FLAG(uint64_t, block_seed, 1, "Seed of the branch order in each block.");
+ABSL_FLAG(std::string, stop, "fixed",
+          "fixed: run --blocks blocks; adaptive: from --min_blocks on, stop "
+          "as soon as every comparison is decided (at most --blocks).");
+ABSL_FLAG(uint32_t, min_blocks, 0,
+          "adaptive: blocks before the first look (default: --blocks).");
+ABSL_FLAG(double, min_effect, 0.05,
+          "The smallest relative change that matters.");
+ABSL_FLAG(double, alpha, 0.05,
+          "adaptive: chance of a wrong decision per comparison.");
+ABSL_FLAG(double, max_cell_seconds, 0,
+          "adaptive: start no block after this many seconds (0: no limit).");
 ABSL_FLAG(std::string, baseline, "",
           "The branch the others are compared with (default: the first).");
 ABSL_FLAG(std::string, mkext4, "",
@@ -196,9 +208,43 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_blocks) == 0) {
     return BadFlag("--blocks must be at least 1");
   }
-  design->set_stop(perfcell::Design::FIXED);
   design->set_max_blocks(absl::GetFlag(FLAGS_blocks));
-  design->set_min_blocks(absl::GetFlag(FLAGS_blocks));
+  design->set_min_blocks(absl::GetFlag(FLAGS_min_blocks) == 0
+                             ? absl::GetFlag(FLAGS_blocks)
+                             : absl::GetFlag(FLAGS_min_blocks));
+  const std::string stop = absl::GetFlag(FLAGS_stop);
+  if (stop == "fixed") {
+    design->set_stop(perfcell::Design::FIXED);
+    design->set_min_blocks(design->max_blocks());
+  } else if (stop == "adaptive") {
+    design->set_stop(perfcell::Design::ADAPTIVE);
+    if (design->mode() != perfcell::Design::INTERLEAVED) {
+      return BadFlag("--stop=adaptive needs --mode=interleaved");
+    }
+    if (design->min_blocks() < 2 ||
+        design->min_blocks() > design->max_blocks()) {
+      return BadFlag("--min_blocks must be from 2 to --blocks (" +
+                     std::to_string(design->max_blocks()) + ")");
+    }
+  } else {
+    return BadFlag("--stop must be fixed or adaptive, not \"" + stop + "\"");
+  }
+  const double min_effect = absl::GetFlag(FLAGS_min_effect);
+  const double alpha = absl::GetFlag(FLAGS_alpha);
+  const double max_cell_seconds = absl::GetFlag(FLAGS_max_cell_seconds);
+  if (!(min_effect > 0 && min_effect < 1)) {
+    return BadFlag("--min_effect must be above 0 and below 1, e.g. 0.05");
+  }
+  if (!(alpha > 0 && alpha < 0.5)) {
+    return BadFlag("--alpha must be above 0 and below 0.5, e.g. 0.05");
+  }
+  if (!(max_cell_seconds >= 0) || std::isinf(max_cell_seconds)) {
+    return BadFlag(
+        "--max_cell_seconds must be a number of seconds, 0 for none");
+  }
+  design->set_min_effect(min_effect);
+  design->set_alpha(alpha);
+  design->set_max_cell_seconds(max_cell_seconds);
   design->set_seed(absl::GetFlag(FLAGS_block_seed));
   std::string baseline = absl::GetFlag(FLAGS_baseline);
   if (baseline.empty()) baseline = o.branches[0].binary.branch();
