@@ -1,5 +1,7 @@
 #include "analysis/dataset.h"
 
+#include <algorithm>
+
 #include "analysis/synthetic.h"
 #include "gtest/gtest.h"
 
@@ -60,6 +62,57 @@ TEST(Dataset, WarmupOverrideReplacesRunnerFlags) {
   for (const Sample& s : override[0].samples) overridden += s.warmup;
   EXPECT_EQ(flagged, 1);
   EXPECT_EQ(overridden, 3);
+}
+
+TEST(Dataset, InterleavedResultsKeepOneMedianPerBlockAndBranch) {
+  SyntheticOptions options;
+  options.branches = {{.name = "main"}, {.name = "topic"}};
+  options.sizes = {8 << 20};
+  options.memory_mib = {512};
+  options.interleaved = true;
+  options.blocks = 4;
+  options.iterations = 3;
+  std::vector<CellResult> results = MakeSyntheticResults(options);
+  ASSERT_EQ(results.size(), 1u);
+  std::vector<Warning> warnings;
+  std::vector<Group> groups =
+      GroupResults({{"x", results[0]}}, "", -1, &warnings);
+  EXPECT_TRUE(warnings.empty());
+  ASSERT_EQ(groups.size(), 3u);  // main, main~aa, topic
+  for (const Group& g : groups) {
+    EXPECT_TRUE(g.interleaved);
+    EXPECT_EQ(g.block_medians.size(), 4u) << g.series;
+    EXPECT_EQ(g.session_medians.size(), 1u) << g.series;
+    EXPECT_EQ(g.samples.size(), 4u * 4) << g.series;  // 1 warm-up + 3 a run
+  }
+  // The block median is the median of that run's measured iterations.
+  std::vector<double> block0;
+  for (const Iteration& it : results[0].iterations()) {
+    if (it.branch() == "topic" && it.block() == 0 && !it.warmup()) {
+      block0.push_back(it.bytes() / it.seconds());
+    }
+  }
+  ASSERT_EQ(block0.size(), 3u);
+  std::sort(block0.begin(), block0.end());
+  EXPECT_DOUBLE_EQ(groups[2].block_medians.at({0, 0}), block0[1]);
+}
+
+TEST(Dataset, SequentialResultsAreOneSessionEach) {
+  SyntheticOptions options;
+  options.branches = {{.name = "main"}};
+  options.sizes = {8 << 20};
+  options.memory_mib = {512};
+  options.sessions = 3;
+  std::vector<LoadedResult> loaded;
+  for (CellResult& r : MakeSyntheticResults(options)) {
+    loaded.push_back({"x", std::move(r)});
+  }
+  std::vector<Group> groups = GroupResults(loaded, "", -1);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_FALSE(groups[0].interleaved);
+  EXPECT_EQ(groups[0].results, 3);
+  EXPECT_EQ(groups[0].session_medians.size(), 3u);
+  EXPECT_TRUE(groups[0].block_medians.empty());
 }
 
 }  // namespace
