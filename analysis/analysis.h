@@ -83,8 +83,8 @@ struct Comparison {
   // Why the comparison cannot be decided whatever the data say, e.g.
   // "5 blocks cannot reach p < 0.05 ...; needs >= 9 blocks". Empty if none.
   std::string note;
-  // kBlocks: the log-ratio of each block, in block order, and the block's
-  // index; the trend of the log-ratios over the blocks.
+  // kBlocks: the log-ratio of each block, in run order, and its position
+  // (0, 1, ...) in that order; the trend of the log-ratios over the blocks.
   std::vector<double> block_log_ratios;
   std::vector<int> block_index;
   stats::SpearmanResult ratio_trend{NAN, 1, false, 0};
