@@ -17,6 +17,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "runner/cell/block_order.h"
+#include "runner/cell/cpu_split.h"
 #include "runner/cell/host_fingerprint.h"
 #include "runner/cell/result_file.h"
 #include "runner/vm/firecracker_vm.h"
@@ -120,6 +121,7 @@ class CellRun {
   ResultFile file_;
   std::string accel_;       // becomes "tcg" once KVM is found unusable
   std::string accel_note_;  // carried to later VMs of the cell
+  CpuSplit cpus_;
   bool provenance_set_ = false;
   uint32_t blocks_ = 1;
   std::map<std::string, std::unique_ptr<Vm>> sessions_;
@@ -177,6 +179,7 @@ absl::StatusOr<std::unique_ptr<Vm>> CellRun::Boot(const BranchInput& branch,
   config.payload_image = branch.payload_image;
   config.memory_mib = o_.spec.memory_mib();
   config.vcpus = o_.spec.vcpus();
+  config.cpus = cpus_.server;
   config.cache_mode = o_.cache_mode;
   config.work_dir = dir;
   config.console_log = absl::StrCat(o_.out_dir, "/", console);
@@ -403,6 +406,21 @@ absl::Status CellRun::Execute() {
   blocks_ = std::max<uint32_t>(1, spec.design().max_blocks());
   for (const std::string& w : HostWarnings(prov->host(), vm_backend)) {
     std::cerr << "perfcell: warning: " << w << "\n";
+  }
+  // The server (or VM) and the client on CPUs of their own.
+  cpus_ = SplitCpus(AvailableCpus(), std::max<uint32_t>(1, spec.vcpus()));
+  if (!cpus_.client.empty()) {
+    absl::Status pinned = PinThisThread(cpus_.client);
+    if (!pinned.ok()) {
+      cpus_ = CpuSplit();
+      cpus_.note = std::string(pinned.message());
+    }
+  }
+  for (int c : cpus_.server) prov->add_server_cpus(c);
+  for (int c : cpus_.client) prov->add_client_cpus(c);
+  prov->set_cpu_note(cpus_.note);
+  if (!cpus_.note.empty()) {
+    std::cerr << "perfcell: warning: CPUs: " << cpus_.note << "\n";
   }
   RETURN_IF_ERROR(file_.Save());
   file_.InstallKillHandler();

@@ -179,6 +179,7 @@ absl::Status FirecrackerVm::Spawn() {
   SpawnOptions spawn;
   spawn.output_file = config_.console_log;
   spawn.env = options_.extra_env;
+  spawn.cpus = config_.cpus;
   ASSIGN_OR_RETURN(
       process_,
       Process::Spawn({binary_, "--api-sock", options_.api_socket}, spawn));

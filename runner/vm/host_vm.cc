@@ -138,6 +138,7 @@ class HostVm : public Vm {
     SpawnOptions spawn;
     spawn.output_file = config_.console_log;
     spawn.working_dir = data_dir_;
+    spawn.cpus = config_.cpus;
     spawn.env = config_.host_env;
     spawn.env.push_back(absl::StrCat("PORT=", port_));
     spawn.env.push_back("TMPDIR=" + tmp_dir_);

@@ -1,6 +1,7 @@
 #include "runner/vm/process.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -95,6 +96,16 @@ absl::StatusOr<std::unique_ptr<Process>> Process::Spawn(
   std::string procs =
       options.cgroup_dir.empty() ? "" : options.cgroup_dir + "/cgroup.procs";
 
+  cpu_set_t cpu_set;
+  CPU_ZERO(&cpu_set);
+  for (int cpu : options.cpus) {
+    if (cpu < 0 || cpu >= CPU_SETSIZE) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("CPU ", cpu, " is out of range for ", argv[0]));
+    }
+    CPU_SET(cpu, &cpu_set);
+  }
+
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) {
     return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
@@ -120,6 +131,10 @@ absl::StatusOr<std::unique_ptr<Process>> Process::Spawn(
     if (!options.working_dir.empty() &&
         chdir(options.working_dir.c_str()) != 0) {
       ChildFail(report[1], "chdir");
+    }
+    if (!options.cpus.empty() &&
+        sched_setaffinity(0, sizeof(cpu_set), &cpu_set) != 0) {
+      ChildFail(report[1], "sched_setaffinity");
     }
     if (options.rlimit_as_bytes > 0) {
       struct rlimit rl = {options.rlimit_as_bytes, options.rlimit_as_bytes};

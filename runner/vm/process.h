@@ -36,6 +36,9 @@ struct SpawnOptions {
   // for none.
   std::string cgroup_dir;
   std::string working_dir;
+  // CPUs the child may run on (sched_setaffinity before exec); empty: the
+  // parent's.
+  std::vector<int> cpus;
 };
 
 // How a process ended. code -1 with signal 0: it ended, but someone else

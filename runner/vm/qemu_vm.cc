@@ -314,6 +314,7 @@ class QemuVm : public Vm {
     unlink(qemu_log.c_str());
     SpawnOptions spawn;
     spawn.output_file = qemu_log;
+    spawn.cpus = config_.cpus;
     kvm_failure_.clear();
     qmp_.reset();
     qmp_socket_.clear();

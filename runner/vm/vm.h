@@ -35,6 +35,8 @@ struct VmConfig {
 
   uint32_t memory_mib = 256;
   uint32_t vcpus = 1;
+  // Host CPUs the VM (or the host backend's server) may run on; empty: any.
+  std::vector<int> cpus;
   // Block cache mode, recorded in the result. qemu: "none", "writeback",
   // "writethrough", "directsync", "unsafe". firecracker: "Unsafe", "Writeback".
   std::string cache_mode;
