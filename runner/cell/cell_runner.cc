@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "runner/cell/adaptive_stop.h"
 #include "runner/cell/block_order.h"
 #include "runner/cell/cpu_split.h"
 #include "runner/cell/host_fingerprint.h"
@@ -431,9 +433,28 @@ absl::Status CellRun::Execute() {
     names.push_back(b.binary.branch());
     by_name[b.binary.branch()] = &b;
   }
+  const Design& design = spec.design();
+  std::optional<AdaptiveStop> adaptive;
+  if (design.stop() == Design::ADAPTIVE) {
+    std::vector<std::string> candidates;
+    for (const std::string& n : names) {
+      if (n != design.baseline()) candidates.push_back(n);
+    }
+    absl::StatusOr<AdaptiveStop> made = AdaptiveStop::Make(design, candidates);
+    if (!made.ok()) return Fail(made.status());
+    adaptive = std::move(*made);
+  }
+  const absl::Time cell_start = absl::Now();
+  std::string why_stopped = absl::StrCat("max_blocks ", blocks_, " reached");
   uint32_t run_index = 0;
   for (const std::vector<std::string>& order :
-       BlockOrders(names, blocks_, spec.design().seed())) {
+       BlockOrders(names, blocks_, design.seed())) {
+    if (adaptive.has_value() && design.max_cell_seconds() > 0 &&
+        absl::Now() - cell_start >= absl::Seconds(design.max_cell_seconds())) {
+      why_stopped = absl::StrCat("max_cell_seconds ", design.max_cell_seconds(),
+                                 " reached");
+      break;
+    }
     Block* block = result.add_blocks();
     block->set_index(result.blocks_size() - 1);
     for (const std::string& name : order) block->add_order(name);
@@ -460,8 +481,20 @@ absl::Status CellRun::Execute() {
       RETURN_IF_ERROR(file_.Save());
     }
     block->set_complete(true);
+    if (adaptive.has_value()) {
+      absl::Status looked = adaptive->AddBlock(block_medians_);
+      if (!looked.ok()) return Fail(looked);
+      result.set_stop_reason(adaptive->Summary("stopped"));
+    }
     RETURN_IF_ERROR(file_.Save());
     if (blocks_ > 1 || !Sequential()) progress_ << BlockLine(*block);
+    if (adaptive.has_value()) {
+      progress_ << "perfcell: " << adaptive->Line() << std::endl;
+      if (adaptive->AllDecided()) {
+        why_stopped = "every comparison decided";
+        break;
+      }
+    }
   }
   for (auto& [name, vm] : sessions_) {
     absl::Status health = vm->Health();

@@ -1,0 +1,121 @@
+#include "runner/cell/adaptive_stop.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "tools/cc/status_macros.h"
+
+namespace perfcell {
+namespace {
+
+std::string Percent(double log_ratio) {
+  if (std::isinf(log_ratio)) return log_ratio < 0 ? "-inf" : "+inf";
+  return absl::StrFormat("%+.1f", 100 * (std::exp(log_ratio) - 1));
+}
+
+}  // namespace
+
+absl::StatusOr<AdaptiveStop> AdaptiveStop::Make(
+    const Design& design, const std::vector<std::string>& candidates) {
+  if (candidates.empty()) {
+    return absl::InvalidArgumentError(
+        "an adaptive cell needs a branch besides the baseline (or aa_check)");
+  }
+  stats::SequentialDesign d;
+  d.min_blocks = static_cast<int>(design.min_blocks());
+  d.max_blocks = static_cast<int>(design.max_blocks());
+  d.alpha = design.alpha() / candidates.size();
+  d.min_effect = design.min_effect();
+  ASSIGN_OR_RETURN(stats::SequentialBoundary boundary,
+                   stats::CalibrateBoundary(d));
+  AdaptiveStop stop;
+  stop.design_ = design;
+  stop.boundary_ = std::make_unique<stats::SequentialBoundary>(boundary);
+  for (const std::string& c : candidates) {
+    Comparison comparison;
+    comparison.branch = c;
+    comparison.sequential =
+        std::make_unique<stats::SequentialComparison>(stop.boundary_.get());
+    stop.comparisons_.push_back(std::move(comparison));
+  }
+  return stop;
+}
+
+absl::Status AdaptiveStop::AddBlock(
+    const std::map<std::string, double>& run_medians) {
+  auto base = run_medians.find(design_.baseline());
+  if (base == run_medians.end() || !(base->second > 0)) {
+    return absl::FailedPreconditionError(
+        "adaptive stop: the block has no baseline throughput");
+  }
+  ++blocks_;
+  const bool last = blocks_ >= static_cast<int>(design_.max_blocks());
+  for (Comparison& c : comparisons_) {
+    auto it = run_medians.find(c.branch);
+    if (it == run_medians.end() || !(it->second > 0)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "adaptive stop: the block has no throughput of ", c.branch));
+    }
+    c.sequential->AddBlock(std::log(it->second / base->second));
+    if (blocks_ < static_cast<int>(design_.min_blocks())) continue;
+    ASSIGN_OR_RETURN(c.look, c.sequential->Look(last));
+    if (!c.decided && c.look.decision != stats::SequentialLook::kOpen &&
+        c.look.decision != stats::SequentialLook::kInconclusive) {
+      c.decided = true;
+      c.first = c.look;
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool AdaptiveStop::AllDecided() const {
+  for (const Comparison& c : comparisons_) {
+    if (!c.decided) return false;
+  }
+  return true;
+}
+
+std::string AdaptiveStop::Line() const {
+  std::vector<std::string> parts;
+  for (const Comparison& c : comparisons_) {
+    if (blocks_ < static_cast<int>(design_.min_blocks())) {
+      parts.push_back(absl::StrCat(c.branch, " (first look after block ",
+                                   design_.min_blocks(), ")"));
+      continue;
+    }
+    const stats::SequentialLook& l = c.decided ? c.first : c.look;
+    std::string state = c.decided
+                            ? absl::StrCat(stats::DecisionName(l.decision),
+                                           " (decided at block ", l.blocks, ")")
+                            : stats::DecisionName(c.look.decision);
+    parts.push_back(absl::StrCat(c.branch, " ", Percent(l.estimate), " % [",
+                                 Percent(l.lo), ", ", Percent(l.hi), "] ",
+                                 state));
+  }
+  return absl::StrCat("block ", blocks_, "/", design_.max_blocks(), ": ",
+                      absl::StrJoin(parts, "; "));
+}
+
+std::string AdaptiveStop::Summary(const std::string& why_stopped) const {
+  std::vector<std::string> parts;
+  for (const Comparison& c : comparisons_) {
+    if (c.decided) {
+      parts.push_back(absl::StrCat(c.branch, " ",
+                                   stats::DecisionName(c.first.decision),
+                                   " at block ", c.first.blocks));
+    } else if (c.look.more_blocks_estimate > 0) {
+      parts.push_back(absl::StrCat(c.branch, " inconclusive (about ",
+                                   c.look.more_blocks_estimate,
+                                   " more blocks would decide it)"));
+    } else {
+      parts.push_back(absl::StrCat(c.branch, " inconclusive"));
+    }
+  }
+  return absl::StrCat("adaptive: ", why_stopped, " after ", blocks_,
+                      blocks_ == 1 ? " block" : " blocks", "; ",
+                      absl::StrJoin(parts, "; "));
+}
+
+}  // namespace perfcell

@@ -1,0 +1,90 @@
+#include "runner/cell/adaptive_stop.h"
+
+#include <cmath>
+#include <random>
+
+#include "gtest/gtest.h"
+
+namespace perfcell {
+namespace {
+
+Design AdaptiveDesign() {
+  Design d;
+  d.set_mode(Design::INTERLEAVED);
+  d.set_stop(Design::ADAPTIVE);
+  d.set_min_blocks(4);
+  d.set_max_blocks(40);
+  d.set_alpha(0.05);
+  d.set_min_effect(0.05);
+  d.set_baseline("baseline");
+  return d;
+}
+
+TEST(AdaptiveStop, ClearSlowdownAndIdenticalCopyAreDecidedEarly) {
+  absl::StatusOr<AdaptiveStop> stop =
+      AdaptiveStop::Make(AdaptiveDesign(), {"slow", "baseline~aa"});
+  ASSERT_TRUE(stop.ok()) << stop.status();
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> machine(0, 0.2), run(0, 0.01);
+  while (!stop->AllDecided() && stop->blocks() < 40) {
+    // A machine that changes a lot between blocks, alike for all branches.
+    double m = std::exp(machine(rng));
+    ASSERT_TRUE(stop->AddBlock({{"baseline", 100 * m * std::exp(run(rng))},
+                                {"baseline~aa", 100 * m * std::exp(run(rng))},
+                                {"slow", 80 * m * std::exp(run(rng))}})
+                    .ok());
+  }
+  EXPECT_TRUE(stop->AllDecided());
+  EXPECT_LT(stop->blocks(), 40);
+  std::string line = stop->Line();
+  // About -20 %, the slowdown built in.
+  EXPECT_TRUE(line.find("slow -19.") != std::string::npos ||
+              line.find("slow -20.") != std::string::npos)
+      << line;
+  EXPECT_NE(line.find("slower (decided at block"), std::string::npos) << line;
+  EXPECT_NE(line.find("baseline~aa"), std::string::npos) << line;
+  EXPECT_NE(line.find("no difference (decided at block"), std::string::npos)
+      << line;
+  EXPECT_NE(stop->Summary("every comparison decided")
+                .find("adaptive: every comparison decided after"),
+            std::string::npos);
+}
+
+TEST(AdaptiveStop, NoLookBeforeMinBlocks) {
+  absl::StatusOr<AdaptiveStop> stop =
+      AdaptiveStop::Make(AdaptiveDesign(), {"b"});
+  ASSERT_TRUE(stop.ok());
+  ASSERT_TRUE(stop->AddBlock({{"baseline", 100}, {"b", 50}}).ok());
+  EXPECT_FALSE(stop->AllDecided());
+  EXPECT_NE(stop->Line().find("first look after block 4"), std::string::npos)
+      << stop->Line();
+}
+
+TEST(AdaptiveStop, NoisyCopyEndsInconclusiveAtTheCap) {
+  Design d = AdaptiveDesign();
+  d.set_max_blocks(8);
+  absl::StatusOr<AdaptiveStop> stop = AdaptiveStop::Make(d, {"b"});
+  ASSERT_TRUE(stop.ok());
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> run(0, 0.3);
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_TRUE(stop->AddBlock({{"baseline", 100 * std::exp(run(rng))},
+                                {"b", 100 * std::exp(run(rng))}})
+                    .ok());
+  }
+  EXPECT_FALSE(stop->AllDecided());
+  EXPECT_NE(stop->Summary("max_blocks 8 reached").find("b inconclusive"),
+            std::string::npos)
+      << stop->Summary("max_blocks 8 reached");
+}
+
+TEST(AdaptiveStop, MissingBranchIsAnError) {
+  absl::StatusOr<AdaptiveStop> stop =
+      AdaptiveStop::Make(AdaptiveDesign(), {"b"});
+  ASSERT_TRUE(stop.ok());
+  EXPECT_FALSE(stop->AddBlock({{"baseline", 100}}).ok());
+  EXPECT_FALSE(AdaptiveStop::Make(AdaptiveDesign(), {}).ok());
+}
+
+}  // namespace
+}  // namespace perfcell
