@@ -165,6 +165,49 @@ Comparison CompareSessions(const Group& base, const Group& cand,
   return c;
 }
 
+// Adaptive cells: the verdict is the first decision of the cell's own
+// group-sequential design, replayed on the block log-ratios (adaptive.h).
+// Several results of one adaptive cell (--runs_per_test) have no single
+// sequence of looks: they stay with the fixed analysis, and a warning says
+// so; so does a design the boundary cannot be built for.
+void ApplyAdaptive(const Group& base, const Group& cand, Comparison* c,
+                   std::vector<Warning>* warnings) {
+  if (cand.results != 1 || base.results != 1) {
+    warnings->push_back(
+        {"spec", absl::StrCat("cell ", cand.key.Label(), ", ", cand.series,
+                              ": ", std::max(cand.results, base.results),
+                              " results of an adaptive cell pooled; their "
+                              "blocks are analysed as a fixed design with "
+                              "the report's correction, not as the cell's "
+                              "stopping rule")});
+    return;
+  }
+  absl::StatusOr<AdaptiveReplay> replay =
+      ReplayAdaptive(cand.spec, c->block_log_ratios, cand.stop_reason);
+  if (!replay.ok()) {
+    warnings->push_back(
+        {"spec", absl::StrCat("cell ", cand.key.Label(), ", ", cand.series,
+                              ": adaptive design cannot be replayed (",
+                              replay.status().message(),
+                              "); analysed as a fixed design")});
+    return;
+  }
+  c->verdict = replay->verdict;
+  c->ratio = replay->ratio;
+  c->ratio_ci = replay->ratio_ci;
+  c->ci_level = replay->look_level;
+  c->ci_level_reached = true;
+  c->p_value = NAN;
+  c->min_p = NAN;
+  c->mde = NAN;
+  c->note = replay->description;
+  c->units_needed =
+      replay->verdict == Verdict::kInconclusive && replay->more_blocks > 0
+          ? replay->blocks + replay->more_blocks
+          : -1;
+  c->adaptive = *std::move(replay);
+}
+
 // Units (blocks, or sessions per side) an undecided comparison needs: enough
 // to detect a change of min_effect at the observed spread, and never fewer
 // than the design needs to reach p < alpha after correction (`floor_alpha`).
@@ -361,6 +404,7 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
               return rank[gx.series] < rank[gy.series];
             });
   const bool compare_mode = report.runs.has_value();
+  std::vector<Warning> adaptive_warnings;
   std::vector<double> p_values;
   for (const auto& [base, cand] : input.pairings) {
     const Group& gb = report.groups[base];
@@ -368,6 +412,9 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
     Comparison c = !compare_mode && gb.interleaved && gc.interleaved
                        ? CompareBlocks(gb, gc, options)
                        : CompareSessions(gb, gc, options, compare_mode);
+    if (c.unit == Unit::kBlocks && IsAdaptive(gc.spec)) {
+      ApplyAdaptive(gb, gc, &c, &adaptive_warnings);
+    }
     c.baseline = base;
     c.candidate = cand;
     c.baseline_median = report.stats[base].median;
@@ -392,6 +439,7 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
   for (size_t i = 0; i < report.comparisons.size(); ++i) {
     Comparison& c = report.comparisons[i];
     c.p_adjusted = adjusted[i];
+    if (c.adaptive.has_value()) continue;  // the design's own decision
     c.verdict = DecideVerdict(c.ratio, c.ratio_ci, c.p_adjusted, options.alpha,
                               options.min_effect);
     if (c.verdict == Verdict::kNoDifference && !c.ci_level_reached) {
@@ -427,6 +475,7 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
   }
 
   report.warnings = std::move(input.warnings);
+  for (Warning& w : adaptive_warnings) report.warnings.push_back(std::move(w));
   std::vector<Finding> findings;
   for (size_t i = 0; i < report.groups.size(); ++i) {
     for (Finding& f :

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "analysis/adaptive.h"
 #include "analysis/dataset.h"
 #include "analysis/group_stats.h"
 #include "analysis/stats/bootstrap.h"
@@ -88,6 +89,12 @@ struct Comparison {
   std::vector<double> block_log_ratios;
   std::vector<int> block_index;
   stats::SpearmanResult ratio_trend{NAN, 1, false, 0};
+  // Adaptive cells (design.stop ADAPTIVE, one result): the cell's own
+  // group-sequential design replayed on block_log_ratios. Its verdict,
+  // ratio and interval are the ones above; p_value and p_adjusted are NaN
+  // (not part of the Holm/BH family: the design controls its error), and
+  // `note` holds replay->description.
+  std::optional<AdaptiveReplay> adaptive;
 };
 
 // Trend of throughput over the whole run: each iteration's throughput

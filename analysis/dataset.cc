@@ -95,6 +95,7 @@ Group& GroupFor(std::map<std::pair<CellKey, std::string>, Group>* groups,
     group.series = series;
     group.spec = r.spec();
     group.provenance = r.provenance();
+    group.stop_reason = r.stop_reason();
     group.interleaved = IsInterleaved(r);
   }
   return group;

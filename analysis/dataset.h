@@ -86,10 +86,11 @@ struct Group {
   std::string series;  // branch, or "branch (A)" in compare mode
   std::vector<Sample> samples;
   std::vector<std::string> sources;
-  CellSpec spec;           // of the first result
-  Provenance provenance;   // of the first result
-  int results = 0;         // results pooled (runs)
-  int failed_results = 0;  // results whose status is FAILED
+  CellSpec spec;            // of the first result
+  Provenance provenance;    // of the first result
+  std::string stop_reason;  // of the first result (CellResult.stop_reason)
+  int results = 0;          // results pooled (runs)
+  int failed_results = 0;   // results whose status is FAILED
   std::vector<std::string> result_errors;
   // True when the results of this group are interleaved (blocks).
   bool interleaved = false;

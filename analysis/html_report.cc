@@ -450,6 +450,10 @@ std::string HtmlReport(const Report& report) {
       " warnings. Throughput = bytes / seconds of each iteration (higher is "
       "better). ",
       HtmlEscape(MethodSentence(report.options)), ".</p>");
+  if (const std::string adaptive = AdaptiveSentence(report);
+      !adaptive.empty()) {
+    absl::StrAppend(&out, "<p>", HtmlEscape(adaptive), "</p>");
+  }
   if (!report.warnings.empty()) {
     absl::StrAppend(&out, "<p><b>Read the ", report.warnings.size(),
                     " <a href=\"#warnings\">warnings</a> before trusting "

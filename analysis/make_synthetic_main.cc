@@ -28,7 +28,12 @@ ABSL_FLAG(double, run_slowdown, 0.0,
 ABSL_FLAG(bool, interleaved, false,
           "One result per cell holding every branch and the A/A copy "
           "baseline~aa, run in blocks (the recommended design).");
-ABSL_FLAG(int, blocks, 10, "--interleaved: blocks per cell.");
+ABSL_FLAG(int, blocks, 10,
+          "--interleaved: blocks per cell (--adaptive: max_blocks).");
+ABSL_FLAG(bool, adaptive, false,
+          "--interleaved: stop each cell as an adaptive cell does "
+          "(design.stop ADAPTIVE, first look after --min_blocks).");
+ABSL_FLAG(int, min_blocks, 4, "--adaptive: first look.");
 ABSL_FLAG(double, machine_cv, 0.0,
           "Machine speed noise (log-normal sd) shared by every run of a "
           "block (--interleaved) or of a session (sequential).");
@@ -52,6 +57,8 @@ int main(int argc, char** argv) {
   options.run_slowdown = absl::GetFlag(FLAGS_run_slowdown);
   options.interleaved = absl::GetFlag(FLAGS_interleaved);
   options.blocks = absl::GetFlag(FLAGS_blocks);
+  options.adaptive = absl::GetFlag(FLAGS_adaptive);
+  options.min_blocks = absl::GetFlag(FLAGS_min_blocks);
   options.machine_cv = absl::GetFlag(FLAGS_machine_cv);
   options.sessions = absl::GetFlag(FLAGS_sessions);
   if (options.blocks < 1 || options.sessions < 1) {

@@ -4,9 +4,12 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "analysis/stats/sequential.h"
 #include "analysis/zip_reader.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/cc/atomic_file.h"
@@ -25,6 +28,13 @@ double BaseThroughput(uint64_t size, uint32_t memory_mib) {
 std::string SizeName(uint64_t bytes) {
   return bytes % (1 << 20) == 0 ? absl::StrCat(bytes >> 20, "m")
                                 : absl::StrCat(bytes >> 10, "k");
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  const size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
 absl::StatusOr<std::string> ToJson(const CellResult& r) {
@@ -168,11 +178,34 @@ std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
       design->set_baseline(branches.front().name);
       design->set_min_effect(0.05);
       design->set_alpha(0.05);
+      // Adaptive: the runner's stopping rule (runner/cell/adaptive_stop.h).
+      std::optional<stats::SequentialBoundary> boundary;
+      std::vector<std::unique_ptr<stats::SequentialComparison>> looks;
+      std::vector<bool> decided(branches.size(), false);
+      if (options.adaptive) {
+        design->set_stop(Design::ADAPTIVE);
+        design->set_min_blocks(options.min_blocks);
+        stats::SequentialDesign sequential;
+        sequential.min_blocks = options.min_blocks;
+        sequential.max_blocks = options.blocks;
+        sequential.alpha = 0.05 / (branches.size() - 1);
+        sequential.min_effect = 0.05;
+        absl::StatusOr<stats::SequentialBoundary> calibrated =
+            stats::CalibrateBoundary(sequential);
+        if (calibrated.ok()) boundary = *std::move(calibrated);
+        for (size_t k = 0; boundary && k < branches.size(); ++k) {
+          looks.push_back(
+              std::make_unique<stats::SequentialComparison>(&*boundary));
+        }
+      }
+      std::string stop_reason =
+          absl::StrCat("fixed design: ", options.blocks, " blocks");
       const int64_t cell_start =
           options.start_unix_nanos + cell_index * cell_nanos;
       std::vector<size_t> order(branches.size());
       int run_index = 0;
       for (int b = 0; b < options.blocks; ++b) {
+        std::vector<double> run_medians(branches.size(), 0);
         for (size_t i = 0; i < order.size(); ++i) order[i] = i;
         std::shuffle(order.begin(), order.end(), rng);
         const double machine =
@@ -195,18 +228,47 @@ std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
                  BaseThroughput(size, memory) * branch.relative_speed,
                  machine * std::exp(options.run_cv * standard_normal(rng)),
                  start, run_nanos, 0, &rng, &r);
+          std::vector<double> measured;
           for (int i = first; i < r.iterations_size(); ++i) {
-            r.mutable_iterations(i)->set_index(i);
-            r.mutable_iterations(i)->set_block(b);
-            r.mutable_iterations(i)->set_run(run_index);
+            Iteration* it = r.mutable_iterations(i);
+            it->set_index(i);
+            it->set_block(b);
+            it->set_run(run_index);
+            if (!it->warmup()) measured.push_back(it->bytes() / it->seconds());
           }
+          run_medians[k] = Median(measured);
           ++run_index;
+        }
+        if (looks.empty()) continue;
+        const int n = b + 1;
+        bool all_decided = true;
+        for (size_t k = 1; k < branches.size(); ++k) {
+          looks[k]->AddBlock(std::log(run_medians[k] / run_medians[0]));
+          if (n >= options.min_blocks && !decided[k]) {
+            const absl::StatusOr<stats::SequentialLook> look =
+                looks[k]->Look(n >= options.blocks);
+            decided[k] = look.ok() &&
+                         look->decision != stats::SequentialLook::kOpen &&
+                         look->decision != stats::SequentialLook::kInconclusive;
+          }
+          all_decided = all_decided && decided[k];
+        }
+        if (all_decided) {
+          stop_reason = absl::StrCat(
+              "adaptive: every comparison decided after ", n, " blocks");
+          break;
+        }
+        if (n == options.blocks) {
+          stop_reason = absl::StrCat("adaptive: max_blocks ", n, " reached");
+        } else if (n == options.stop_after_blocks) {
+          stop_reason = absl::StrCat(
+              "adaptive: max_cell_seconds reached after ", n, " blocks");
+          break;
         }
       }
       r.set_start_unix_nanos(cell_start);
       r.set_end_unix_nanos(cell_start + run_index * slot_nanos);
-      r.set_stop_reason(
-          absl::StrCat("fixed design: ", options.blocks, " blocks"));
+      r.set_stop_reason(stop_reason);
       results.push_back(std::move(r));
       ++cell_index;
     }

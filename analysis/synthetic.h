@@ -58,6 +58,15 @@ struct SyntheticOptions {
   bool aa_copy = true;
   double machine_cv = 0.0;
   double run_cv = 0.01;
+  // Interleaved: stop as an adaptive cell does (design.stop ADAPTIVE,
+  // min_blocks..`blocks`, alpha 0.05 split over the comparisons, min effect
+  // 5%): after each block from `min_blocks`, each comparison is looked at
+  // with stats/sequential.h on its block log-ratios and keeps its first
+  // decision; the cell stops when all are decided or after `blocks`.
+  // `stop_after_blocks` > 0 ends it earlier, as max_cell_seconds would.
+  bool adaptive = false;
+  int min_blocks = 4;
+  int stop_after_blocks = 0;
 };
 
 // Sequential (default): one CellResult per branch x size x memory x

@@ -209,6 +209,13 @@ std::string UnitsText(const Comparison& c) {
           ? absl::StrCat(c.n_units, " ", UnitName(c.unit))
           : absl::StrCat(c.n_base, "+", c.n_cand, " ", UnitName(c.unit)),
       c.unit == Unit::kSessions && c.n_base == c.n_cand ? " a side" : "");
+  if (c.adaptive.has_value()) {
+    absl::StrAppend(&text, "; ", c.note);
+    if (c.units_needed > 0) {
+      absl::StrAppend(&text, "; needs ~", c.units_needed, " blocks");
+    }
+    return text;
+  }
   if (c.verdict != Verdict::kInconclusive) return text;
   if (!c.note.empty()) return absl::StrCat(text, "; ", c.note);
   if (!std::isnan(c.mde))
@@ -257,8 +264,9 @@ std::vector<std::string> SummaryRowCells(const Report& report,
                              ? ""
                              : absl::StrFormat(" (%.1f%%)", c.ci_level * 100))
           : std::string("n/a"),
-      std::isnan(c.p_adjusted) ? std::string("n/a")
-                               : FormatPValue(c.p_adjusted),
+      c.adaptive.has_value()     ? std::string(kAdaptiveP)
+      : std::isnan(c.p_adjusted) ? std::string("n/a")
+                                 : FormatPValue(c.p_adjusted),
       verdict,
       UnitsText(c),
   };
@@ -474,6 +482,34 @@ std::string SummaryTables(const Report& report) {
   return out;
 }
 
+std::string AdaptiveSentence(const Report& report) {
+  std::map<CellKey, const AdaptiveReplay*> cells;
+  for (const Comparison& c : report.comparisons) {
+    if (c.adaptive.has_value()) {
+      cells.emplace(report.groups[c.candidate].key, &*c.adaptive);
+    }
+  }
+  if (cells.empty()) return "";
+  std::vector<std::string> parts;
+  for (const auto& [key, replay] : cells) {
+    parts.push_back(absl::StrFormat(
+        "%s (alpha %g split over %d comparisons in the cell, %d..%d blocks)",
+        key.Label(), replay->design_alpha, replay->comparisons_in_cell,
+        replay->min_blocks, replay->max_blocks));
+  }
+  return absl::StrCat(
+      "Adaptive cells (", cells.size(), "): ", absl::StrJoin(parts, "; "),
+      ". Their verdicts are the first decision of the cell's own "
+      "group-sequential signed-rank design (repeated confidence intervals, "
+      "looks after every block), replayed from the blocks: the interval is "
+      "that look's repeated interval, the error control is the design's "
+      "(alpha per cell, split over its comparisons), so they are left out of "
+      "the ",
+      report.options.correction == Correction::kHolm ? "Holm" : "BH",
+      " correction and their p column reads ", kAdaptiveP,
+      "; the units column says at which block each was decided.");
+}
+
 std::string SummaryMarkdown(const Report& report) {
   std::map<Verdict, int> counts;
   for (const Comparison& c : report.comparisons) ++counts[c.verdict];
@@ -524,6 +560,10 @@ std::string SummaryMarkdown(const Report& report) {
         MethodSentence(report.options),
         ". MDE: the smallest change these runs could detect (alpha ",
         report.options.alpha, ", power ", report.options.power, ").\n\n");
+  }
+  if (const std::string adaptive = AdaptiveSentence(report);
+      !adaptive.empty()) {
+    absl::StrAppend(&out, adaptive, "\n\n");
   }
   out += SummaryTables(report);
   absl::StrAppend(&out, "## Warnings (", report.warnings.size(), ")\n\n");

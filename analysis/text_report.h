@@ -102,6 +102,14 @@ std::string UnitsText(const Comparison& c);
 // verdict with ** when it is faster or slower).
 std::string ComparisonCellText(const Comparison& c, bool bold);
 
+// What the p column of an adaptive comparison shows: the sequential design
+// decides from its repeated intervals, not from a p-value.
+inline constexpr char kAdaptiveP[] = "—";
+
+// Which cells stopped adaptively and how their verdicts were made (not
+// corrected with Holm/BH: the design controls their error); "" when none.
+std::string AdaptiveSentence(const Report& report);
+
 // One line on how verdicts were made (alpha, correction, min effect).
 std::string MethodSentence(const AnalysisOptions& options);
 

@@ -1,0 +1,225 @@
+#include "analysis/adaptive.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "absl/strings/match.h"
+#include "analysis/analysis.h"
+#include "analysis/stats/sequential.h"
+#include "analysis/synthetic.h"
+#include "analysis/text_report.h"
+#include "gtest/gtest.h"
+
+namespace perfcell::analysis {
+namespace {
+
+Report ReportOf(const std::vector<CellResult>& results) {
+  std::vector<LoadedResult> loaded;
+  for (const CellResult& r : results) loaded.push_back({"synthetic", r});
+  AnalysisOptions options;
+  options.bootstrap_resamples = 200;
+  std::vector<Warning> problems;
+  auto input =
+      PairForReport(GroupResults(loaded, "", -1, &problems), "baseline");
+  EXPECT_TRUE(input.ok()) << input.status();
+  input->warnings.insert(input->warnings.end(), problems.begin(),
+                         problems.end());
+  return Analyze(*std::move(input), options);
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t h = v.size() / 2;
+  return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
+// What the cell runner decided, recomputed from the raw result with its loop
+// (runner/cell/adaptive_stop.cc): per block, each branch's run median of the
+// measured iterations; alpha 0.05 split over the candidates; the first
+// decided look of each comparison.
+struct RunnerDecision {
+  Verdict verdict = Verdict::kInconclusive;
+  int decided_at = 0;
+  double lo = NAN, hi = NAN;  // ratio interval of the decided (or last) look
+};
+
+std::map<std::string, RunnerDecision> RunnerDecisions(const CellResult& r) {
+  std::map<std::pair<uint32_t, std::string>, std::vector<double>> runs;
+  for (const Iteration& it : r.iterations()) {
+    if (!it.warmup()) {
+      runs[{it.block(), it.branch()}].push_back(it.bytes() / it.seconds());
+    }
+  }
+  const Design& design = r.spec().design();
+  std::vector<std::string> candidates;
+  for (const Binary& b : r.spec().binaries()) {
+    if (b.branch() != design.baseline()) candidates.push_back(b.branch());
+  }
+  stats::SequentialDesign sd;
+  sd.min_blocks = design.min_blocks();
+  sd.max_blocks = design.max_blocks();
+  sd.alpha = design.alpha() / candidates.size();
+  sd.min_effect = design.min_effect();
+  const stats::SequentialBoundary boundary = *stats::CalibrateBoundary(sd);
+  std::map<std::string, RunnerDecision> out;
+  for (const std::string& branch : candidates) {
+    stats::SequentialComparison comparison(&boundary);
+    RunnerDecision& decision = out[branch];
+    for (int n = 1; n <= r.blocks_size(); ++n) {
+      const uint32_t block = r.blocks(n - 1).index();
+      comparison.AddBlock(std::log(Median(runs[{block, branch}]) /
+                                   Median(runs[{block, design.baseline()}])));
+      if (n < sd.min_blocks) continue;
+      const stats::SequentialLook look = *comparison.Look(n == sd.max_blocks);
+      decision.lo = std::exp(look.lo);
+      decision.hi = std::exp(look.hi);
+      if (look.decision == stats::SequentialLook::kOpen ||
+          look.decision == stats::SequentialLook::kInconclusive) {
+        continue;
+      }
+      decision.verdict = look.decision == stats::SequentialLook::kFaster
+                             ? Verdict::kFaster
+                         : look.decision == stats::SequentialLook::kSlower
+                             ? Verdict::kSlower
+                             : Verdict::kNoDifference;
+      decision.decided_at = n;
+      break;
+    }
+  }
+  return out;
+}
+
+SyntheticOptions Adaptive(std::vector<SyntheticBranch> branches) {
+  SyntheticOptions options;
+  options.branches = std::move(branches);
+  options.sizes = {8 << 20};
+  options.memory_mib = {256};
+  options.interleaved = true;
+  options.adaptive = true;
+  options.blocks = 40;  // max_blocks
+  options.min_blocks = 4;
+  options.iterations = 5;
+  options.machine_cv = 0.3;  // cancels within blocks
+  options.run_cv = 0.03;
+  return options;
+}
+
+// Every comparison of the report matches the runner's loop: verdict, block
+// of the decision and interval.
+void ExpectReportMatchesRunner(const std::vector<CellResult>& results,
+                               const Report& report) {
+  std::map<std::string, RunnerDecision> runner;
+  for (const CellResult& r : results) {
+    for (auto& [branch, d] : RunnerDecisions(r)) runner[branch] = d;
+  }
+  for (const Comparison& c : report.comparisons) {
+    const std::string& branch = report.groups[c.candidate].branch;
+    SCOPED_TRACE(branch);
+    ASSERT_TRUE(c.adaptive.has_value());
+    const RunnerDecision& d = runner.at(branch);
+    EXPECT_EQ(c.verdict, d.verdict);
+    EXPECT_EQ(c.adaptive->decided_at, d.decided_at);
+    EXPECT_DOUBLE_EQ(c.ratio_ci.low, d.lo);
+    EXPECT_DOUBLE_EQ(c.ratio_ci.high, d.hi);
+    EXPECT_TRUE(std::isnan(c.p_adjusted));  // not in the Holm family
+  }
+}
+
+TEST(Adaptive, TenPercentSlowerIsDecidedSlowerEarlyAsTheCellDid) {
+  const std::vector<CellResult> results = MakeSyntheticResults(Adaptive(
+      {{.name = "baseline"}, {.name = "slow10", .relative_speed = 0.90}}));
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].spec().design().stop(), Design::ADAPTIVE);
+  EXPECT_LT(results[0].blocks_size(), 40);  // stopped early
+  EXPECT_TRUE(
+      absl::StrContains(results[0].stop_reason(), "every comparison decided"));
+  const Report report = ReportOf(results);
+  ASSERT_EQ(report.comparisons.size(), 2u);  // baseline~aa, slow10
+  ExpectReportMatchesRunner(results, report);
+  for (const Comparison& c : report.comparisons) {
+    if (report.groups[c.candidate].branch != "slow10") continue;
+    EXPECT_EQ(c.verdict, Verdict::kSlower);
+    EXPECT_GT(c.adaptive->decided_at, 0);
+    EXPECT_LT(c.ratio_ci.high, 0.95);
+    EXPECT_NEAR(c.ratio, 0.90, 0.02);
+    EXPECT_EQ(c.adaptive->comparisons_in_cell, 2);
+    EXPECT_DOUBLE_EQ(c.adaptive->alpha, 0.025);
+    EXPECT_TRUE(absl::StrContains(UnitsText(c), "decided at block"));
+    EXPECT_TRUE(absl::StrContains(UnitsText(c), "split over 2 comparisons"));
+    EXPECT_EQ(SummaryRowCells(report, c, false)[4], kAdaptiveP);
+  }
+  const std::string summary = SummaryMarkdown(report);
+  EXPECT_TRUE(absl::StrContains(summary, "Adaptive cells (1)"));
+  EXPECT_TRUE(absl::StrContains(summary, "left out of the Holm correction"));
+}
+
+TEST(Adaptive, AaIsNeverCalledFasterOrSlower) {
+  int decided = 0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    SyntheticOptions options = Adaptive({{.name = "baseline"}});
+    options.seed = seed;
+    const std::vector<CellResult> results = MakeSyntheticResults(options);
+    const Report report = ReportOf(results);
+    ASSERT_EQ(report.comparisons.size(), 1u);
+    ExpectReportMatchesRunner(results, report);
+    const Comparison& c = report.comparisons[0];
+    EXPECT_NE(c.verdict, Verdict::kFaster);
+    EXPECT_NE(c.verdict, Verdict::kSlower);
+    decided += c.verdict == Verdict::kNoDifference;
+    EXPECT_TRUE(AaCheckLines(report)[0].find("0 of 1") != std::string::npos);
+  }
+  EXPECT_GE(decided, 18);  // noise sd(d) ~0.04: "no difference" within 40
+}
+
+TEST(Adaptive, CellStoppedAtMaxBlocksIsInconclusive) {
+  SyntheticOptions options = Adaptive(
+      {{.name = "baseline"}, {.name = "slow3", .relative_speed = 0.97}});
+  options.blocks = 10;
+  options.run_cv = 0.15;  // sd(d) ~0.2: nothing decides within 10 blocks
+  const std::vector<CellResult> results = MakeSyntheticResults(options);
+  ASSERT_EQ(results[0].blocks_size(), 10);
+  EXPECT_EQ(results[0].stop_reason(), "adaptive: max_blocks 10 reached");
+  const Report report = ReportOf(results);
+  ExpectReportMatchesRunner(results, report);
+  for (const Comparison& c : report.comparisons) {
+    EXPECT_EQ(c.verdict, Verdict::kInconclusive);
+    EXPECT_EQ(c.adaptive->decided_at, 0);
+    EXPECT_FALSE(c.adaptive->open);
+    EXPECT_TRUE(absl::StrContains(c.note, "undecided at max_blocks 10"));
+  }
+}
+
+TEST(Adaptive, CellStoppedBeforeMaxBlocksSaysOpen) {
+  SyntheticOptions options = Adaptive(
+      {{.name = "baseline"}, {.name = "slow3", .relative_speed = 0.97}});
+  options.run_cv = 0.15;
+  options.stop_after_blocks = 6;  // max_cell_seconds
+  const std::vector<CellResult> results = MakeSyntheticResults(options);
+  ASSERT_EQ(results[0].blocks_size(), 6);
+  const Report report = ReportOf(results);
+  ExpectReportMatchesRunner(results, report);
+  for (const Comparison& c : report.comparisons) {
+    EXPECT_EQ(c.verdict, Verdict::kInconclusive);
+    EXPECT_TRUE(c.adaptive->open);
+    EXPECT_TRUE(absl::StrContains(
+        UnitsText(c), "open: the cell stopped after 6 of max_blocks 40"));
+    EXPECT_TRUE(absl::StrContains(UnitsText(c), "max_cell_seconds"));
+  }
+}
+
+TEST(Adaptive, FixedCellsKeepHolmAndTheirPValues) {
+  SyntheticOptions options = Adaptive(
+      {{.name = "baseline"}, {.name = "slow10", .relative_speed = 0.90}});
+  options.adaptive = false;
+  options.blocks = 12;
+  const Report report = ReportOf(MakeSyntheticResults(options));
+  for (const Comparison& c : report.comparisons) {
+    EXPECT_FALSE(c.adaptive.has_value());
+    EXPECT_FALSE(std::isnan(c.p_adjusted));
+  }
+  EXPECT_EQ(AdaptiveSentence(report), "");
+}
+
+}  // namespace
+}  // namespace perfcell::analysis
