@@ -59,21 +59,6 @@ double ShapeFactor(const SequentialDesign& design, int n) {
                   design.shape - 0.5);
 }
 
-// Smallest v with P(V_n <= v) >= p (R's qsignrank), as in signed_rank.cc.
-int SignedRankQuantile(int n, double p) {
-  const std::vector<double> counts = SignedRankNullCounts(n);
-  const double total = std::ldexp(1.0, n);
-  double running = 0;
-  for (size_t v = 0; v < counts.size(); ++v) {
-    running += counts[v];
-    if (running / total >=
-        p * (1 - 64 * std::numeric_limits<double>::epsilon())) {
-      return static_cast<int>(v);
-    }
-  }
-  return static_cast<int>(counts.size()) - 1;
-}
-
 // Coverage of [W_(k), W_(M-k+1)] alone.
 double LookLevel(int n, int k) {
   if (k <= 0) return 1;

@@ -30,23 +30,6 @@ bool HasTiedMagnitudes(const std::vector<double>& x) {
   return std::adjacent_find(a.begin(), a.end()) != a.end();
 }
 
-// Smallest v with P(V <= v) >= p (R's qsignrank(p, n)).
-int SignedRankQuantile(int n, double p) {
-  const std::vector<double> counts = SignedRankNullCounts(n);
-  const double total = std::ldexp(1.0, n);
-  double running = 0;
-  for (size_t v = 0; v < counts.size(); ++v) {
-    running += counts[v];
-    // The small tolerance keeps an exact p from losing to rounding (R
-    // uses the same guard, 1 - 10 DBL_EPSILON).
-    if (running / total >=
-        p * (1 - 64 * std::numeric_limits<double>::epsilon())) {
-      return static_cast<int>(v);
-    }
-  }
-  return static_cast<int>(counts.size()) - 1;
-}
-
 std::vector<double> SortedWalshAverages(const std::vector<double>& x) {
   std::vector<double> w;
   w.reserve(x.size() * (x.size() + 1) / 2);
@@ -201,6 +184,22 @@ OneSampleEstimate HodgesLehmannOneSample(const std::vector<double>& d,
   e.ci_low = w[k - 1];
   e.ci_high = w[m - k];
   return e;
+}
+
+int SignedRankQuantile(int n, double p) {
+  const std::vector<double> counts = SignedRankNullCounts(n);
+  const double total = std::ldexp(1.0, n);
+  double running = 0;
+  for (size_t v = 0; v < counts.size(); ++v) {
+    running += counts[v];
+    // The small tolerance keeps an exact p from losing to rounding (R
+    // uses the same guard, 1 - 10 DBL_EPSILON).
+    if (running / total >=
+        p * (1 - 64 * std::numeric_limits<double>::epsilon())) {
+      return static_cast<int>(v);
+    }
+  }
+  return static_cast<int>(counts.size()) - 1;
 }
 
 }  // namespace perfcell::stats

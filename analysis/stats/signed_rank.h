@@ -35,6 +35,13 @@ std::vector<double> SignedRankNullCounts(int n);
 // P(V <= v) under the null with n ranks (R's psignrank(v, n)); 0 for v < 0.
 double SignedRankCdf(int n, int v);
 
+// Smallest v with P(V <= v) >= p under the null with n values (R's
+// qsignrank(p, n)); a tolerance of a few ulps keeps an exact p from losing
+// to rounding.
+//
+//   SignedRankQuantile(10, 0.025);  // 9: the exact CI at n = 10 is [W_9, W_47]
+int SignedRankQuantile(int n, double p);
+
 // The smallest exact two-sided p-value n non-zero differences can give:
 // min(1, 2 / 2^n). 0.0625 for n = 5, 0.00195 for n = 10.
 double SmallestTwoSidedSignedRankP(int n);
