@@ -74,13 +74,19 @@ def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, war
     if not ram_mb:
         errors.append("ram_mb is empty: give VM memory sizes in MiB, e.g. [256, 512]")
     for r in ram_mb:
-        if type(r) != "int" or r < 128:
-            errors.append("ram_mb value %r: give an int of at least 128 (MiB)" % (r,))
+        if type(r) != "int" or r < 128 or r > 65536:
+            errors.append("ram_mb value %r: give an int from 128 to 65536 (MiB)" % (r,))
+    if len({r: True for r in ram_mb}) != len(ram_mb):
+        errors.append("ram_mb %r lists a memory size twice" % (ram_mb,))
+    if len({w: True for w in workloads}) != len(workloads):
+        errors.append("workloads %r lists a workload twice" % (workloads,))
     if not sizes:
         errors.append("sizes is empty: give request sizes like \"8M\"")
     for s in sizes:
         if parse_size(s) == None or parse_size(s) == 0:
             errors.append("size %r: write a size like \"512K\", \"8M\" or \"1G\"" % (s,))
+        elif parse_size(s) > 64 * 1024 * 1024 * 1024:
+            errors.append("size %r: at most \"64G\" per request (a request is one upload or download)" % (s,))
     if not workloads:
         errors.append("workloads is empty: give some of %s" % _WORKLOADS)
     for w in workloads:
@@ -339,6 +345,12 @@ def perf_matrix(
     errors = perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, warmup, backend)
     errors += perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend)
     errors += perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds)
+    if type(concurrency) != "int" or concurrency < 1 or concurrency > 256:
+        errors.append("concurrency %r: clients of a load cell, an int from 1 to 256" % (concurrency,))
+    if type(load_seconds) not in ("int", "float") or load_seconds <= 0 or load_seconds > 3600:
+        errors.append("load_seconds %r: seconds per load stage, above 0 and at most 3600" % (load_seconds,))
+    if type(vcpus) != "int" or vcpus < 1 or vcpus > 64:
+        errors.append("vcpus %r: an int from 1 to 64" % (vcpus,))
     if not _valid_name(shared_secret):
         errors.append("shared_secret: use letters, digits, '-', '_' and '.' (it is passed on command lines)")
     for branch in server_args:

@@ -74,6 +74,10 @@ def _run_checks():
     for fragment in ['branch "upload" has the name of a workload', 'branch "8m" has the name of a size', 'branch "512mb" has the name of a memory size', 'branch ".."']:
         _check_error(failures, "colliding branch names", bad, fragment)
 
+    bad = perf_matrix_errors("demo", {"a": "//x"}, [100000000, 256, 256], ["9999999G"], ["upload", "upload"], 3, 1, "qemu")
+    for fragment in ["ram_mb value 100000000", "lists a memory size twice", 'size "9999999G": at most', "lists a workload twice"]:
+        _check_error(failures, "out-of-range values", bad, fragment)
+
     _check(failures, "shell_quote plain", shell_quote("--chunk_size=1"), "'--chunk_size=1'")
     _check(failures, "shell_quote quote", shell_quote("it's"), "'it'\\''s'")
     return failures

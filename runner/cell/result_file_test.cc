@@ -47,21 +47,28 @@ TEST(ResultFile, BothFormatsHoldEveryIterationSaved) {
 
 TEST(ResultFile, AKilledCellKeepsWhatItMeasured) {
   std::string dir = NewDir("killed");
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
   pid_t pid = fork();
   ASSERT_GE(pid, 0);
   if (pid == 0) {
+    close(ready[0]);
     ResultFile file(dir);
     file.result().set_status(CellResult::RUNNING);
     file.result().add_iterations()->set_seconds(1.5);
     if (!file.Save().ok()) _exit(10);
     file.InstallKillHandler();
+    // Saved, and the handler is in place: tell the parent.
+    if (write(ready[1], "r", 1) != 1) _exit(11);
     while (true) pause();  // a long request, say
   }
-  // Wait for the first save, then kill it the way Bazel's timeout does.
+  // Once the child has saved and installed its handler, kill it the way
+  // Bazel's timeout does.
+  close(ready[1]);
+  char byte;
+  ASSERT_EQ(read(ready[0], &byte, 1), 1);
+  close(ready[0]);
   std::string json = dir + "/result.json";
-  struct stat st;
-  for (int i = 0; i < 1000 && stat(json.c_str(), &st) != 0; ++i) usleep(10000);
-  usleep(100000);
   kill(pid, SIGTERM);
   int status = 0;
   waitpid(pid, &status, 0);
