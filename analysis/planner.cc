@@ -1,0 +1,496 @@
+#include "analysis/planner.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "analysis/stats/descriptive.h"
+#include "analysis/stats/sequential.h"
+#include "analysis/stats/signed_rank.h"
+#include "tools/cc/status_macros.h"
+
+namespace perfcell::analysis {
+namespace {
+
+double MedianOrNan(const std::vector<double>& v) {
+  return v.empty() ? NAN : stats::Median(v);
+}
+
+double ResolvedEffect(const PlanOptions& options) {
+  return std::isnan(options.effect) ? 2 * options.min_effect : options.effect;
+}
+
+std::vector<double> Measured(const Group& g) {
+  std::vector<double> out;
+  for (const Sample& s : g.samples) {
+    if (s.ok && !s.warmup) out.push_back(s.throughput);
+  }
+  return out;
+}
+
+struct Timings {
+  std::vector<double> run, boot, requests;
+  std::vector<int> count;
+};
+
+// Wall time of each run of a result: from its start to the next run's start
+// (boot, requests and resets), or to the end of its last request for the
+// last run; sequential results are one run (end - start, or the requests'
+// span plus the boot).
+void AddTimings(const CellResult& r, Timings* t) {
+  if (r.blocks_size() == 0) {
+    double requests = 0;
+    int64_t first = 0, last = 0;
+    for (const Iteration& it : r.iterations()) {
+      requests += it.seconds();
+      const int64_t end =
+          it.start_unix_nanos() + static_cast<int64_t>(it.seconds() * 1e9);
+      if (first == 0 || it.start_unix_nanos() < first) {
+        first = it.start_unix_nanos();
+      }
+      last = std::max(last, end);
+    }
+    if (r.iterations_size() == 0) return;
+    const double wall =
+        r.end_unix_nanos() > r.start_unix_nanos() && r.start_unix_nanos() > 0
+            ? (r.end_unix_nanos() - r.start_unix_nanos()) / 1e9
+            : (last - first) / 1e9 + r.boot_seconds();
+    t->run.push_back(wall);
+    t->boot.push_back(r.boot_seconds());
+    t->requests.push_back(requests);
+    t->count.push_back(r.iterations_size());
+    return;
+  }
+  std::vector<const Run*> runs;
+  for (const Block& b : r.blocks()) {
+    for (const Run& run : b.runs()) runs.push_back(&run);
+  }
+  std::sort(runs.begin(), runs.end(),
+            [](const Run* a, const Run* b) { return a->index() < b->index(); });
+  std::map<uint32_t, double> request_sum;
+  std::map<uint32_t, int> request_count;
+  std::map<uint32_t, int64_t> last_end;
+  for (const Iteration& it : r.iterations()) {
+    request_sum[it.run()] += it.seconds();
+    ++request_count[it.run()];
+    last_end[it.run()] = std::max(
+        last_end[it.run()],
+        it.start_unix_nanos() + static_cast<int64_t>(it.seconds() * 1e9));
+  }
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const Run& run = *runs[i];
+    if (!run.ok() || run.start_unix_nanos() <= 0) continue;
+    double wall = NAN;
+    if (i + 1 < runs.size() && runs[i + 1]->index() == run.index() + 1 &&
+        runs[i + 1]->start_unix_nanos() > run.start_unix_nanos()) {
+      wall = (runs[i + 1]->start_unix_nanos() - run.start_unix_nanos()) / 1e9;
+    } else if (last_end.count(run.index()) &&
+               last_end[run.index()] > run.start_unix_nanos()) {
+      wall = (last_end[run.index()] - run.start_unix_nanos()) / 1e9;
+    }
+    if (std::isnan(wall)) continue;
+    t->run.push_back(wall);
+    t->boot.push_back(run.boot_seconds());
+    t->requests.push_back(request_sum[run.index()]);
+    t->count.push_back(request_count[run.index()]);
+  }
+}
+
+std::string Percent(double fraction) {
+  return absl::StrFormat("%.3g%%", fraction * 100);
+}
+
+}  // namespace
+
+std::vector<PilotCell> ReadPilot(const std::vector<LoadedResult>& loaded) {
+  const std::vector<Group> groups = GroupResults(loaded, "", -1);
+  std::map<CellKey, std::vector<const Group*>> by_key;
+  for (const Group& g : groups) {
+    if (!g.samples.empty()) by_key[g.key].push_back(&g);
+  }
+  std::map<CellKey, Timings> timings;
+  for (const LoadedResult& l : loaded) {
+    AddTimings(l.result, &timings[KeyOf(l.result.spec())]);
+  }
+  std::vector<PilotCell> cells;
+  for (const auto& [key, series] : by_key) {
+    PilotCell cell;
+    cell.key = key;
+    cell.interleaved = series.front()->interleaved;
+    cell.runs_per_block = static_cast<int>(series.size());
+    cell.comparisons = std::max(0, cell.runs_per_block - 1);
+    if (cell.interleaved) {
+      const std::string& baseline = series.front()->spec.design().baseline();
+      const Group* base = series.front();
+      for (const Group* g : series) {
+        if (g->branch == baseline) base = g;
+      }
+      for (const Group* g : series) {
+        if (g == base) continue;
+        std::vector<double> d;
+        for (const auto& [block, median] : g->block_medians) {
+          auto it = base->block_medians.find(block);
+          if (it != base->block_medians.end() && median > 0 && it->second > 0) {
+            d.push_back(std::log(median / it->second));
+          }
+        }
+        cell.blocks = std::max(cell.blocks, static_cast<int>(d.size()));
+        if (d.size() < 2) continue;
+        const double sd = stats::StdDev(d);
+        if (std::isnan(cell.sd_d) || sd > cell.sd_d) {
+          cell.sd_d = sd;
+          cell.sd_d_branch = g->branch;
+        }
+      }
+    } else {
+      std::vector<double> cvs;
+      cell.sessions = -1;
+      for (const Group* g : series) {
+        const std::vector<double> measured = Measured(*g);
+        if (measured.size() >= 2) {
+          cvs.push_back(stats::CoefficientOfVariation(measured));
+        }
+        const int sessions = static_cast<int>(g->session_medians.size());
+        cell.sessions =
+            cell.sessions < 0 ? sessions : std::min(cell.sessions, sessions);
+      }
+      cell.iteration_cv = MedianOrNan(cvs);
+      if (cell.sessions >= 3) {
+        for (const Group* g : series) {
+          const double cv = stats::CoefficientOfVariation(g->session_medians);
+          if (std::isnan(cell.session_cv) || cv > cell.session_cv) {
+            cell.session_cv = cv;
+          }
+        }
+      }
+    }
+    const Timings& t = timings[key];
+    cell.run_seconds = MedianOrNan(t.run);
+    cell.boot_seconds = MedianOrNan(t.boot);
+    cell.request_seconds = MedianOrNan(t.requests);
+    if (!t.count.empty()) {
+      std::vector<double> counts(t.count.begin(), t.count.end());
+      cell.requests_per_run =
+          static_cast<int>(std::lround(stats::Median(counts)));
+    }
+    cells.push_back(std::move(cell));
+  }
+  return cells;
+}
+
+double SdFromRunCv(double cv) {
+  return std::sqrt(2.0) * std::sqrt(std::log1p(cv * cv));
+}
+
+PlanningNoise NoiseOf(const PilotCell& cell) {
+  PlanningNoise noise;
+  if (cell.interleaved) {
+    noise.sd_d = cell.sd_d;
+    noise.source = absl::StrFormat(
+        "sd of the block log-ratios over %d blocks, largest of %d "
+        "comparisons (%s)",
+        cell.blocks, cell.comparisons, cell.sd_d_branch);
+  } else if (!std::isnan(cell.session_cv)) {
+    noise.sd_d = SdFromRunCv(cell.session_cv);
+    noise.source =
+        absl::StrCat("sqrt(2) x session-median CV ", Percent(cell.session_cv),
+                     " (", cell.sessions, " sessions; iteration CV ",
+                     Percent(cell.iteration_cv), ")");
+  } else if (!std::isnan(cell.iteration_cv)) {
+    noise.sd_d = SdFromRunCv(cell.iteration_cv);
+    noise.source = absl::StrCat(
+        "sqrt(2) x iteration CV ", Percent(cell.iteration_cv),
+        " taken as the run median's CV (sequential pilot, fewer than 3 "
+        "sessions: nothing shows how much of it cancels within a block)");
+  } else {
+    noise.source = "no noise estimate (fewer than 2 blocks or iterations)";
+  }
+  return noise;
+}
+
+BlocksNeeded BlocksFor(double sd_d, int family, int comparisons_in_cell,
+                       const PlanOptions& options) {
+  BlocksNeeded b;
+  if (!(sd_d > 0)) {
+    b.warnings.push_back("no noise estimate: cannot plan this cell");
+    return b;
+  }
+  const double effect = std::log1p(ResolvedEffect(options));
+  if (!options.adaptive) {
+    const double a = options.alpha / std::max(family, 1);
+    const int floor = stats::SignedRankUnitsToReach(a);
+    if (floor > options.max_blocks) {
+      b.warnings.push_back(absl::StrFormat(
+          "Holm over %d comparisons asks p < %.2g of the first; the exact "
+          "signed-rank test cannot go below 2/2^n until n = %d blocks, more "
+          "than max_blocks %d: no comparison can be called faster or slower",
+          family, a, floor, options.max_blocks));
+    }
+    b.change = stats::FixedBlocksNeeded(a, options.min_effect, sd_d, effect,
+                                        options.power);
+    b.no_difference = stats::FixedBlocksNeeded(a, options.min_effect, sd_d, 0.0,
+                                               options.power);
+  } else {
+    stats::SequentialDesign design;
+    design.min_blocks = options.min_blocks;
+    design.max_blocks = options.max_blocks;
+    design.alpha = options.alpha / std::max(comparisons_in_cell, 1);
+    design.min_effect = options.min_effect;
+    absl::StatusOr<stats::SequentialBoundary> boundary =
+        stats::CalibrateBoundary(design);
+    if (!boundary.ok()) {
+      b.warnings.push_back(absl::StrCat("adaptive design invalid: ",
+                                        boundary.status().message()));
+      return b;
+    }
+    if (boundary->k[options.max_blocks] < 1) {
+      b.warnings.push_back(absl::StrFormat(
+          "at alpha %.2g per comparison (%g / %d in the cell) no look up to "
+          "max_blocks %d can bound an interval: no verdict is possible",
+          design.alpha, options.alpha, comparisons_in_cell,
+          options.max_blocks));
+    }
+    b.change =
+        stats::SequentialBlocksNeeded(*boundary, sd_d, effect, options.power);
+    b.no_difference =
+        stats::SequentialBlocksNeeded(*boundary, sd_d, 0.0, options.power);
+    const stats::SequentialOperatingCharacteristics change =
+        stats::SimulateDesign(*boundary, effect, sd_d,
+                              stats::BlockNoise::kNormal, options.simulations,
+                              options.seed);
+    const stats::SequentialOperatingCharacteristics none =
+        stats::SimulateDesign(*boundary, 0.0, sd_d, stats::BlockNoise::kNormal,
+                              options.simulations, options.seed + 1);
+    b.mean_change = change.mean_blocks;
+    b.decided_change = change.faster;
+    b.mean_no_difference = none.mean_blocks;
+    b.decided_no_difference = none.no_difference;
+  }
+  auto check = [&](int needed, const std::string& what) {
+    if (needed > 0 && needed <= options.max_blocks) return true;
+    b.warnings.push_back(absl::StrFormat(
+        "noise sd(d) %.3g: %d blocks cannot %s with power %g (%s)", sd_d,
+        options.max_blocks, what, options.power,
+        needed > 0 ? absl::StrCat("needs ", needed, " blocks")
+                   : std::string("not within the design")));
+    return false;
+  };
+  const bool change_ok =
+      check(b.change, absl::StrCat("call a ", Percent(ResolvedEffect(options)),
+                                   " change faster/slower"));
+  const bool none_ok =
+      check(b.no_difference,
+            absl::StrCat("call no change \"no difference\" (within +/-",
+                         Percent(options.min_effect), ")"));
+  if (change_ok && none_ok) b.planned = std::max(b.change, b.no_difference);
+  return b;
+}
+
+Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
+  Plan plan;
+  plan.options = options;
+  plan.effect = ResolvedEffect(options);
+  for (const PilotCell& cell : pilot) plan.family += cell.comparisons;
+  for (const PilotCell& cell : pilot) {
+    CellPlan cp;
+    cp.pilot = cell;
+    cp.noise = NoiseOf(cell);
+    cp.blocks =
+        BlocksFor(cp.noise.sd_d, plan.family, cell.comparisons, options);
+    if (cell.comparisons == 0) {
+      cp.blocks.warnings.push_back(
+          "one series only: nothing to compare (add the A/A copy)");
+    }
+    if (cp.blocks.planned > 0 && cell.run_seconds > 0) {
+      cp.cell_seconds =
+          cp.blocks.planned * cell.runs_per_block * cell.run_seconds;
+      plan.total_seconds += cp.cell_seconds;
+    } else {
+      ++plan.unreachable_cells;
+    }
+    for (const std::string& w : cp.blocks.warnings) {
+      plan.warnings.push_back(absl::StrCat(cell.key.Label(), ": ", w));
+    }
+    plan.cells.push_back(std::move(cp));
+  }
+  plan.assumptions = {
+      absl::StrCat("the planned matrix is the pilot's: ", pilot.size(),
+                   " cells, ", plan.family,
+                   " comparisons (every candidate and A/A copy against the "
+                   "baseline), each run with the pilot's requests per run"),
+      "noise: sd(d) of d = log(candidate run median / baseline run median) "
+      "per block, as the pilot shows it (interleaved pilots: measured; "
+      "sequential ones: sqrt(2) x the CV of a run's median, nothing assumed "
+      "to cancel); d normal; the real run as noisy as the pilot",
+      absl::StrCat("the change to find is ", Percent(plan.effect),
+                   ": \"faster\"/\"slower\" needs the whole interval beyond "
+                   "min_effect ",
+                   Percent(options.min_effect),
+                   ", so a change equal to min_effect is found at most half "
+                   "the time; no change must be called \"no difference\" "
+                   "too, and a cell needs the larger of the two"),
+      options.adaptive
+          ? absl::StrFormat(
+                "adaptive: looks after every block %d..%d, Pocock boundary, "
+                "alpha %g split over the comparisons of each cell (as the "
+                "runner does); budget = the first look that decides with "
+                "power %g (normal approximation), mean = %d simulated cells "
+                "stopping at their first decision (one comparison; a cell "
+                "waits for its slowest)",
+                options.min_blocks, options.max_blocks, options.alpha,
+                options.power, options.simulations)
+          : absl::StrFormat(
+                "fixed: Holm over all %d comparisons, planned at its "
+                "strictest step alpha/%d = %.2g; Hodges-Lehmann interval "
+                "half-width by the normal approximation (efficiency 3/pi); "
+                "never fewer blocks than the exact floor 2/2^n < alpha/%d",
+                plan.family, plan.family,
+                options.alpha / std::max(plan.family, 1), plan.family),
+      "time: blocks x runs per block x the pilot's median run wall time "
+      "(Run.start_unix_nanos to the next run's start: boot, requests, "
+      "resets; sequential pilots: the result's span), cells one after "
+      "another on one machine, no failed runs",
+  };
+  return plan;
+}
+
+std::string FormatDuration(double seconds) {
+  if (std::isnan(seconds)) return "n/a";
+  if (seconds < 10) return absl::StrFormat("%.2f s", seconds);
+  if (seconds < 120) return absl::StrFormat("%.0f s", seconds);
+  if (seconds < 7200) return absl::StrFormat("%.0f min", seconds / 60);
+  if (seconds < 3 * 86400) return absl::StrFormat("%.1f h", seconds / 3600);
+  return absl::StrFormat("%.1f days", seconds / 86400);
+}
+
+std::string FormatPlan(const Plan& plan) {
+  const PlanOptions& o = plan.options;
+  std::string out = absl::StrFormat(
+      "plan: %s design, change %s (min_effect %s), power %g, alpha %g, "
+      "max_blocks %d; %d cells, %d comparisons\n\n",
+      o.adaptive ? "adaptive" : "fixed", Percent(plan.effect),
+      Percent(o.min_effect), o.power, o.alpha, o.max_blocks, plan.cells.size(),
+      plan.family);
+  auto blocks_text = [&](int n) {
+    return n > 0 ? absl::StrCat(n) : std::string("out of reach");
+  };
+  for (const CellPlan& c : plan.cells) {
+    const PilotCell& p = c.pilot;
+    absl::StrAppend(
+        &out, c.pilot.key.WorkloadLabel(), ", ", c.pilot.key.memory_mib,
+        " MiB RAM\n",
+        absl::StrFormat(
+            "  pilot   %s, %d runs per block, %d comparisons\n",
+            p.interleaved
+                ? absl::StrCat("interleaved, ", p.blocks, " blocks")
+                : absl::StrCat("sequential, ", p.sessions, " session(s)"),
+            p.runs_per_block, p.comparisons),
+        absl::StrFormat("  noise   sd(d) %.4f: %s\n", c.noise.sd_d,
+                        c.noise.source),
+        absl::StrFormat("  run     %s wall (boot %.2f s, %d requests %.2f s)\n",
+                        FormatDuration(p.run_seconds), p.boot_seconds,
+                        p.requests_per_run, p.request_seconds));
+    std::string line =
+        absl::StrCat("  blocks  ", Percent(plan.effect),
+                     " change: ", blocks_text(c.blocks.change),
+                     "; no difference: ", blocks_text(c.blocks.no_difference));
+    if (o.adaptive) {
+      absl::StrAppend(
+          &line,
+          absl::StrFormat(" (simulated: change decided %.0f%% at mean %.1f "
+                          "blocks; no difference %.0f%% at mean %.1f)",
+                          100 * c.blocks.decided_change, c.blocks.mean_change,
+                          100 * c.blocks.decided_no_difference,
+                          c.blocks.mean_no_difference));
+    }
+    absl::StrAppend(&out, line, "\n");
+    absl::StrAppend(
+        &out, "  needs   ",
+        c.blocks.planned > 0
+            ? absl::StrCat(c.blocks.planned, " blocks x ", p.runs_per_block,
+                           " runs = ", FormatDuration(c.cell_seconds))
+            : absl::StrCat(
+                  "cannot reach a verdict within max_blocks ", o.max_blocks,
+                  c.blocks.change > 0 && c.blocks.no_difference > 0
+                      ? absl::StrCat(
+                            " (would need ",
+                            std::max(c.blocks.change, c.blocks.no_difference),
+                            " blocks = ",
+                            FormatDuration(std::max(c.blocks.change,
+                                                    c.blocks.no_difference) *
+                                           p.runs_per_block * p.run_seconds),
+                            ")")
+                      : std::string()),
+        "\n\n");
+  }
+  absl::StrAppend(&out, "total: ", FormatDuration(plan.total_seconds), " for ",
+                  plan.cells.size() - plan.unreachable_cells, " of ",
+                  plan.cells.size(), " cells",
+                  plan.unreachable_cells > 0
+                      ? absl::StrCat(" (", plan.unreachable_cells,
+                                     " cannot reach a verdict)")
+                      : std::string(),
+                  "\n");
+  if (!plan.warnings.empty()) {
+    absl::StrAppend(&out, "\nwarnings:\n");
+    for (const std::string& w : plan.warnings) {
+      absl::StrAppend(&out, "- ", w, "\n");
+    }
+  }
+  absl::StrAppend(&out, "\nassumptions:\n");
+  for (const std::string& a : plan.assumptions) {
+    absl::StrAppend(&out, "- ", a, "\n");
+  }
+  return out;
+}
+
+absl::StatusOr<double> ParseFraction(const std::string& flag,
+                                     const std::string& text) {
+  absl::string_view view = text;
+  const bool percent = absl::ConsumeSuffix(&view, "%");
+  double value = 0;
+  if (!absl::SimpleAtod(view, &value)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, " must be a fraction or a percentage (0.05 or 5%), not \"",
+        text, "\""));
+  }
+  if (percent) value /= 100;
+  if (!(value > 0 && value < 1)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", flag, " must be in (0, 1) (0%..100%), not \"", text, "\""));
+  }
+  return value;
+}
+
+absl::StatusOr<std::string> RunPlan(const std::string& dir,
+                                    const PlanOptions& options) {
+  if (dir.empty()) return absl::InvalidArgumentError("--pilot=DIR is required");
+  ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded, LoadResultTree(dir));
+  const std::vector<PilotCell> pilot = ReadPilot(loaded);
+  if (pilot.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("no measured iterations in the results under ", dir));
+  }
+  return FormatPlan(MakePlan(pilot, options));
+}
+
+int PlanExitCode(const absl::StatusOr<std::string>& run, std::ostream& out,
+                 std::ostream& err) {
+  if (!run.ok()) {
+    std::string message(run.status().message());
+    std::replace_if(
+        message.begin(), message.end(),
+        [](char c) { return c == '\n' || c == '\r'; }, ' ');
+    err << "plan: " << message << "\n";
+    return 2;
+  }
+  out << *run;
+  return 0;
+}
+
+}  // namespace perfcell::analysis
