@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -84,6 +85,15 @@ class Scanner {
     return node;
   }
 
+  // Extended attributes are not copied: remember who had some, so the
+  // caller can say so. A file system without xattr support has none.
+  void NoteXattrs(const std::string& host_path) {
+    if (options_.with_xattrs == nullptr) return;
+    if (llistxattr(host_path.c_str(), nullptr, 0) > 0) {
+      options_.with_xattrs->push_back(host_path);
+    }
+  }
+
   absl::Status ScanChildren(const std::string& host_dir,
                             const std::string& image_dir) {
     ASSIGN_OR_RETURN(std::vector<std::string> names, SortedNames(host_dir));
@@ -102,6 +112,7 @@ class Scanner {
     if (lstat(host_path.c_str(), &st) != 0) {
       return ErrnoError(errno, "reading", host_path);
     }
+    NoteXattrs(host_path);
     if (S_ISDIR(st.st_mode)) {
       RETURN_IF_ERROR(tree_->Put(image_path, NodeFor(st, NodeType::kDir)));
       return ScanChildren(host_path, image_path);

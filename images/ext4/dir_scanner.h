@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -28,6 +29,9 @@ absl::StatusOr<Owner> ParseOwner(absl::string_view text);
 struct ScanOptions {
   // Forces every entry's owner; otherwise the host's uid/gid are kept.
   std::optional<Owner> owner;
+  // When set, receives the host path of every entry that has extended
+  // attributes (which are not copied into the image), in scan order.
+  std::vector<std::string>* with_xattrs = nullptr;
 };
 
 // Adds every entry under `dir` (and `dir` itself as the image root) to

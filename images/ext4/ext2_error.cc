@@ -40,14 +40,30 @@ absl::StatusCode CodeFor(errcode_t err) {
   }
 }
 
+// libext2fs does not register its error table itself: without it
+// error_message() reads "Unknown code ext2 19" instead of "Bad magic number in
+// super-block".
+void RegisterErrorTableOnce() {
+  static const bool registered = [] {
+    initialize_ext2_error_table();
+    return true;
+  }();
+  (void)registered;
+}
+
 }  // namespace
+
+std::string Ext2Message(errcode_t err) {
+  RegisterErrorTableOnce();
+  return error_message(err);
+}
 
 absl::Status Ext2Error(errcode_t err, absl::string_view operation,
                        absl::string_view path) {
   if (err == 0) return absl::OkStatus();
-  return absl::Status(CodeFor(err),
-                      absl::StrCat("while ", operation, " \"", path,
-                                   "\": ", error_message(err)));
+  return absl::Status(
+      CodeFor(err),
+      absl::StrCat("while ", operation, " \"", path, "\": ", Ext2Message(err)));
 }
 
 }  // namespace perfcell::ext4

@@ -9,6 +9,8 @@
 
 #include <ext2fs/ext2fs.h>
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
@@ -17,6 +19,10 @@ namespace perfcell::ext4 {
 // Returns OK for 0; otherwise a status whose code follows the error (no space
 // -> ResourceExhausted, not found -> NotFound, I/O -> DataLoss/Internal) and
 // whose message reads `while <operation> "<path>": <com_err text>`.
+// Returns com_err's text for `err` ("Bad magic number in super-block"), with
+// the ext2 error table registered.
+std::string Ext2Message(errcode_t err);
+
 absl::Status Ext2Error(errcode_t err, absl::string_view operation,
                        absl::string_view path);
 

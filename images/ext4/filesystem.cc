@@ -168,10 +168,23 @@ absl::StatusOr<std::unique_ptr<Filesystem>> Filesystem::Format(
 absl::StatusOr<std::unique_ptr<Filesystem>> Filesystem::Open(
     const std::string& path, int64_t epoch) {
   FsGuard guard;
-  RETURN_IF_ERROR(Ext2Error(
+  errcode_t err =
       ext2fs_open2(path.c_str(), nullptr, EXT2_FLAG_RW | EXT2_FLAG_64BITS, 0, 0,
-                   unix_io_manager, &guard.fs),
-      "opening the ext4 image", path));
+                   unix_io_manager, &guard.fs);
+  switch (err) {
+    case 0:
+      break;
+    case EXT2_ET_BAD_MAGIC:
+    case EXT2_ET_SB_CSUM_INVALID:
+    case EXT2_ET_CORRUPT_SUPERBLOCK:
+    case EXT2_ET_SHORT_READ:
+    case EXT2_ET_REV_TOO_HIGH:
+    case EXT2_ET_UNEXPECTED_BLOCK_SIZE:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"", path, "\" is not an ext4 image: ", Ext2Message(err)));
+    default:
+      return Ext2Error(err, "opening the ext4 image", path);
+  }
   ext2_filsys fs = guard.fs;
   if (ext2fs_has_feature_journal_needs_recovery(fs->super)) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -54,7 +55,11 @@ int main(int argc, char** argv) {
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH")) {
     flags.source_date_epoch = epoch;
   }
-  absl::Status status = perfcell::ext4::RunMkext4(flags);
+  std::vector<std::string> warnings;
+  absl::Status status = perfcell::ext4::RunMkext4(flags, &warnings);
+  for (const std::string& warning : warnings) {
+    std::cerr << "mkext4: warning: " << warning << "\n";
+  }
   if (!status.ok()) {
     std::cerr << "mkext4: " << status.message() << "\n";
     return 1;

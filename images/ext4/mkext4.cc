@@ -26,7 +26,8 @@ absl::StatusOr<int64_t> ParseEpoch(const std::string& text) {
 
 }  // namespace
 
-absl::Status RunMkext4(const Mkext4Flags& flags) {
+absl::Status RunMkext4(const Mkext4Flags& flags,
+                       std::vector<std::string>* warnings) {
   if (flags.out.empty()) return absl::InvalidArgumentError("--out is required");
   bool update = flags.add || !flags.base.empty();
   // Without --from_dir and --manifest a new image is empty (root and
@@ -34,6 +35,12 @@ absl::Status RunMkext4(const Mkext4Flags& flags) {
   if (update && flags.from_dir.empty() && flags.manifest.empty()) {
     return absl::InvalidArgumentError(
         "give --from_dir, --manifest or both: there is nothing to add");
+  }
+  if (update && !flags.size.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--size=", flags.size, " cannot be used with ",
+        flags.add ? "--add" : "--base",
+        ": an existing image keeps its size (build a new image to resize)"));
   }
   if (!update && flags.size.empty()) {
     return absl::InvalidArgumentError("--size is required to build an image");
@@ -51,7 +58,17 @@ absl::Status RunMkext4(const Mkext4Flags& flags) {
   }
   FsTree tree(defaults);
   if (!flags.from_dir.empty()) {
-    RETURN_IF_ERROR(ScanDirectory(flags.from_dir, {.owner = owner}, &tree));
+    std::vector<std::string> with_xattrs;
+    RETURN_IF_ERROR(ScanDirectory(
+        flags.from_dir, {.owner = owner, .with_xattrs = &with_xattrs}, &tree));
+    if (!with_xattrs.empty() && warnings != nullptr) {
+      warnings->push_back(absl::StrCat(
+          with_xattrs.size(), with_xattrs.size() == 1 ? " entry" : " entries",
+          " under \"", flags.from_dir,
+          "\" have extended attributes, which are not copied into the image "
+          "(first: \"",
+          with_xattrs.front(), "\")"));
+    }
   }
   if (!flags.manifest.empty()) {
     ASSIGN_OR_RETURN(images::Manifest manifest, LoadManifest(flags.manifest));

@@ -4,6 +4,7 @@
 #define PERFCELL_IMAGES_EXT4_MKEXT4_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -25,8 +26,11 @@ struct Mkext4Flags {
 };
 
 // Builds (or with `add`/`base` updates) the image the flags describe.
-// Returns InvalidArgument for contradictory or missing flags.
-absl::Status RunMkext4(const Mkext4Flags& flags);
+// Returns InvalidArgument for contradictory or missing flags. When `warnings`
+// is set it receives one line per thing the image silently lacks (e.g. "2
+// files under "rootfs" have extended attributes, which are not copied ...").
+absl::Status RunMkext4(const Mkext4Flags& flags,
+                       std::vector<std::string>* warnings = nullptr);
 
 }  // namespace perfcell::ext4
 

@@ -1,8 +1,10 @@
 #include "images/ext4/mkext4.h"
 
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -126,6 +128,75 @@ TEST_F(Mkext4Test, EachBadInputGivesOneErrorAndNoOutput) {
     EXPECT_THAT(status.message(), HasSubstr(bad.message)) << bad.name;
     ExpectNoOutput();
   }
+}
+
+// It used to read as an empty manifest and build an empty image.
+TEST_F(Mkext4Test, DirectoryAsManifestIsAnErrorNamingIt) {
+  Mkext4Flags flags;
+  flags.manifest = dir_ + "/src";
+  flags.size = "64M";
+  flags.out = dir_ + "/out/img";
+  absl::Status status = RunMkext4(flags);
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(),
+              HasSubstr("\"" + dir_ + "/src\": is a directory"));
+  ExpectNoOutput();
+}
+
+TEST_F(Mkext4Test, AddToAFileThatIsNotAnImageSaysSo) {
+  std::string out = dir_ + "/out/x.img";
+  WriteHostFile(out, std::string(1 << 20, 'g'));
+  Mkext4Flags flags =
+      FlagsWithManifest("entry { path: \"a\" type: FILE content: \"a\" }");
+  flags.out = out;
+  flags.size = "";
+  flags.add = true;
+  absl::Status status = RunMkext4(flags);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(),
+            absl::StrCat("\"", out,
+                         "\" is not an ext4 image: Bad magic number in "
+                         "super-block"));
+}
+
+TEST_F(Mkext4Test, SizeWithAddOrBaseIsRefused) {
+  Mkext4Flags flags =
+      FlagsWithManifest("entry { path: \"a\" type: FILE content: \"a\" }");
+  ASSERT_TRUE(RunMkext4(flags).ok());
+  std::string before = testing::Run("sha256sum < " + flags.out).output;
+  flags.add = true;
+  flags.size = "128M";
+  absl::Status status = RunMkext4(flags);
+  ASSERT_FALSE(status.ok());
+  EXPECT_THAT(status.message(), HasSubstr("--size=128M cannot be used with "
+                                          "--add"));
+  EXPECT_EQ(testing::Run("sha256sum < " + flags.out).output, before);
+  flags.add = false;
+  flags.base = flags.out;
+  flags.out = dir_ + "/out/copy";
+  EXPECT_THAT(RunMkext4(flags).message(), HasSubstr("--base"));
+}
+
+TEST_F(Mkext4Test, ExtendedAttributesAreReportedAsNotCopied) {
+  std::string file = dir_ + "/src/bin/app";
+  if (setxattr(file.c_str(), "user.perfcell", "v", 1, 0) != 0) {
+    GTEST_SKIP() << "no user xattrs on " << dir_;
+  }
+  Mkext4Flags flags;
+  flags.from_dir = dir_ + "/src";
+  flags.size = "64M";
+  flags.out = dir_ + "/out/img";
+  std::vector<std::string> warnings;
+  ASSERT_TRUE(RunMkext4(flags, &warnings).ok());
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_THAT(warnings[0], HasSubstr("1 entry under"));
+  EXPECT_THAT(warnings[0], HasSubstr("not copied"));
+  EXPECT_THAT(warnings[0], HasSubstr(file));
+  warnings.clear();
+  removexattr(file.c_str(), "user.perfcell");
+  ASSERT_TRUE(RunMkext4(flags, &warnings).ok());
+  EXPECT_TRUE(warnings.empty());
 }
 
 TEST_F(Mkext4Test, MissingFlagsAreExplained) {

@@ -54,4 +54,21 @@ if "$bin" --output=e.cpio --manifest=bad.textproto 2>err.txt; then
 fi
 grep -q 'entry 1 ("etc2"): hard link target "etc" is a directory' err.txt
 [[ ! -e e.cpio ]]
+# A directory given as a file source: one line naming it, exit 1, no output
+# (it used to give an empty member and exit 0).
+mkdir -p srcdir
+if "$bin" --output=f.cpio --file=init=srcdir 2>err.txt; then
+  echo "a directory was accepted as a file source"
+  exit 1
+fi
+grep -q '"srcdir": is a directory' err.txt
+[[ $(wc -l <err.txt) == 1 ]]
+[[ ! -e f.cpio ]]
+# A directory as --manifest: the same.
+if "$bin" --output=g.cpio --manifest=srcdir 2>err.txt; then
+  echo "a directory was accepted as a manifest"
+  exit 1
+fi
+grep -q '"srcdir": is a directory' err.txt
+[[ ! -e g.cpio ]]
 echo PASS

@@ -19,6 +19,12 @@ using ::perfcell::images::Entry;
 using ::perfcell::images::Manifest;
 
 constexpr uint32_t kPermissionBits = 07777;
+// The kernel's initramfs unpacker (init/initramfs.c) skips a member whose
+// name_len (the path plus its NUL) is over PATH_MAX, and creates members with
+// the usual system calls, which refuse a component over NAME_MAX and a
+// symlink target of PATH_MAX bytes or more (with its NUL).
+constexpr size_t kPathMax = 4096;
+constexpr size_t kNameMax = 255;
 
 std::string Describe(const Entry& entry, int index) {
   return absl::StrCat("entry ", index, " (\"", entry.path(), "\")");
@@ -77,6 +83,13 @@ absl::StatusOr<Member> MemberFor(const Entry& entry, int index) {
     case Entry::SYMLINK:
       if (entry.target().empty()) {
         return EntryError(entry, index, "a symlink needs a target");
+      }
+      if (entry.target().size() >= kPathMax) {
+        return EntryError(
+            entry, index,
+            absl::StrCat("symlink target of ", entry.target().size(),
+                         " bytes is too long: the kernel takes at most ",
+                         kPathMax - 1));
       }
       m.mode = S_IFLNK | ModeOr(entry, 0777);
       m.data = entry.target();
@@ -181,10 +194,20 @@ absl::StatusOr<std::string> NormalizePath(absl::string_view path) {
   if (path.find('\0') != absl::string_view::npos) {
     return absl::InvalidArgumentError("path contains a NUL byte");
   }
+  if (path.size() >= kPathMax) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "path of ", path.size(),
+        " bytes is too long: the kernel unpacks at most ", kPathMax - 1));
+  }
   for (absl::string_view part : absl::StrSplit(path, '/')) {
     if (part.empty() || part == "." || part == "..") {
       return absl::InvalidArgumentError(absl::StrCat(
           "path \"", path, "\" has an empty, \".\" or \"..\" component"));
+    }
+    if (part.size() > kNameMax) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("path \"", path, "\" has a component of ", part.size(),
+                       " bytes; the kernel takes at most ", kNameMax));
     }
   }
   return std::string(path);

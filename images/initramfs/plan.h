@@ -44,14 +44,17 @@ struct Member {
 };
 
 // Returns `path` without leading slashes, or InvalidArgument when it is
-// empty, has an empty, "." or ".." component, or contains a NUL byte.
+// empty, has an empty, "." or ".." component, contains a NUL byte, has a
+// component over 255 bytes (NAME_MAX) or is 4096 bytes or longer (the kernel's
+// unpacker skips names over PATH_MAX with their NUL).
 //   NormalizePath("/bin//sh") -> InvalidArgument (empty component)
 //   NormalizePath("/bin/sh")  -> "bin/sh"
 absl::StatusOr<std::string> NormalizePath(absl::string_view path);
 
 // Returns the members of the archive described by `manifest`, sorted by path
 // with every parent directory present. Errors name the entry: a bad path, a
-// duplicate path, a parent that is not a directory, an unreadable source, an
+// duplicate path, a parent that is not a directory, an unreadable source (or
+// one that is not a regular file), a symlink target of 4096 bytes or more, an
 // mtime newc cannot hold, a hard link whose target is missing, a directory, a
 // symlink (the kernel cannot link those) or another hard link.
 absl::StatusOr<std::vector<Member>> PlanArchive(

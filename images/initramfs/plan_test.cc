@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+#include <string>
+
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
@@ -9,6 +12,7 @@
 namespace perfcell::initramfs {
 namespace {
 
+using ::perfcell::images::Entry;
 using ::perfcell::images::Manifest;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -55,6 +59,75 @@ TEST(PlanArchive, DotDotIsRejectedWithThePath) {
   EXPECT_EQ(members.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(members.status().message(),
               HasSubstr("entry 0 (\"bin/../etc\")"));
+}
+
+// The kernel's unpacker and system calls limit names: a component to 255
+// bytes (NAME_MAX), a path and a symlink target to 4095 (PATH_MAX with NUL).
+TEST(PlanArchive, NamesTheKernelWouldRejectAreRejected) {
+  const std::string n255(255, 'n');
+  const std::string n256(256, 'n');
+  Manifest ok;
+  Entry* e = ok.add_entry();
+  e->set_path("d/" + n255);
+  e->set_type(Entry::DIR);
+  e = ok.add_entry();
+  e->set_path("long");
+  e->set_type(Entry::SYMLINK);
+  e->set_target(std::string(4095, 't'));
+  ASSERT_TRUE(PlanArchive(ok).ok()) << PlanArchive(ok).status();
+
+  Manifest component;
+  e = component.add_entry();
+  e->set_path("d/" + n256);
+  e->set_type(Entry::DIR);
+  absl::StatusOr<std::vector<Member>> members = PlanArchive(component);
+  ASSERT_FALSE(members.ok());
+  EXPECT_THAT(members.status().message(), HasSubstr("entry 0"));
+  EXPECT_THAT(members.status().message(), HasSubstr("256 bytes"));
+
+  // 16 components of 255 bytes and their slashes: 4095 bytes fit, 4096 not.
+  std::string path;
+  for (int i = 0; i < 16; ++i) path += (i ? "/" : "") + n255;
+  Manifest fits;
+  e = fits.add_entry();
+  e->set_path(path);
+  e->set_type(Entry::DIR);
+  EXPECT_TRUE(PlanArchive(fits).ok()) << PlanArchive(fits).status();
+  Manifest too_long;
+  e = too_long.add_entry();
+  e->set_path(path + "x");
+  e->set_type(Entry::DIR);
+  members = PlanArchive(too_long);
+  ASSERT_FALSE(members.ok());
+  EXPECT_THAT(members.status().message(), HasSubstr("4096 bytes is too long"));
+
+  Manifest target;
+  e = target.add_entry();
+  e->set_path("link");
+  e->set_type(Entry::SYMLINK);
+  e->set_target(std::string(4096, 't'));
+  members = PlanArchive(target);
+  ASSERT_FALSE(members.ok());
+  EXPECT_THAT(members.status().message(),
+              HasSubstr("entry 0 (\"link\"): symlink target of 4096 bytes"));
+}
+
+TEST(PlanArchive, DirectoryOrFifoSourceIsRejectedWithThePath) {
+  const std::string dir = std::string(getenv("TEST_TMPDIR")) + "/srcdir";
+  mkdir(dir.c_str(), 0755);
+  const std::string fifo = std::string(getenv("TEST_TMPDIR")) + "/srcfifo";
+  mkfifo(fifo.c_str(), 0644);
+  for (const std::string& source : {dir, fifo}) {
+    Manifest m;
+    Entry* e = m.add_entry();
+    e->set_path("init");
+    e->set_type(Entry::FILE);
+    e->set_source(source);
+    absl::StatusOr<std::vector<Member>> members = PlanArchive(m);
+    ASSERT_FALSE(members.ok()) << source;
+    EXPECT_THAT(members.status().message(), HasSubstr("entry 0 (\"init\")"));
+    EXPECT_THAT(members.status().message(), HasSubstr("\"" + source + "\""));
+  }
 }
 
 TEST(PlanArchive, EmptyPathIsRejected) {

@@ -6,8 +6,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 
@@ -70,12 +68,42 @@ absl::Status WriteFileAtomically(const std::string& path,
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return ErrnoError("opening", path, errno ? errno : ENOENT);
-  std::ostringstream out;
-  out << in.rdbuf();
-  if (in.bad()) return ErrnoError("reading", path, errno);
-  return out.str();
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
+  // below like every other file that is not regular.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return ErrnoError("opening", path, errno);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return ErrnoError("reading", path, err);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return absl::InvalidArgumentError(absl::StrCat(
+        "reading \"", path, "\": ",
+        S_ISDIR(st.st_mode) ? "is a directory" : "is not a regular file",
+        ", want a file"));
+  }
+  // Regular files ignore O_NONBLOCK; clear it anyway.
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  std::string content;
+  // st_size is a hint (files under /proc report 0): read until EOF.
+  content.reserve(static_cast<size_t>(st.st_size));
+  char buf[1 << 16];
+  for (;;) {
+    ssize_t n = read(fd, buf, sizeof(buf));
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      int err = errno;
+      close(fd);
+      return ErrnoError("reading", path, err);
+    }
+    content.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return content;
 }
 
 }  // namespace perfcell

@@ -22,7 +22,10 @@ namespace perfcell {
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view content);
 
-// Reads a whole file. NotFound when it does not exist.
+// Reads a whole regular file. NotFound when it does not exist;
+// InvalidArgument naming the path for a directory, FIFO, socket or device
+// (never blocks on a FIFO); an error naming the path when a read fails (never
+// a silently truncated content).
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 }  // namespace perfcell

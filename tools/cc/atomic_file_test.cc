@@ -43,5 +43,50 @@ TEST(ReadFile, MissingFileIsNotFound) {
             absl::StatusCode::kNotFound);
 }
 
+TEST(ReadFile, ReadsAFileLargerThanOneBuffer) {
+  std::string path = std::string(getenv("TEST_TMPDIR")) + "/large";
+  std::string content(300000, 'x');
+  content[299999] = 'y';
+  ASSERT_TRUE(WriteFileAtomically(path, content).ok());
+  EXPECT_EQ(*ReadFile(path), content);
+}
+
+TEST(ReadFile, DirectoryIsAnErrorNamingThePath) {
+  std::string dir = std::string(getenv("TEST_TMPDIR")) + "/a-directory";
+  mkdir(dir.c_str(), 0755);
+  absl::StatusOr<std::string> read = ReadFile(dir);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(read.status().message().find(dir), std::string::npos)
+      << read.status();
+  EXPECT_NE(read.status().message().find("is a directory"), std::string::npos)
+      << read.status();
+}
+
+// A FIFO without a writer would block a plain open() or read() forever.
+TEST(ReadFile, FifoIsRefusedWithoutBlocking) {
+  std::string fifo = std::string(getenv("TEST_TMPDIR")) + "/a-fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0644), 0);
+  absl::StatusOr<std::string> read = ReadFile(fifo);
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("not a regular file"),
+            std::string::npos)
+      << read.status();
+}
+
+TEST(ReadFile, CharacterDeviceIsRefused) {
+  absl::StatusOr<std::string> read = ReadFile("/dev/zero");
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("\"/dev/zero\""), std::string::npos)
+      << read.status();
+}
+
+// Files under /proc report size 0 but have content.
+TEST(ReadFile, ReadsProcFilesToTheEnd) {
+  absl::StatusOr<std::string> read = ReadFile("/proc/self/status");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_NE(read->find("Pid:"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace perfcell
