@@ -45,6 +45,16 @@ absl::StatusOr<std::optional<ext2_ino_t>> LookupName(ext2_filsys fs,
 absl::Status RemoveName(ext2_filsys fs, ext2_ino_t dir, const std::string& name,
                         ext2_ino_t ino, const std::string& path);
 
+// Zeroes every byte of directory `dir` that no entry uses: the padding after
+// each name, the slack after each entry's used length (names of removed
+// entries included) and the unused slots of its hash-index blocks; rewrites
+// (and re-checksums) only the blocks that change. libext2fs splits htree
+// leaves in an uninitialized buffer and copies names without their padding,
+// so without this the image holds whatever was in the process's memory and
+// two builds of the same tree differ.
+absl::Status ScrubDirectory(ext2_filsys fs, ext2_ino_t dir,
+                            const std::string& path);
+
 // Returns whether `names_bytes` of directory entries (see DirEntryBytes) need
 // more than one block, i.e. whether the directory should be indexed.
 bool NeedsIndex(ext2_filsys fs, size_t names_bytes);

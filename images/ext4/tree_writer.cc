@@ -98,6 +98,11 @@ absl::Status TreeWriter::Write(const FsTree& tree) {
   const Node& root = tree.root();
   RETURN_IF_ERROR(WriteChildren(root, EXT2_ROOT_INO, ""));
   for (const PendingLink& link : links_) RETURN_IF_ERROR(WriteLink(link));
+  // Names went in through libext2fs, which leaves process memory in name
+  // padding and htree leaves: zero every unused byte (see ScrubDirectory).
+  for (const auto& [ino, path] : linked_dirs_) {
+    RETURN_IF_ERROR(ScrubDirectory(fs_, ino, path.empty() ? "/" : path));
+  }
   if (mode_ == Mode::kFresh || root.attr_source == AttrSource::kManifest) {
     RETURN_IF_ERROR(SetAttributes(fs_, EXT2_ROOT_INO, root, "/"));
   }
@@ -116,6 +121,7 @@ absl::StatusOr<std::optional<ext2_ino_t>> TreeWriter::Existing(
 
 absl::Status TreeWriter::WriteChildren(const Node& dir, ext2_ino_t ino,
                                        const std::string& path) {
+  if (!dir.children.empty()) linked_dirs_.emplace(ino, path);
   for (const auto& [name, child] : dir.children) {
     RETURN_IF_ERROR(WriteChild(ino, name, *child, Join(path, name)));
   }

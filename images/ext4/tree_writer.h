@@ -65,6 +65,8 @@ class TreeWriter {
   Mode mode_;
   std::map<std::string, ext2_ino_t> written_;
   std::vector<PendingLink> links_;
+  // Directories that got names: scrubbed once everything is written.
+  std::map<ext2_ino_t, std::string> linked_dirs_;
 };
 
 }  // namespace perfcell::ext4
