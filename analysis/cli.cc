@@ -32,9 +32,28 @@ ABSL_FLAG(int, bootstrap_resamples, 2000, "Bootstrap resamples per CI.");
 ABSL_FLAG(uint64_t, seed, 1, "Seed of the bootstrap and permutation draws.");
 ABSL_FLAG(bool, fail_on_regression, false,
           "Exit 3 when any cell's verdict is 'slower' after correction.");
+ABSL_FLAG(bool, all_invocations, false,
+          "Pool the results of every bazel invocation of a test target "
+          "(earlier --runs_per_test runs) instead of only the latest one's.");
 
 namespace perfcell::analysis {
 namespace {
+
+// Loads a tree; its loader warnings (skipped files, dropped iterations,
+// duplicates, invocations) go to `warnings` as kind "input", prefixed.
+absl::StatusOr<std::vector<LoadedResult>> Load(const std::string& root,
+                                               const CliOptions& options,
+                                               const std::string& prefix,
+                                               std::vector<Warning>* warnings) {
+  LoadOptions load;
+  load.all_invocations = options.all_invocations;
+  ASSIGN_OR_RETURN(LoadedTree tree, LoadResults(root, load));
+  for (const std::string& line : tree.warnings) {
+    std::cerr << "warning: " << prefix << line << "\n";
+    warnings->push_back({"input", prefix + line});
+  }
+  return std::move(tree.results);
+}
 
 absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options) {
   std::error_code error;
@@ -102,6 +121,7 @@ absl::StatusOr<CliOptions> CliOptionsFromFlags() {
   options.analysis.seed = absl::GetFlag(FLAGS_seed);
   options.warmup = absl::GetFlag(FLAGS_warmup);
   options.fail_on_regression = absl::GetFlag(FLAGS_fail_on_regression);
+  options.all_invocations = absl::GetFlag(FLAGS_all_invocations);
   if (!(options.analysis.min_effect >= 0 && options.analysis.min_effect < 1)) {
     return absl::InvalidArgumentError("--min_effect must be in [0, 1)");
   }
@@ -120,8 +140,9 @@ absl::StatusOr<int> RunReport(const std::string& results,
   if (results.empty()) {
     return absl::InvalidArgumentError("--results=DIR is required");
   }
-  ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded, LoadResultTree(results));
   std::vector<Warning> problems;
+  ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded,
+                   Load(results, options, "", &problems));
   std::vector<Group> groups =
       GroupResults(loaded, "", options.warmup, &problems);
   ASSIGN_OR_RETURN(AnalysisInput input,
@@ -136,12 +157,15 @@ absl::StatusOr<int> RunCompare(const std::string& a, const std::string& b,
   if (a.empty() || b.empty()) {
     return absl::InvalidArgumentError("--a=DIR and --b=DIR are required");
   }
-  ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded_a, LoadResultTree(a));
-  ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded_b, LoadResultTree(b));
-  std::vector<Warning> problems_a, problems_b;
+  std::vector<Warning> inputs, problems_a, problems_b;
+  ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded_a,
+                   Load(a, options, "run A: ", &inputs));
+  ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded_b,
+                   Load(b, options, "run B: ", &inputs));
   AnalysisInput input = PairForCompare(
       GroupResults(loaded_a, " (A)", options.warmup, &problems_a),
       GroupResults(loaded_b, " (B)", options.warmup, &problems_b));
+  input.warnings.insert(input.warnings.begin(), inputs.begin(), inputs.end());
   for (Warning& w : problems_a) {
     w.message = "run A: " + w.message;
     input.warnings.push_back(std::move(w));

@@ -22,11 +22,13 @@ struct CliOptions {
   std::string out;
   int warmup = -1;  // -1: use the runner's warm-up flags
   bool fail_on_regression = false;
+  bool all_invocations = false;  // pool earlier bazel invocations' results
 };
 
 // Reads the shared flags (--out, --correction, --test, --min_effect,
 // --alpha, --cv_threshold, --warmup, --bootstrap_resamples, --seed,
-// --fail_on_regression). InvalidArgument naming the flag on a bad value.
+// --fail_on_regression, --all_invocations). InvalidArgument naming the flag on
+// a bad value.
 absl::StatusOr<CliOptions> CliOptionsFromFlags();
 
 // `report`: every branch of one tree against `baseline`. Returns the exit

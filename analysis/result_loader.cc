@@ -1,6 +1,9 @@
 #include "analysis/result_loader.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -10,8 +13,11 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "analysis/invocations.h"
 #include "analysis/zip_reader.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "tools/cc/atomic_file.h"
 #include "tools/cc/status_macros.h"
 
@@ -58,7 +64,8 @@ std::vector<std::string> PreferredNames(const std::vector<std::string>& names) {
 
 absl::Status ReadZip(const std::string& path,
                      std::vector<LoadedResult>* results) {
-  ASSIGN_OR_RETURN(auto files, ReadZipFiles(path, IsResultName));
+  ASSIGN_OR_RETURN(auto files,
+                   ReadZipFiles(path, IsResultName, kMaxResultBytes));
   std::vector<std::string> names;
   for (const auto& [name, content] : files) names.push_back(name);
   for (const std::string& name : PreferredNames(names)) {
@@ -70,8 +77,31 @@ absl::Status ReadZip(const std::string& path,
   return absl::OkStatus();
 }
 
+// "FIFO", "socket", ... for a warning about a file that is not regular.
+std::string FileKind(const fs::path& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return "unreadable file";
+  if (S_ISFIFO(st.st_mode)) return "FIFO";
+  if (S_ISSOCK(st.st_mode)) return "socket";
+  if (S_ISCHR(st.st_mode)) return "character device";
+  if (S_ISBLK(st.st_mode)) return "block device";
+  return "not a regular file";
+}
+
+absl::StatusOr<std::string> ReadResultFile(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 &&
+      static_cast<uint64_t>(st.st_size) > kMaxResultBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, " is ", st.st_size,
+                     " bytes, over 256 MiB; not a perfcell result"));
+  }
+  return ReadFile(path);  // refuses what is not a regular file
+}
+
 absl::Status Walk(const fs::path& dir, std::set<fs::path>* visited,
-                  std::vector<LoadedResult>* results) {
+                  std::vector<LoadedResult>* results,
+                  std::vector<std::string>* warnings) {
   std::error_code error;
   const fs::path canonical = fs::canonical(dir, error);
   if (error || !visited->insert(canonical).second) return absl::OkStatus();
@@ -88,8 +118,14 @@ absl::Status Walk(const fs::path& dir, std::set<fs::path>* visited,
   std::vector<std::string> names;
   for (const fs::directory_entry& entry : entries) {
     const std::string path = entry.path().string();
+    const bool wanted =
+        entry.path().filename().string() == kZip || IsResultName(path);
     if (entry.is_directory(error)) {  // follows symlinks
-      RETURN_IF_ERROR(Walk(entry.path(), visited, results));
+      RETURN_IF_ERROR(Walk(entry.path(), visited, results, warnings));
+    } else if (wanted && !entry.is_regular_file(error)) {
+      warnings->push_back(absl::StrCat("skipped ", path, ": ",
+                                       FileKind(entry.path()),
+                                       ", not a regular file"));
     } else if (entry.path().filename().string() == kZip) {
       RETURN_IF_ERROR(ReadZip(path, results));
     } else {
@@ -97,12 +133,45 @@ absl::Status Walk(const fs::path& dir, std::set<fs::path>* visited,
     }
   }
   for (const std::string& path : PreferredNames(names)) {
-    ASSIGN_OR_RETURN(std::string content, ReadFile(path));
+    ASSIGN_OR_RETURN(std::string content, ReadResultFile(path));
     ASSIGN_OR_RETURN(CellResult result,
                      ParseResult(content, Basename(path) == kJson, path));
     results->push_back({path, std::move(result)});
   }
   return absl::OkStatus();
+}
+
+std::string SecondsText(double seconds) {
+  if (std::isnan(seconds)) return "NaN";
+  if (std::isinf(seconds)) return seconds > 0 ? "Infinity" : "-Infinity";
+  return absl::StrCat(seconds);
+}
+
+// Drops the successful iterations whose seconds no request can take (NaN,
+// infinite, zero, negative): bytes / seconds would be a throughput of 0 or
+// infinity, counted as real.
+void DropImpossibleIterations(LoadedResult* loaded,
+                              std::vector<std::string>* warnings) {
+  auto* iterations = loaded->result.mutable_iterations();
+  std::set<std::string> values;
+  int dropped = 0;
+  int kept = 0;
+  for (int i = 0; i < iterations->size(); ++i) {
+    const Iteration& it = iterations->Get(i);
+    if (it.ok() && !(std::isfinite(it.seconds()) && it.seconds() > 0)) {
+      ++dropped;
+      values.insert(SecondsText(it.seconds()));
+      continue;
+    }
+    if (kept != i) iterations->SwapElements(kept, i);
+    ++kept;
+  }
+  if (dropped == 0) return;
+  iterations->DeleteSubrange(kept, iterations->size() - kept);
+  warnings->push_back(absl::StrCat(loaded->source, ": ", dropped,
+                                   dropped == 1 ? " iteration" : " iterations",
+                                   " with impossible seconds (",
+                                   absl::StrJoin(values, ", "), ") ignored"));
 }
 
 }  // namespace
@@ -140,33 +209,63 @@ absl::StatusOr<CellResult> ParseResult(absl::string_view content, bool json,
   return result;
 }
 
-absl::StatusOr<std::vector<LoadedResult>> LoadResultTree(
-    const std::string& root) {
+absl::StatusOr<LoadedTree> LoadResults(const std::string& root,
+                                       const LoadOptions& options) {
   std::error_code error;
   if (!fs::is_directory(root, error)) {
     return absl::NotFoundError(
         absl::StrCat("result folder ", root, " does not exist"));
   }
+  LoadedTree tree;
   std::vector<LoadedResult> found;
   std::set<fs::path> visited;
-  RETURN_IF_ERROR(Walk(root, &visited, &found));
-  // Keep the first copy of each (matrix, cell, start, end, iterations).
-  std::set<std::tuple<std::string, std::string, int64_t, int64_t, int>> seen;
-  std::vector<LoadedResult> results;
+  RETURN_IF_ERROR(Walk(root, &visited, &found, &tree.warnings));
+  // The same (matrix, cell, start, end, iterations) twice: the same result
+  // copied (kept once) or two different results (both kept, said).
+  using Identity = std::tuple<std::string, std::string, int64_t, int64_t, int>;
+  std::map<Identity, std::vector<size_t>> seen;
   for (LoadedResult& r : found) {
-    const auto key =
+    const Identity key =
         std::make_tuple(r.result.spec().matrix(), r.result.spec().cell(),
                         r.result.start_unix_nanos(), r.result.end_unix_nanos(),
                         r.result.iterations_size());
-    if (seen.insert(key).second) results.push_back(std::move(r));
+    std::vector<size_t>& same = seen[key];
+    bool copy = false;
+    for (size_t earlier : same) {
+      if (google::protobuf::util::MessageDifferencer::Equals(
+              tree.results[earlier].result, r.result)) {
+        copy = true;
+        break;
+      }
+    }
+    if (copy) continue;
+    if (!same.empty()) {
+      tree.warnings.push_back(absl::StrCat(
+          r.source, " and ", tree.results[same.front()].source,
+          " have the same cell, times and iteration count but different "
+          "content (spec or measurements); both kept"));
+    }
+    same.push_back(tree.results.size());
+    tree.results.push_back(std::move(r));
   }
-  if (results.empty()) {
+  if (tree.results.empty()) {
     return absl::NotFoundError(absl::StrCat(
         "no results found under ", root,
         " (looked for result.pb, result.json and outputs.zip, following "
         "symlinks)"));
   }
-  return results;
+  tree.results = LatestInvocations(std::move(tree.results),
+                                   options.all_invocations, &tree.warnings);
+  for (LoadedResult& r : tree.results) {
+    DropImpossibleIterations(&r, &tree.warnings);
+  }
+  return tree;
+}
+
+absl::StatusOr<std::vector<LoadedResult>> LoadResultTree(
+    const std::string& root) {
+  ASSIGN_OR_RETURN(LoadedTree tree, LoadResults(root, LoadOptions()));
+  return std::move(tree.results);
 }
 
 }  // namespace perfcell::analysis

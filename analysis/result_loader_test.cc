@@ -1,9 +1,15 @@
 #include "analysis/result_loader.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "analysis/invocations.h"
 #include "analysis/synthetic.h"
 #include "gtest/gtest.h"
 #include "tools/cc/atomic_file.h"
@@ -99,6 +105,138 @@ TEST(ResultLoader, EmptyOrMissingTreeIsNotFound) {
   EXPECT_TRUE(absl::StrContains(loaded.status().message(), "no results"));
   EXPECT_EQ(LoadResultTree(dir + "/nope").status().code(),
             absl::StatusCode::kNotFound);
+}
+
+std::string Joined(const std::vector<std::string>& lines) {
+  std::string all;
+  for (const std::string& line : lines) absl::StrAppend(&all, line, "\n");
+  return all;
+}
+
+TEST(ResultLoader, FifoNamedResultJsonIsSkippedWithAWarning) {
+  const std::string dir = NewDir("fifo");
+  fs::create_directories(dir + "/a");
+  fs::create_directories(dir + "/b");
+  ASSERT_TRUE(WriteResultJson(dir + "/a/result.json", TwoBranches()[0]).ok());
+  ASSERT_EQ(mkfifo((dir + "/b/result.json").c_str(), 0600), 0);
+  ASSERT_EQ(mkfifo((dir + "/b/outputs.zip").c_str(), 0600), 0);
+  auto tree = LoadResults(dir, {});  // would block on the FIFO before
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  EXPECT_EQ(tree->results.size(), 1u);
+  ASSERT_EQ(tree->warnings.size(), 2u) << Joined(tree->warnings);
+  EXPECT_EQ(tree->warnings[1],
+            absl::StrCat("skipped ", dir,
+                         "/b/result.json: FIFO, not a regular file"));
+}
+
+TEST(ResultLoader, ResultOver256MiBIsRefusedUnread) {
+  const std::string dir = NewDir("huge");
+  const std::string path = dir + "/result.json";
+  ASSERT_TRUE(WriteFileAtomically(path, "{").ok());
+  ASSERT_EQ(truncate(path.c_str(), off_t{300} << 20), 0);  // sparse
+  auto tree = LoadResults(dir, {});
+  EXPECT_EQ(tree.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(tree.status().message(),
+            absl::StrCat(path,
+                         " is 314572800 bytes, over 256 MiB; not a perfcell "
+                         "result"));
+}
+
+TEST(ResultLoader, ImpossibleSecondsAreDroppedAndCounted) {
+  const std::string dir = NewDir("seconds");
+  CellResult r = TwoBranches()[0];
+  const int n = r.iterations_size();
+  ASSERT_GE(n, 4);
+  r.mutable_iterations(0)->set_seconds(INFINITY);
+  r.mutable_iterations(1)->set_seconds(INFINITY);
+  r.mutable_iterations(2)->set_seconds(-1);
+  r.mutable_iterations(3)->set_seconds(NAN);
+  ASSERT_TRUE(WriteResultJson(dir + "/result.json", r).ok());
+  auto tree = LoadResults(dir, {});
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_EQ(tree->results.size(), 1u);
+  EXPECT_EQ(tree->results[0].result.iterations_size(), n - 4);
+  for (const Iteration& it : tree->results[0].result.iterations()) {
+    EXPECT_TRUE(std::isfinite(it.seconds()) && it.seconds() > 0);
+  }
+  ASSERT_EQ(tree->warnings.size(), 1u) << Joined(tree->warnings);
+  EXPECT_EQ(tree->warnings[0],
+            absl::StrCat(dir,
+                         "/result.json: 4 iterations with impossible seconds "
+                         "(-1, Infinity, NaN) ignored"));
+}
+
+TEST(ResultLoader, SameIdentityDifferentSpecIsKeptAndNamed) {
+  const std::string dir = NewDir("dupes");
+  CellResult r = TwoBranches()[0];
+  CellResult other = r;
+  other.mutable_spec()->set_memory_mib(512);
+  for (const char* sub : {"/a", "/b", "/c"}) fs::create_directories(dir + sub);
+  ASSERT_TRUE(WriteResultJson(dir + "/a/result.json", r).ok());
+  ASSERT_TRUE(WriteResultPb(dir + "/b/result.pb", r).ok());  // a copy
+  ASSERT_TRUE(WriteResultJson(dir + "/c/result.json", other).ok());
+  auto tree = LoadResults(dir, {});
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_EQ(tree->results.size(), 2u);
+  EXPECT_EQ(tree->results[1].result.spec().memory_mib(), 512u);
+  ASSERT_EQ(tree->warnings.size(), 1u) << Joined(tree->warnings);
+  EXPECT_EQ(tree->warnings[0],
+            absl::StrCat(dir, "/c/result.json and ", dir,
+                         "/a/result.json have the same cell, times and "
+                         "iteration count but different content (spec or "
+                         "measurements); both kept"));
+}
+
+TEST(ResultLoader, OnlyTheLatestInvocationOfATargetIsKept) {
+  const std::string dir = NewDir("invocations");
+  const CellResult r = TwoBranches()[0];
+  // An earlier --runs_per_test=3 and a later --runs_per_test=2 of the same
+  // target, left side by side in bazel-testlogs.
+  std::vector<CellResult> old_runs(3, r), new_runs(2, r);
+  for (int i = 0; i < 3; ++i) old_runs[i].set_start_unix_nanos(1000 + i);
+  for (int i = 0; i < 2; ++i) new_runs[i].set_start_unix_nanos(900000 + i);
+  ASSERT_TRUE(WriteBazelTestlogs(dir, old_runs).ok());
+  ASSERT_TRUE(WriteBazelTestlogs(dir, new_runs).ok());
+  const std::string target = absl::StrCat(
+      dir, "/bazel-testlogs/", r.spec().matrix(), "/", r.spec().cell());
+  auto tree = LoadResults(dir, {});
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_EQ(tree->results.size(), 2u);
+  for (const LoadedResult& kept : tree->results) {
+    EXPECT_TRUE(absl::StrContains(kept.source, "_of_2/")) << kept.source;
+  }
+  ASSERT_EQ(tree->warnings.size(), 1u) << Joined(tree->warnings);
+  EXPECT_EQ(tree->warnings[0],
+            absl::StrCat(target,
+                         ": kept the latest invocation (2 result(s) of "
+                         "run_K_of_2), ignored 3 older result(s) (3 of "
+                         "run_K_of_3); --all_invocations pools them"));
+
+  auto all = LoadResults(dir, {.all_invocations = true});
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->results.size(), 5u);
+  ASSERT_EQ(all->warnings.size(), 1u) << Joined(all->warnings);
+  EXPECT_TRUE(absl::StrContains(all->warnings[0],
+                                "results of 2 bazel invocations pooled "
+                                "(--all_invocations): 2 of run_K_of_2, 3 of "
+                                "run_K_of_3"))
+      << all->warnings[0];
+}
+
+TEST(Invocations, TargetAndRunsFromTheBazelLayout) {
+  std::string target;
+  int runs = 0;
+  ASSERT_TRUE(
+      InvocationOf("/t/bazel-testlogs/m/c/run_2_of_5/test.outputs/"
+                   "outputs.zip!result.pb",
+                   &target, &runs));
+  EXPECT_EQ(target, "/t/bazel-testlogs/m/c");
+  EXPECT_EQ(runs, 5);
+  ASSERT_TRUE(InvocationOf("/t/m/c/test.outputs/outputs.zip!result.json",
+                           &target, &runs));
+  EXPECT_EQ(target, "/t/m/c");
+  EXPECT_EQ(runs, 1);
+  EXPECT_FALSE(InvocationOf("/t/a/result.json", &target, &runs));
 }
 
 }  // namespace

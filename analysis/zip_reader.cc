@@ -1,5 +1,6 @@
 #include "analysis/zip_reader.h"
 
+#include <sys/stat.h>
 #include <zip.h>
 
 #include <memory>
@@ -23,11 +24,40 @@ struct ArchiveCloser {
 };
 using Archive = std::unique_ptr<zip_t, ArchiveCloser>;
 
+struct FileCloser {
+  void operator()(zip_file_t* file) const { zip_fclose(file); }
+};
+using EntryFile = std::unique_ptr<zip_file_t, FileCloser>;
+
+// "256 MiB" for the caps the loader uses; exact bytes otherwise.
+std::string FormatCap(uint64_t bytes) {
+  if (bytes % (1 << 20) == 0) return absl::StrCat(bytes >> 20, " MiB");
+  return absl::StrCat(bytes, " bytes");
+}
+
+absl::Status TooLarge(const std::string& path, const char* name,
+                      uint64_t max_entry_bytes, absl::string_view detail) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      name, " in ", path, " expands past ", FormatCap(max_entry_bytes), detail,
+      "; not a perfcell result"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::map<std::string, std::string>> ReadZipFiles(
     const std::string& path,
-    const std::function<bool(absl::string_view)>& wanted) {
+    const std::function<bool(absl::string_view)>& wanted,
+    uint64_t max_entry_bytes) {
+  // Only regular files: opening a FIFO named outputs.zip would block.
+  struct stat archive_stat;
+  if (stat(path.c_str(), &archive_stat) != 0) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot stat"));
+  }
+  if (!S_ISREG(archive_stat.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": not a regular file"));
+  }
+  const uint64_t archive_bytes = archive_stat.st_size;
   int code = 0;
   Archive archive(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &code));
   if (archive == nullptr) {
@@ -44,19 +74,45 @@ absl::StatusOr<std::map<std::string, std::string>> ReadZipFiles(
           path, ": cannot read entry ", i, ": ", zip_strerror(archive.get())));
     }
     if (stat.name == nullptr || !wanted(stat.name)) continue;
-    zip_file_t* file = zip_fopen_index(archive.get(), i, 0);
+    // Trust no size the headers claim: check it before reserving memory.
+    if ((stat.valid & ZIP_STAT_SIZE) && stat.size > max_entry_bytes) {
+      return TooLarge(
+          path, stat.name, max_entry_bytes,
+          absl::StrCat(" (its header claims ", stat.size, " bytes)"));
+    }
+    if ((stat.valid & ZIP_STAT_SIZE) && (stat.valid & ZIP_STAT_COMP_METHOD) &&
+        stat.comp_method == ZIP_CM_STORE && stat.size > archive_bytes) {
+      return absl::DataLossError(absl::StrCat(
+          path, ": entry ", stat.name, " is stored uncompressed but claims ",
+          stat.size, " bytes in a ", archive_bytes,
+          "-byte archive (truncated or corrupt?)"));
+    }
+    EntryFile file(zip_fopen_index(archive.get(), i, 0));
     if (file == nullptr) {
       return absl::DataLossError(absl::StrCat(path, ": cannot open ", stat.name,
                                               ": ",
                                               zip_strerror(archive.get())));
     }
-    std::string content(stat.size, '\0');
-    const zip_int64_t got = zip_fread(file, content.data(), stat.size);
-    const std::string file_error = zip_file_strerror(file);
-    zip_fclose(file);
-    if (got < 0 || static_cast<zip_uint64_t>(got) != stat.size) {
-      return absl::DataLossError(absl::StrCat(path, ": entry ", stat.name,
-                                              " is corrupt: ", file_error));
+    // Inflate in chunks up to the cap, whatever the header said.
+    std::string content;
+    char buffer[1 << 16];
+    for (;;) {
+      const zip_int64_t got = zip_fread(file.get(), buffer, sizeof(buffer));
+      if (got < 0) {
+        return absl::DataLossError(
+            absl::StrCat(path, ": entry ", stat.name,
+                         " is corrupt: ", zip_file_strerror(file.get())));
+      }
+      if (got == 0) break;
+      if (content.size() + got > max_entry_bytes) {
+        return TooLarge(path, stat.name, max_entry_bytes, "");
+      }
+      content.append(buffer, got);
+    }
+    if ((stat.valid & ZIP_STAT_SIZE) && content.size() != stat.size) {
+      return absl::DataLossError(absl::StrCat(
+          path, ": entry ", stat.name, " is corrupt: ", content.size(),
+          " bytes instead of the ", stat.size, " its header claims"));
     }
     files[stat.name] = std::move(content);
   }
