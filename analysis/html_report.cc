@@ -256,7 +256,18 @@ std::string StripPlot(const Report& report, const CellKey& key,
   const double bottom = kTop + kRow * groups.size();
   Svg svg(420, bottom + 30);
   LinearScale x{low, high, kLeft, kRight};
-  svg.Text(4, 14, key.Label(), "start", 12, "#222", true);
+  // At most kMaxDots dots a series: a 1.3 M-iteration series is thinned
+  // to every stride-th iteration (the statistics use them all).
+  constexpr size_t kMaxDots = 2000;
+  size_t most = 0;
+  for (size_t g : groups)
+    most = std::max(most, report.groups[g].samples.size());
+  const size_t stride = std::max<size_t>(1, (most + kMaxDots - 1) / kMaxDots);
+  svg.Text(4, 14,
+           stride > 1 ? absl::StrCat(key.Label(), " (every ", stride,
+                                     "th iteration shown)")
+                      : key.Label(),
+           "start", 12, "#222", true);
   for (double t : NiceTicks(low, high, 5)) {
     svg.Line(x(t), kTop, x(t), bottom, "#ececec");
     svg.Text(x(t), bottom + 13, absl::StrFormat("%g", t), "middle", 10, "#666");
@@ -269,7 +280,9 @@ std::string StripPlot(const Report& report, const CellKey& key,
     const std::string& color = colors.at(group.series);
     svg.Text(kLeft - 8, y + 4, group.series, "end", 11);
     int k = 0;
+    size_t index = 0;
     for (const Sample& s : group.samples) {
+      if (index++ % stride != 0) continue;
       // Deterministic vertical jitter so that equal values stay visible.
       const double jitter = ((k++ * 37) % 9 - 4) * 1.6;
       if (!s.ok) {

@@ -248,5 +248,32 @@ TEST(TextReport, FalseAaVerdictWarnsBeforeEverythingElse) {
   EXPECT_LT(html.find("aa-warning"), html.find("<h1>"));
 }
 
+// A real result of 1.3 M iterations ran over 300 s in the bootstrap and
+// would plot every iteration. Here 1 M iterations (two branches, 3 sessions
+// each) go through the analysis and every writer with the default 2000
+// resamples: the work is O(n log n) and the HTML stays small.
+TEST(LargeResults, MillionIterationsAreAnalysedAndPlottedThinned) {
+  SyntheticOptions options;
+  options.branches = {{.name = "baseline"},
+                      {.name = "slow", .relative_speed = 0.9}};
+  options.sizes = {8 << 20};
+  options.memory_mib = {256};
+  options.sessions = 3;
+  options.iterations = 1000000 / 6;
+  options.interleave_cells = true;
+  auto input = PairForReport(GroupResults(Loaded(options), "", -1), "baseline");
+  ASSERT_TRUE(input.ok()) << input.status();
+  const Report report = Analyze(*std::move(input), AnalysisOptions());
+  ASSERT_EQ(report.stats.size(), 2u);
+  EXPECT_GE(report.stats[0].n, 1000000u / 6);
+  EXPECT_LT(report.stats[0].median_ci.low, report.stats[0].median);
+  EXPECT_GT(report.stats[0].median_ci.high, report.stats[0].median);
+  const std::string html = HtmlReport(report);
+  EXPECT_LT(html.size(), 4u << 20);
+  EXPECT_TRUE(absl::StrContains(html, "th iteration shown)"));
+  EXPECT_FALSE(SummaryMarkdown(report).empty());
+  EXPECT_FALSE(CellsCsv(report).empty());
+}
+
 }  // namespace
 }  // namespace perfcell::analysis

@@ -1,6 +1,7 @@
 #include "analysis/stats/bootstrap.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <random>
 
@@ -25,6 +26,45 @@ double ResampledMedian(const std::vector<double>& x, std::mt19937_64& rng,
   return (lower + upper) / 2;
 }
 
+// The median of a resample of `sorted` (ascending, n > kLargeSample)
+// without drawing n values: the rank of a resample's median in `sorted` is
+// asymptotically normal, n/2 + sqrt(n)/2 * Z (the count of draws at or
+// below the j-th value is Binomial(n, j/n)), so one normal draw picks it.
+// Box-Muller on the same generator keeps the result platform-independent.
+double LargeSampleResampledMedian(const std::vector<double>& sorted,
+                                  std::mt19937_64& rng) {
+  const double n = static_cast<double>(sorted.size());
+  // Two uniforms in (0, 1] from the top 53 bits.
+  const double u1 = (static_cast<double>(rng() >> 11) + 1) * 0x1.0p-53;
+  const double u2 = (static_cast<double>(rng() >> 11) + 1) * 0x1.0p-53;
+  const double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
+  const double rank = (n - 1) / 2 + std::sqrt(n) / 2 * z;
+  const long last = static_cast<long>(sorted.size()) - 1;
+  const long i = std::clamp(std::lround(rank), 0L, last);
+  return sorted[i];
+}
+
+// Draws of the resampled median of `x`: each costs O(n) up to kLargeSample
+// values, O(1) after one sort above it.
+class MedianResampler {
+ public:
+  explicit MedianResampler(const std::vector<double>& x) : x_(x) {
+    if (x.size() > kLargeSample) {
+      sorted_ = x;
+      std::sort(sorted_.begin(), sorted_.end());
+    }
+  }
+  double Next(std::mt19937_64& rng) {
+    return sorted_.empty() ? ResampledMedian(x_, rng, buffer_)
+                           : LargeSampleResampledMedian(sorted_, rng);
+  }
+
+ private:
+  const std::vector<double>& x_;
+  std::vector<double> sorted_;
+  std::vector<double> buffer_;
+};
+
 Interval PercentileInterval(std::vector<double> estimates, double confidence) {
   if (estimates.empty()) return {kNaN, kNaN};
   const double tail = (1 - confidence) / 2;
@@ -37,10 +77,11 @@ Interval BootstrapMedianCi(const std::vector<double>& x,
                            const BootstrapOptions& options) {
   if (x.size() < 2) return {kNaN, kNaN};
   std::mt19937_64 rng(options.seed);
-  std::vector<double> buffer, estimates;
+  MedianResampler resampler(x);
+  std::vector<double> estimates;
   estimates.reserve(options.resamples);
   for (int r = 0; r < options.resamples; ++r) {
-    estimates.push_back(ResampledMedian(x, rng, buffer));
+    estimates.push_back(resampler.Next(rng));
   }
   return PercentileInterval(std::move(estimates), options.confidence);
 }
@@ -50,11 +91,12 @@ Interval BootstrapRatioOfMediansCi(const std::vector<double>& numerator,
                                    const BootstrapOptions& options) {
   if (numerator.size() < 2 || denominator.size() < 2) return {kNaN, kNaN};
   std::mt19937_64 rng(options.seed);
-  std::vector<double> buffer, estimates;
+  MedianResampler top_resampler(numerator), bottom_resampler(denominator);
+  std::vector<double> estimates;
   estimates.reserve(options.resamples);
   for (int r = 0; r < options.resamples; ++r) {
-    const double top = ResampledMedian(numerator, rng, buffer);
-    const double bottom = ResampledMedian(denominator, rng, buffer);
+    const double top = top_resampler.Next(rng);
+    const double bottom = bottom_resampler.Next(rng);
     if (bottom != 0) estimates.push_back(top / bottom);
   }
   return PercentileInterval(std::move(estimates), options.confidence);

@@ -9,6 +9,12 @@
 // by the C++ standard) and plain modulo indexing, so the same inputs, options
 // and seed give the same interval on every platform and run.
 //
+// Large n: above kLargeSample values a resample's median is drawn from its
+// asymptotic rank distribution in the sorted values (rank n/2 + sqrt(n)/2 *
+// Z, one normal draw) instead of resampling n values, so a series of 1.3 M
+// iterations costs one sort, not resamples x n work; the interval is then
+// the order-statistic interval of the median.
+//
 // Small-n behaviour: fewer than 2 values on a side give NaN bounds (one value
 // has no spread to resample). With very few values (< 5) the bootstrap
 // distribution of a median takes only a handful of distinct values, and the
@@ -17,10 +23,14 @@
 #ifndef PERFCELL_ANALYSIS_STATS_BOOTSTRAP_H_
 #define PERFCELL_ANALYSIS_STATS_BOOTSTRAP_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace perfcell::stats {
+
+// Above this many values the resampled median is drawn in O(1).
+inline constexpr size_t kLargeSample = 10000;
 
 struct Interval {
   double low;
