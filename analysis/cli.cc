@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "analysis/cli_flags.h"
 #include "analysis/dataset.h"
 #include "analysis/html_report.h"
 #include "analysis/result_loader.h"
@@ -16,7 +17,8 @@
 #include "tools/cc/status_macros.h"
 
 ABSL_FLAG(std::string, out, "",
-          "Folder for cells.csv, summary.md, report.html.");
+          "Folder for cells.csv, summary.md, report.html; relative to where "
+          "`bazel run` was started.");
 ABSL_FLAG(std::string, correction, "holm",
           "Multiple-testing correction across all cells: holm or bh.");
 ABSL_FLAG(std::string, test, "mann_whitney",
@@ -91,7 +93,7 @@ absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options) {
 
 absl::StatusOr<CliOptions> CliOptionsFromFlags() {
   CliOptions options;
-  options.out = absl::GetFlag(FLAGS_out);
+  options.out = UserPath(absl::GetFlag(FLAGS_out));
   if (options.out.empty()) {
     return absl::InvalidArgumentError("--out=DIR is required");
   }

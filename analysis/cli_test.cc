@@ -6,6 +6,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -32,10 +36,11 @@ std::string Binary(const std::string& name) {
                       std::getenv("TEST_WORKSPACE"), "/analysis/", name);
 }
 
-CliRun Execute(const std::string& name, const std::string& args) {
+CliRun Execute(const std::string& name, const std::string& args,
+               const std::string& env = "") {
   const std::string out = Tmp() + "/stdout", err = Tmp() + "/stderr";
   const std::string command =
-      absl::StrCat(Binary(name), " ", args, " >", out, " 2>", err);
+      absl::StrCat(env, " ", Binary(name), " ", args, " >", out, " 2>", err);
   const int status = std::system(command.c_str());
   return {WEXITSTATUS(status), ReadFile(out).value_or(""),
           ReadFile(err).value_or("")};
@@ -186,6 +191,129 @@ TEST(Cli, EmptyTreeIsRejected) {
 TEST(Cli, UnknownBaselineListsTheBranches) {
   ExpectBadInput(Tree("names", 1.0),
                  "branches found: baseline, baseline~aa, topic", "master");
+}
+
+TEST(Cli, HelpListsEveryFlagOfEachBinary) {
+  const std::map<std::string, std::vector<std::string>> flags = {
+      {"report",
+       {"results", "baseline", "out", "correction", "test", "min_effect",
+        "alpha", "cv_threshold", "warmup", "bootstrap_resamples", "seed",
+        "fail_on_regression", "all_invocations"}},
+      {"compare",
+       {"a", "b", "out", "correction", "test", "min_effect", "alpha",
+        "cv_threshold", "warmup", "bootstrap_resamples", "seed",
+        "fail_on_regression", "all_invocations"}},
+      {"plan",
+       {"pilot", "min_effect", "effect", "power", "alpha", "design",
+        "max_blocks", "min_blocks"}},
+      {"make_synthetic",
+       {"out", "iterations", "sequential", "seed", "run_slowdown",
+        "interleaved", "blocks", "adaptive", "min_blocks", "machine_cv",
+        "sessions", "hours"}},
+  };
+  for (const auto& [binary, names] : flags) {
+    SCOPED_TRACE(binary);
+    CliRun run = Execute(binary, "--help");
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    for (const std::string& name : names) {
+      EXPECT_TRUE(
+          absl::StrContains(run.out, absl::StrCat("\n  --", name, "  ")))
+          << name << " missing from:\n"
+          << run.out;
+    }
+    // Only this binary's flags: not Abseil's --flagfile and friends.
+    EXPECT_FALSE(absl::StrContains(run.out, "--flagfile")) << run.out;
+  }
+  EXPECT_TRUE(absl::StrContains(Execute("report", "--help").out,
+                                "--min_effect  Smallest relative change"));
+}
+
+TEST(Cli, UnknownOrMalformedFlagsExitTwoWithOneLine) {
+  const std::string tree = Tree("flags", 1.0);
+  const std::string good = absl::StrCat(
+      "--results=", tree, " --baseline=baseline --out=", Tmp(), "/flags-out");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"report", good + " --min_efect=0.1"},
+      {"report", good + " --min_effect=abc"},
+      {"report", good + " --bootstrap_resamples=1e9x"},
+      {"report", good + " --fail_on_regression=maybe"},
+      {"report", good + " stray"},
+      {"report", good + " --flagfile=/dev/null"},
+      {"compare", "--a=x --b=y --out=z --bogus"},
+      {"plan", "--pilot=x --max_blocks=many"},
+      {"make_synthetic", "--out=x --iterations"},
+  };
+  for (const auto& [binary, args] : cases) {
+    SCOPED_TRACE(args);
+    CliRun run = Execute(binary, args);
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_EQ(Lines(run.err), 1) << run.err;
+    EXPECT_TRUE(absl::StartsWith(run.err, binary + ": ")) << run.err;
+  }
+  EXPECT_TRUE(
+      absl::StrContains(Execute("report", good + " --min_efect=0.1").err,
+                        "unknown flag --min_efect"));
+  EXPECT_TRUE(
+      absl::StrContains(Execute("report", good + " --min_effect=abc").err,
+                        "bad value \"abc\" for --min_effect"));
+  // Both spellings of a value and of a boolean still work.
+  CliRun fine = Execute("report", absl::StrCat(good,
+                                               " --seed 3 --nofail_on_"
+                                               "regression"));
+  EXPECT_EQ(fine.exit_code, 0) << fine.err;
+}
+
+TEST(Cli, RelativePathsResolveAgainstBazelRunsWorkingDirectory) {
+  const std::string workspace = NewDir("workspace");
+  ASSERT_TRUE(WriteBazelTestlogs(workspace + "/logs",
+                                 MakeSyntheticResults(Options(1.0)))
+                  .ok());
+  // As `bazel run //analysis:report -- --results=logs --out=rep` from the
+  // workspace: the binary runs in its runfiles, BUILD_WORKING_DIRECTORY
+  // says where the user was.
+  CliRun run = Execute(
+      "report",
+      "--results=logs --baseline=baseline --out=rep --bootstrap_resamples=200",
+      absl::StrCat("BUILD_WORKING_DIRECTORY=", workspace));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(fs::exists(workspace + "/rep/summary.md"));
+  EXPECT_TRUE(absl::StrContains(run.err, workspace + "/rep/cells.csv"))
+      << run.err;
+  CliRun synthetic =
+      Execute("make_synthetic", "--out=demo",
+              absl::StrCat("BUILD_WORKING_DIRECTORY=", workspace));
+  EXPECT_EQ(synthetic.exit_code, 0) << synthetic.err;
+  EXPECT_TRUE(fs::exists(workspace + "/demo/bazel-testlogs"));
+}
+
+TEST(Cli, ReportSaysWhenItIgnoredAnEarlierInvocation) {
+  const std::string tree = NewDir("reruns");
+  // --runs_per_test=3 of every cell, then --runs_per_test=5 later.
+  SyntheticOptions first = Options(1.0, /*interleaved=*/false);
+  first.sessions = 3;
+  first.start_unix_nanos = 1000000000000;
+  SyntheticOptions second = Options(0.9, /*interleaved=*/false);
+  second.seed = 4;
+  ASSERT_TRUE(WriteBazelTestlogs(tree, MakeSyntheticResults(first)).ok());
+  ASSERT_TRUE(WriteBazelTestlogs(tree, MakeSyntheticResults(second)).ok());
+  const std::string flags = absl::StrCat(
+      "--results=", tree, " --baseline=baseline --bootstrap_resamples=200");
+  CliRun latest = Execute("report", flags + " --out=" + Tmp() + "/latest");
+  EXPECT_EQ(latest.exit_code, 0) << latest.err;
+  EXPECT_TRUE(absl::StrContains(
+      latest.err,
+      "kept the latest invocation (5 result(s) of run_K_of_5), "
+      "ignored 3 older result(s) (3 of run_K_of_3)"))
+      << latest.err;
+  const std::string csv = ReadFile(Tmp() + "/latest/cells.csv").value_or("");
+  EXPECT_FALSE(absl::StrContains(csv, "run_1_of_3")) << csv;
+  CliRun all =
+      Execute("report", flags + " --all_invocations --out=" + Tmp() + "/all");
+  EXPECT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_TRUE(absl::StrContains(all.err, "pooled (--all_invocations)"))
+      << all.err;
+  EXPECT_TRUE(absl::StrContains(ReadFile(Tmp() + "/all/cells.csv").value_or(""),
+                                "run_1_of_3"));
 }
 
 }  // namespace

@@ -11,21 +11,23 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "analysis/cli.h"
+#include "analysis/cli_flags.h"
 
 ABSL_FLAG(std::string, a, "", "Results of run A (the reference).");
 ABSL_FLAG(std::string, b, "", "Results of run B (compared with A).");
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Compares the results in --b against those in --a, cell by cell; "
-      "writes cells.csv, summary.md and report.html into --out.");
-  absl::ParseCommandLine(argc, argv);
   using namespace perfcell::analysis;
+  if (auto exit = ParseCliFlags(
+          argc, argv, "compare",
+          "Compares the results in --b against those in --a, cell by cell; "
+          "writes cells.csv, summary.md and report.html into --out.")) {
+    return *exit;
+  }
   absl::StatusOr<CliOptions> options = CliOptionsFromFlags();
   if (!options.ok()) return ExitCode("compare", options.status());
-  return ExitCode("compare", RunCompare(absl::GetFlag(FLAGS_a),
-                                        absl::GetFlag(FLAGS_b), *options));
+  return ExitCode("compare",
+                  RunCompare(UserPath(absl::GetFlag(FLAGS_a)),
+                             UserPath(absl::GetFlag(FLAGS_b)), *options));
 }

@@ -13,10 +13,12 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
+#include "analysis/cli_flags.h"
 #include "analysis/synthetic.h"
 
-ABSL_FLAG(std::string, out, "", "Folder to write the tree into.");
+ABSL_FLAG(std::string, out, "",
+          "Folder to write the tree into; relative to where `bazel run` was "
+          "started.");
 ABSL_FLAG(int, iterations, 10, "Measured iterations per cell.");
 ABSL_FLAG(bool, sequential, false,
           "Run each branch's cells one after another instead of "
@@ -43,8 +45,14 @@ ABSL_FLAG(double, hours, 0.0,
           "Spread the run over this many hours (0: 2 s per iteration).");
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
-  const std::string out = absl::GetFlag(FLAGS_out);
+  if (auto exit = perfcell::analysis::ParseCliFlags(
+          argc, argv, "make_synthetic",
+          "Writes a demo tree of synthetic cell results into --out, laid out "
+          "as `bazel test` leaves them in bazel-testlogs.")) {
+    return *exit;
+  }
+  const std::string out =
+      perfcell::analysis::UserPath(absl::GetFlag(FLAGS_out));
   if (out.empty()) {
     std::cerr << "make_synthetic: --out=DIR is required\n";
     return 2;

@@ -7,17 +7,14 @@
 //       [--max_blocks=40] [--effect=10%]
 //
 // Exit codes: 0 done, 2 bad flags or no results under --pilot.
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "analysis/cli_flags.h"
 #include "analysis/planner.h"
 
 ABSL_FLAG(std::string, pilot, "",
@@ -70,21 +67,19 @@ absl::StatusOr<std::string> Run() {
     return absl::InvalidArgumentError(
         "need 1 <= --min_blocks <= --max_blocks <= 100");
   }
-  std::string pilot = absl::GetFlag(FLAGS_pilot);
-  const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");
-  if (!pilot.empty() && cwd != nullptr &&
-      std::filesystem::path(pilot).is_relative()) {
-    pilot = (std::filesystem::path(cwd) / pilot).string();
-  }
+  const std::string pilot =
+      perfcell::analysis::UserPath(absl::GetFlag(FLAGS_pilot));
   return perfcell::analysis::RunPlan(pilot, options);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Plans a run from a pilot: blocks per cell for a change of --effect "
-      "with --power, and the machine time.");
-  absl::ParseCommandLine(argc, argv);
+  if (auto exit = perfcell::analysis::ParseCliFlags(
+          argc, argv, "plan",
+          "Plans a run from a pilot: blocks per cell for a change of "
+          "--effect with --power, and the machine time.")) {
+    return *exit;
+  }
   return perfcell::analysis::PlanExitCode(Run(), std::cout, std::cerr);
 }

@@ -8,28 +8,30 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "analysis/cli.h"
+#include "analysis/cli_flags.h"
 
 ABSL_FLAG(std::string, results, "",
           "Folder searched recursively for result.pb, result.json and "
-          "outputs.zip (e.g. bazel-testlogs).");
+          "outputs.zip (e.g. bazel-testlogs); relative to where `bazel "
+          "run` was started.");
 ABSL_FLAG(std::string, baseline, "", "Branch the others are compared with.");
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Compares every branch in --results against --baseline, cell by cell; "
-      "writes cells.csv, summary.md and report.html into --out.");
-  absl::ParseCommandLine(argc, argv);
   using namespace perfcell::analysis;
+  if (auto exit = ParseCliFlags(
+          argc, argv, "report",
+          "Compares every branch in --results against --baseline, cell by "
+          "cell; writes cells.csv, summary.md and report.html into --out.")) {
+    return *exit;
+  }
   absl::StatusOr<CliOptions> options = CliOptionsFromFlags();
   if (!options.ok()) return ExitCode("report", options.status());
   if (absl::GetFlag(FLAGS_baseline).empty()) {
     return ExitCode(
         "report", absl::InvalidArgumentError("--baseline=BRANCH is required"));
   }
-  return ExitCode("report", RunReport(absl::GetFlag(FLAGS_results),
+  return ExitCode("report", RunReport(UserPath(absl::GetFlag(FLAGS_results)),
                                       absl::GetFlag(FLAGS_baseline), *options));
 }
