@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -314,6 +315,55 @@ TEST(Cli, ReportSaysWhenItIgnoredAnEarlierInvocation) {
       << all.err;
   EXPECT_TRUE(absl::StrContains(ReadFile(Tmp() + "/all/cells.csv").value_or(""),
                                 "run_1_of_3"));
+}
+
+TEST(Cli, ZipClaimingGigabytesIsOneLineNotACrash) {
+  const std::string tree = Tree("claims", 1.0);
+  std::string zip_path;
+  for (const auto& entry : fs::recursive_directory_iterator(tree)) {
+    if (entry.path().filename() == "outputs.zip") {
+      zip_path = entry.path().string();
+    }
+  }
+  ASSERT_FALSE(zip_path.empty());
+  std::string zip = ReadFile(zip_path).value();
+  // Both headers of the entry now claim 0xF0000000 bytes uncompressed.
+  for (size_t at = 0; (at = zip.find("PK", at)) != std::string::npos; ++at) {
+    size_t field = 0;
+    if (zip.compare(at, 4, "PK\x03\x04") == 0) field = at + 22;
+    if (zip.compare(at, 4, "PK\x01\x02") == 0) field = at + 24;
+    if (field != 0) zip.replace(field, 4, "\x00\x00\x00\xF0", 4);
+  }
+  ASSERT_TRUE(WriteFileAtomically(zip_path, zip).ok());
+  ExpectBadInput(tree,
+                 "expands past 256 MiB (its header claims 4026531840 bytes); "
+                 "not a perfcell result");
+}
+
+TEST(Cli, InfiniteSecondsAreIgnoredAndSaid) {
+  const std::string tree = NewDir("infinite");
+  std::vector<CellResult> results = MakeSyntheticResults(Options(1.0));
+  int spoiled = 0;
+  for (Iteration& it : *results[0].mutable_iterations()) {
+    if (it.branch() == "topic" && !it.warmup() && spoiled < 3) {
+      it.set_seconds(INFINITY);
+      ++spoiled;
+    }
+  }
+  ASSERT_EQ(spoiled, 3);
+  ASSERT_TRUE(WriteBazelTestlogs(tree, results).ok());
+  CliRun run =
+      Execute("report", absl::StrCat("--results=", tree,
+                                     " --baseline=baseline --out=", Tmp(),
+                                     "/inf --bootstrap_resamples=200"));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(absl::StrContains(
+      run.err, "3 iterations with impossible seconds (Infinity) ignored"))
+      << run.err;
+  EXPECT_FALSE(absl::StrContains(run.out, "**slower**")) << run.out;
+  EXPECT_TRUE(absl::StrContains(
+      ReadFile(Tmp() + "/inf/summary.md").value_or(""),
+      "3 iterations with impossible seconds (Infinity) ignored"));
 }
 
 }  // namespace
