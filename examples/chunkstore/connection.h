@@ -59,13 +59,16 @@ class Connection : public ByteSource {
   // Sends all of `data`, or fails (peer gone, timeout).
   absl::Status WriteAll(absl::string_view data);
 
-  // Waits until everything written so far has been sent (handed to the
-  // peer's kernel; acknowledgements are not awaited), for at most `limit`.
-  void WaitUntilSent(absl::Duration limit);
-
-  // Caps the kernel's send buffer for this connection, so that a blocked
-  // write tracks how fast the peer takes the data.
-  void LimitSendBuffer(int bytes);
+  // Waits until the peer's application has read everything written so far,
+  // for at most `limit`: our kernel has sent every byte (SIOCOUTQNSD = 0)
+  // and, when the peer's socket is on this host (loopback: found with
+  // sock_diag by the connection's addresses), nothing is left in its
+  // receive queue. For a peer elsewhere only the first is known, so what
+  // is in flight or in its receive queue is not waited for. Returns when
+  // the peer finished: the middle between the last poll that saw bytes
+  // left and the first that saw none (the call's start when that was the
+  // first poll).
+  absl::Time WaitUntilPeerRead(absl::Duration limit);
 
   // Closes our sending side and reads (and drops) what the client still
   // sends, for at most `limit`, so that a client still sending a body we

@@ -115,10 +115,22 @@ absl::Status ResponseWriter::WriteBody(absl::string_view data) {
   if (body_written_ + static_cast<int64_t>(data.size()) > content_length_) {
     return absl::InternalError("body longer than its Content-Length");
   }
-  if (before_write_) {
-    before_write_(/*last=*/body_written_ + static_cast<int64_t>(data.size()) ==
-                  content_length_);
+  if (!before_write_) {
+    absl::Status status = conn_->WriteAll(data);
+    if (status.ok()) body_written_ += data.size();
+    return status;
   }
+  const bool last =
+      body_written_ + static_cast<int64_t>(data.size()) == content_length_;
+  if (last && data.size() > kHeldBackTail) {
+    const absl::string_view most = data.substr(0, data.size() - kHeldBackTail);
+    before_write_(/*last=*/false);
+    absl::Status status = conn_->WriteAll(most);
+    if (!status.ok()) return status;
+    body_written_ += most.size();
+    data.remove_prefix(most.size());
+  }
+  before_write_(last);
   absl::Status status = conn_->WriteAll(data);
   if (status.ok()) body_written_ += data.size();
   return status;

@@ -25,6 +25,8 @@ absl::string_view ReasonPhrase(int status);
 
 class ResponseWriter {
  public:
+  static constexpr size_t kHeldBackTail = 1024;
+
   // `keep_alive` runs once, just before the head is written, and says
   // whether the connection can serve another request afterwards; when it
   // returns false the head carries "Connection: close".
@@ -34,7 +36,10 @@ class ResponseWriter {
 
   // Runs before every write to the connection (the head and each body
   // piece), told whether that write is the last of the response: the
-  // server's calibration delays (see pacing.h) go there.
+  // server's calibration delays (see pacing.h) go there. While a hook is
+  // set, a last body piece longer than kHeldBackTail goes out in two
+  // writes, the final kHeldBackTail bytes last: whatever the hook does
+  // before it, the client cannot have the whole response yet.
   void set_before_write(std::function<void(bool last)> hook) {
     before_write_ = std::move(hook);
   }

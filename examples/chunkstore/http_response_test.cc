@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -76,6 +78,35 @@ TEST_F(ResponseWriterTest, RefusesAHeaderNameThatIsNotAToken) {
   out.AddHeader("X-A: b\r\nX-Injected", "yes");
   EXPECT_FALSE(out.WriteHead(200, 0).ok());
   EXPECT_THAT(Sent(), Not(HasSubstr("X-Injected")));
+}
+
+TEST_F(ResponseWriterTest, HoldsBackTheTailOfTheLastPieceForTheHook) {
+  ResponseWriter out(conn_.get(), [] { return true; });
+  // What the hook saw: whether the write is the last, and the body bytes
+  // already written then.
+  std::vector<std::pair<bool, int64_t>> calls;
+  out.set_before_write(
+      [&](bool last) { calls.emplace_back(last, out.body_bytes()); });
+  const std::string body(5000, 'x');
+  ASSERT_TRUE(out.WriteHead(200, 5100).ok());
+  ASSERT_TRUE(out.WriteBody(std::string(100, 'x')).ok());
+  ASSERT_TRUE(out.WriteBody(body).ok());
+  EXPECT_TRUE(out.complete());
+  const std::vector<std::pair<bool, int64_t>> expected = {
+      {false, 0},    // head
+      {false, 0},    // first piece
+      {false, 100},  // all but the tail of the last piece
+      {true, 5100 - static_cast<int64_t>(ResponseWriter::kHeldBackTail)}};
+  EXPECT_EQ(calls, expected);
+  EXPECT_THAT(Sent(), HasSubstr("\r\n\r\n" + std::string(5100, 'x')));
+}
+
+TEST_F(ResponseWriterTest, AShortLastPieceIsNotSplit) {
+  ResponseWriter out(conn_.get(), [] { return true; });
+  std::vector<bool> calls;
+  out.set_before_write([&](bool last) { calls.push_back(last); });
+  ASSERT_TRUE(out.Send(200, "text/plain", "hi").ok());
+  EXPECT_EQ(calls, (std::vector<bool>{false, true}));
 }
 
 }  // namespace

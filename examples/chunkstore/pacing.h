@@ -13,24 +13,44 @@
 //                                 written.
 //
 // How the delay is made: a RequestPacer is created when a request's head has
-// arrived. Just before the response head is written, and again just before
-// the last piece of the body, it measures the request's own elapsed time so
-// far minus the delay already added (its "work") and sleeps until the added
-// delay is factor × work. Before the last piece the server first waits until
-// its socket has handed everything earlier to the client (and keeps the send
-// buffer small while pacing), so that work includes the time the client took
-// to take the body. The delay thus tracks the work the request really did
-// (reading the body, SQLite, the client taking the bytes) whatever the
-// machine's speed, and is paid while the client waits, never overlapping it:
-// a response completes at ≈ (1 + factor) × its undelayed duration. What the
-// client's own receive buffer still holds at the last write is the part not
-// scaled. No delay is paid between body pieces (it would overlap the client
-// draining its buffer and so be invisible); stalls apply to every write.
+// arrived. Just before the last write of the response it measures the
+// request's own elapsed time ("work") and waits until the added delay is
+// factor × work (Pacer::SleepFor: sleeps, then spins the last 2 ms, since a
+// sleeping thread wakes 0.1..3 ms late on a busy machine). The delay thus
+// tracks the work the request really did (reading the body, SQLite, the
+// client taking the bytes) whatever the machine's speed, and is paid while
+// the client waits for the rest of the response, never overlapping it: a
+// response completes at ≈ (1 + factor) × its undelayed duration. No delay
+// is paid between body pieces (the client would drain its buffers meanwhile
+// and not notice it); stalls apply to every write.
+//
+// Downloads. The client's time includes reading the body out of its socket,
+// which the kernel buffers (on loopback up to tcp_rmem's 32 MiB: a whole
+// download can sit in the client's receive queue when the server's last
+// write returns). So the server holds back the last 1 KiB of a body
+// (ResponseWriter::kHeldBackTail), waits until the client has read all the
+// rest (Connection::WaitUntilPeerRead: nothing unsent on our side, and the
+// client socket's receive queue, looked up with sock_diag, empty; the time
+// it finished is passed as `work_ended`, the wait after it counting as
+// delay), pays the delay, then sends the 1 KiB. The send buffer is left
+// alone and nothing else waits, so turning the delay on costs a few polls
+// per response, not a share of the throughput. Measured with perfcell's
+// workload client (calibration_bench, README.md): N = 3 / 10 come out
+// ≈ +3 % / +10 % on 4 and 16 MiB downloads and uploads, N = 100 ≈ +100 %.
+//   Rejected: a 64 KiB send buffer plus waiting for the socket to drain
+//   before the last 320 KiB chunk (the previous design) made perfcell cells'
+//   downloads 35..40 % slower whatever N. Waiting for SIOCOUTQ
+//   (unacknowledged bytes) = 0 waits out the client's delayed ACK (40 ms)
+//   on keep-alive connections: +300 % at N = 3. Sleeping the whole delay:
+//   late wake-ups made N = 10 come out +16..30 % on 4 MiB downloads.
+//   Limit: a client on another host is not visible to sock_diag; then only
+//   "all sent" is waited for, and what its receive queue (and the network)
+//   still holds when the tail goes out is not scaled.
 //
 //   Pacer pacer(options);                  // the clock starts here
 //   RequestPacer request(&pacer);          // when the head arrived
 //   pacer.WaitOutStall();                  // before handling
-//   request.BeforeWrite();                 // before each response write
+//   request.BeforeWrite(last);             // before each response write
 #ifndef PERFCELL_EXAMPLES_CHUNKSTORE_PACING_H_
 #define PERFCELL_EXAMPLES_CHUNKSTORE_PACING_H_
 
@@ -79,6 +99,10 @@ class Pacer {
   // Sleeps until the current stall, if any, is over.
   void WaitOutStall() const;
 
+  // Waits `wanted`: sleeps all but its last 2 ms, spins those; returns how
+  // long it really waited.
+  absl::Duration SleepFor(absl::Duration wanted) const;
+
  private:
   const PacingOptions options_;
   const absl::Time start_;
@@ -92,7 +116,9 @@ class RequestPacer {
       : pacer_(pacer), start_(absl::Now()) {}
 
   // Waits out a stall; with `pay`, then sleeps what the request owes so far.
-  void BeforeWrite(bool pay);
+  // `work_ended`: when the request's work ended, if before now (the time
+  // since counts as delay already paid).
+  void BeforeWrite(bool pay, absl::Time work_ended = absl::InfiniteFuture());
 
   // Sleep added for the slowdown and drift so far (stalls not included).
   absl::Duration delayed() const { return delayed_; }

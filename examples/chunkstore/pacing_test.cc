@@ -111,5 +111,31 @@ TEST(RequestPacer, DoesNothingWhenOff) {
   EXPECT_EQ(none.delayed(), absl::ZeroDuration());
 }
 
+TEST(RequestPacer, TimeSinceTheWorkEndedCountsAsDelayPaid) {
+  PacingOptions options;
+  options.slowdown_percent = 100;
+  Pacer pacer(options);
+  RequestPacer request(&pacer);
+  absl::SleepFor(absl::Milliseconds(100));  // the work
+  const absl::Time work_ended = absl::Now();
+  absl::SleepFor(absl::Milliseconds(60));  // waiting to see it had ended
+  const absl::Time before = absl::Now();
+  request.BeforeWrite(true, work_ended);
+  // 100 ms owed, 60 of them already waited.
+  EXPECT_GE(request.delayed(), absl::Milliseconds(99));
+  EXPECT_GE(absl::Now() - before, absl::Milliseconds(39));
+  EXPECT_LT(absl::Now() - before, absl::Milliseconds(90));
+}
+
+TEST(Pacer, SleepForWaitsAboutTheTimeAsked) {
+  Pacer pacer({});
+  for (absl::Duration wanted :
+       {absl::Microseconds(300), absl::Milliseconds(5)}) {
+    const absl::Duration waited = pacer.SleepFor(wanted);
+    EXPECT_GE(waited, wanted);
+    EXPECT_LT(waited, wanted + absl::Seconds(1));  // guards a runaway only
+  }
+}
+
 }  // namespace
 }  // namespace chunkstore

@@ -26,10 +26,6 @@ namespace {
 // need it, so the connection can stay open; a larger one closes it.
 constexpr int64_t kMaxDrain = 64 * 1024;
 
-// Send buffer of a connection while calibration delays are on (see
-// pacing.h): small, so the server sees how fast the client takes the body.
-constexpr int kPacedSendBuffer = 64 * 1024;
-
 void LogLine(absl::string_view method, absl::string_view target, int status,
              int64_t in_bytes, int64_t out_bytes, absl::Duration took) {
   std::string line = absl::StrFormat(
@@ -191,12 +187,14 @@ void Server::ServeConnection(int fd) {
     pacer_.WaitOutStall();
     RequestPacer pacing(&pacer_);  // a stall before handling is not work
     if (pacer_.active()) {
-      conn.LimitSendBuffer(kPacedSendBuffer);
       out.set_before_write([&](bool last) {
-        if (last && out.head_written()) {
-          conn.WaitUntilSent(options_.io_timeout);
+        // Before the held-back tail of a body: the client has read all the
+        // rest, so its reading counts as work (see pacing.h).
+        absl::Time work_ended = absl::InfiniteFuture();
+        if (last && out.body_bytes() > 0) {
+          work_ended = conn.WaitUntilPeerRead(options_.io_timeout);
         }
-        pacing.BeforeWrite(/*pay=*/last || !out.head_written());
+        pacing.BeforeWrite(/*pay=*/last, work_ended);
       });
     }
     api_->Handle(*req, &body, &out);
