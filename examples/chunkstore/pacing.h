@@ -93,6 +93,11 @@ class Pacer {
 
   // True when any switch is on.
   bool active() const;
+  // True when requests are slowed (slowdown or drift on), not just stalled.
+  bool delays() const {
+    return options_.slowdown_percent > 0 ||
+           options_.drift_percent_per_minute > 0;
+  }
   const PacingOptions& options() const { return options_; }
   absl::Duration SinceStart() const { return absl::Now() - start_; }
 

@@ -191,7 +191,7 @@ void Server::ServeConnection(int fd) {
         // Before the held-back tail of a body: the client has read all the
         // rest, so its reading counts as work (see pacing.h).
         absl::Time work_ended = absl::InfiniteFuture();
-        if (last && out.body_bytes() > 0) {
+        if (last && out.body_bytes() > 0 && pacer_.delays()) {
           work_ended = conn.WaitUntilPeerRead(options_.io_timeout);
         }
         pacing.BeforeWrite(/*pay=*/last, work_ended);
