@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -47,6 +48,8 @@ class Child {
       kill(pid_, SIGTERM);
       waitpid(pid_, nullptr, 0);
     }
+    std::error_code ignored;
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ignored);
   }
 
   absl::Status Start(const std::string& binary,
@@ -57,6 +60,7 @@ class Child {
     if (mkdtemp(dir.data()) == nullptr) {
       return absl::InternalError("mkdtemp failed");
     }
+    dir_ = dir;
     log_ = dir + "/stderr.log";
     std::vector<std::string> argv = {binary, "--port=0",
                                      "--data_dir=" + dir + "/data",
@@ -93,6 +97,7 @@ class Child {
  private:
   pid_t pid_ = 0;
   int port_ = 0;
+  std::string dir_;  // removed at the end
   std::string log_;
 };
 
