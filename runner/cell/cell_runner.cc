@@ -506,8 +506,14 @@ absl::Status CellRun::Execute() {
     }
   }
   sessions_.clear();
-  result.set_stop_reason(absl::StrCat("fixed design: ", blocks_,
-                                      blocks_ == 1 ? " block" : " blocks"));
+  const int ran = result.blocks_size();
+  result.set_stop_reason(adaptive.has_value()
+                             ? adaptive->Summary(why_stopped)
+                             : absl::StrCat("fixed design: ", ran,
+                                            ran == 1 ? " block" : " blocks"));
+  if (adaptive.has_value()) {
+    progress_ << "perfcell: " << result.stop_reason() << "\n";
+  }
   result.set_status(CellResult::PASSED);
   result.set_end_unix_nanos(absl::ToUnixNanos(absl::Now()));
   RETURN_IF_ERROR(file_.Save());
