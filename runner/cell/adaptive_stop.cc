@@ -90,9 +90,14 @@ std::string AdaptiveStop::Line() const {
                             ? absl::StrCat(stats::DecisionName(l.decision),
                                            " (decided at block ", l.blocks, ")")
                             : stats::DecisionName(c.look.decision);
-    parts.push_back(absl::StrCat(c.branch, " ", Percent(l.estimate), " % [",
-                                 Percent(l.lo), ", ", Percent(l.hi), "] ",
-                                 state));
+    // Before the design can bound anything (too few blocks for its level),
+    // the interval is the whole line.
+    const std::string interval =
+        std::isinf(l.lo) && std::isinf(l.hi)
+            ? "[no bound yet]"
+            : absl::StrCat("[", Percent(l.lo), ", ", Percent(l.hi), "]");
+    parts.push_back(absl::StrCat(c.branch, " ", Percent(l.estimate), " % ",
+                                 interval, " ", state));
   }
   return absl::StrCat("block ", blocks_, "/", design_.max_blocks(), ": ",
                       absl::StrJoin(parts, "; "));

@@ -78,6 +78,18 @@ TEST(AdaptiveStop, NoisyCopyEndsInconclusiveAtTheCap) {
       << stop->Summary("max_blocks 8 reached");
 }
 
+TEST(AdaptiveStop, LooksBeforeTheDesignCanBoundSaySo) {
+  absl::StatusOr<AdaptiveStop> stop =
+      AdaptiveStop::Make(AdaptiveDesign(), {"b"});
+  ASSERT_TRUE(stop.ok());
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(stop->AddBlock({{"baseline", 100}, {"b", 90.0 + i}}).ok());
+  }
+  EXPECT_NE(stop->Line().find("b -8.5 % [no bound yet] open"),
+            std::string::npos)
+      << stop->Line();
+}
+
 TEST(AdaptiveStop, MissingBranchIsAnError) {
   absl::StatusOr<AdaptiveStop> stop =
       AdaptiveStop::Make(AdaptiveDesign(), {"b"});
