@@ -33,6 +33,7 @@ def _run_checks():
     _check(failures, "named baseline", perf_matrix_baseline({"a": 1, "main": 2}, "a"), "a")
     _check(failures, "timeout of 40 runs of 8 MiB", cell_timeout(8 * 1024 * 1024, 2, 1, "upload", 10, 40), "eternal")
     _check(failures, "timeout of 4 runs of 1 MiB", cell_timeout(1024 * 1024, 2, 1, "upload", 10, 4), "moderate")
+    _check(failures, "timeout of 120 host runs of 8 MiB", cell_timeout(8 * 1024 * 1024, 3, 1, "download", 10, 120, False), "long")
 
     good = perf_matrix_design_errors({"baseline": "//x"}, "interleaved", "vm", 10, None, True, "auto", "qemu")
     _check(failures, "a good design has no errors", good, [])
