@@ -103,8 +103,13 @@ class CellRun {
   bool Session() const {
     return o_.spec.design().isolation() == Design::SESSION;
   }
-  // Every failure goes through here: the result says FAILED and why.
-  absl::Status Fail(const absl::Status& s);
+  // Every failure goes through here: the result says FAILED and why, saved
+  // at once (MarkFailed), and Fail returns `s` for the caller to pass on.
+  void MarkFailed(const absl::Status& s);
+  absl::Status Fail(const absl::Status& s) {
+    MarkFailed(s);
+    return s;
+  }
   absl::Status MakeDataDisk(const std::string& path);
   // Boots a VM for `branch` whose files live in `dir`; the console log goes
   // to out_dir/`console`.
@@ -133,14 +138,13 @@ class CellRun {
   std::map<std::string, double> block_medians_;
 };
 
-absl::Status CellRun::Fail(const absl::Status& s) {
+void CellRun::MarkFailed(const absl::Status& s) {
   CellResult& result = file_.result();
   result.set_status(CellResult::FAILED);
   result.set_error(std::string(s.message()));
   result.set_end_unix_nanos(absl::ToUnixNanos(absl::Now()));
   absl::Status saved = file_.Save();
   if (!saved.ok()) std::cerr << "perfcell: " << saved.message() << "\n";
-  return s;
 }
 
 absl::Status CellRun::MakeDataDisk(const std::string& path) {
@@ -339,9 +343,9 @@ absl::Status CellRun::RunBranch(const BranchInput& branch, uint32_t block,
     kept->set_name(absl::StrCat(name, " run ", run->index(), ": ", h.name()));
   }
   if (!ran.ok()) {
-    Fail(ran);  // saved now: a kill while we look closer keeps this reason
+    MarkFailed(ran);  // saved now: a kill while we look closer keeps it
     absl::Status why = Explain(*raw, ran);
-    if (why.message() != ran.message()) Fail(why);
+    if (why.message() != ran.message()) MarkFailed(why);
     raw->Stop(absl::Seconds(5)).IgnoreError();
     return why;
   }
