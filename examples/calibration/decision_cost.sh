@@ -27,7 +27,9 @@ for design in fixed adaptive; do
   bazel test "//examples/calibration:decide_$design" --test_output=errors >"$out/$design.log" 2>&1 || {
     tail -20 "$out/$design.log"; exit 1; }
   mkdir -p "$out/$design"
-  cp -r bazel-testlogs/examples/calibration/decide_"$design"_* "$out/$design/"
+  for cell in $(bazel query "tests(//examples/calibration:decide_$design)" 2>/dev/null); do
+    cp -r "bazel-testlogs/examples/calibration/${cell##*:}" "$out/$design/"
+  done
   bazel-bin/analysis/report --results="$out/$design" --baseline=baseline \
     --out="$out/$design-report" >"$out/$design-report.txt" 2>&1 || true
   echo "$(cell_seconds "$out/$design") s of machine time"
