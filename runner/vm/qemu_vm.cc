@@ -312,6 +312,8 @@ class QemuVm : public Vm {
     console_ = ConsoleLog(config_.console_log);
     std::string qemu_log = absl::StrCat(config_.work_dir, "/qemu.stderr");
     unlink(qemu_log.c_str());
+    // Read as it grows: the boot wait looks at it every 50 ms.
+    qemu_err_ = ConsoleLog(qemu_log);
     SpawnOptions spawn;
     spawn.output_file = qemu_log;
     spawn.cpus = config_.cpus;
@@ -333,15 +335,14 @@ class QemuVm : public Vm {
         console_.WaitForLine(*kReady, start + config_.boot_timeout, [&, this] {
           if (!process_->Running() || !GuestFailureFromConsole(console_).ok())
             return false;
-          return accel != "kvm" || !KvmStopped(qemu_log, start);
+          return accel != "kvm" || !KvmStopped(start);
         });
     qmp_.reset();
     if (ready.ok()) {
       boot_seconds_ = absl::ToDoubleSeconds(absl::Now() - start);
       return absl::OkStatus();
     }
-    ConsoleLog qemu_err(qemu_log);
-    std::string err_tail = qemu_err.Tail(5);
+    std::string err_tail = qemu_err_.Tail(5);
     bool exited = !process_->Running();
     process_->Kill();
     if (exited && err_tail.find("Could not set up host forwarding rule") !=
@@ -350,7 +351,7 @@ class QemuVm : public Vm {
     }
     if (accel == "kvm" && kvm_failure_.empty() && console_.Lines().empty()) {
       if (std::optional<std::string> why =
-              KvmFailureFromStderr(qemu_err.Lines())) {
+              KvmFailureFromStderr(qemu_err_.Lines())) {
         kvm_failure_ = absl::StrCat(exited ? "QEMU with KVM exited at once: "
                                            : "KVM stopped the guest: ",
                                     *why);
@@ -376,9 +377,9 @@ class QemuVm : public Vm {
   // While a KVM guest boots: whether QEMU says that KVM cannot run it (on
   // stderr, in its run state over QMP, or by a console that stays silent).
   // Sets kvm_failure_ and returns true when it does.
-  bool KvmStopped(const std::string& qemu_log, absl::Time start) {
-    ConsoleLog err(qemu_log);
-    if (std::optional<std::string> why = KvmFailureFromStderr(err.Lines())) {
+  bool KvmStopped(absl::Time start) {
+    if (std::optional<std::string> why =
+            KvmFailureFromStderr(qemu_err_.Lines())) {
       kvm_failure_ = absl::StrCat("KVM stopped the guest: ", *why);
       return true;
     }
@@ -394,7 +395,8 @@ class QemuVm : public Vm {
         absl::StatusOr<std::string> status =
             qmp_->QueryStatus(absl::Seconds(2));
         if (status.ok() && QmpStatusMeansStopped(*status)) {
-          std::optional<std::string> why = KvmFailureFromStderr(err.Lines());
+          std::optional<std::string> why =
+              KvmFailureFromStderr(qemu_err_.Lines());
           kvm_failure_ = absl::StrCat(
               "KVM stopped the guest: QEMU's run state is \"", *status, "\"",
               why.has_value() ? "; " + *why : std::string());
@@ -415,6 +417,7 @@ class QemuVm : public Vm {
   VmConfig config_;
   QemuOptions options_;
   ConsoleLog console_;
+  ConsoleLog qemu_err_{""};  // QEMU's stderr of the current boot
   std::unique_ptr<Process> process_;
   std::string version_;
   std::string accel_;
