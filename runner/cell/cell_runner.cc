@@ -17,6 +17,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "analysis/stats/descriptive.h"
 #include "runner/cell/adaptive_stop.h"
 #include "runner/cell/block_order.h"
 #include "runner/cell/cpu_split.h"
@@ -79,13 +80,6 @@ absl::Status Explain(Vm& vm, const absl::Status& workload) {
                                      workload.message()));
   }
   return workload;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 // Everything one cell run needs while it runs.
@@ -350,7 +344,7 @@ absl::Status CellRun::RunBranch(const BranchInput& branch, uint32_t block,
     return why;
   }
   RETURN_IF_ERROR(raw->Health());
-  block_medians_[name] = Median(measured);
+  block_medians_[name] = stats::Median(measured);
   return absl::OkStatus();
 }
 
