@@ -313,8 +313,8 @@ WorkloadRun MakeLoadRun(const FakePicoShare& fake,
 }
 
 uint64_t SumCounts(const LatencyHistogram& h) {
-  uint64_t sum = 0;
-  for (uint64_t c : h.counts()) sum += c;
+  uint64_t sum = h.overflow();
+  for (uint64_t c : h.bucket_count()) sum += c;
   return sum;
 }
 
