@@ -37,8 +37,9 @@ ABSL_FLAG(int64_t, download_batch_chunks, 1,
 ABSL_FLAG(bool, upload_single_transaction, false,
           "Variant: one SQLite transaction per upload instead of per chunk.");
 ABSL_FLAG(bool, spill_multipart, false,
-          "Variant: copy the uploaded file to $TMPDIR/multipart-* first, as "
-          "PicoShare (Go's multipart reader) does, then insert it.");
+          "Variant: copy an uploaded file of over 1 MiB whole to "
+          "$TMPDIR/multipart-* first, as PicoShare (Go's multipart reader) "
+          "does, then insert it from there (smaller files stay in memory).");
 ABSL_FLAG(int64_t, crash_after_bytes, 0,
           "Fault: abort() once this many upload body bytes arrived (0: off).");
 ABSL_FLAG(int64_t, hold_memory_mib, 0,

@@ -164,8 +164,22 @@ absl::StatusOr<UploadResult> StoreUpload(ByteSource* body,
     info.content_type = part.content_type.empty() ? "application/octet-stream"
                                                   : part.content_type;
     if (options.spill_multipart) {
+      // Up to the threshold in memory; one byte more means a spill.
+      std::string head(options.spill_threshold + 1, '\0');
+      ASSIGN_OR_RETURN(size_t got, ReadFull(&form, head.data(), head.size()));
+      head.resize(got);
+      if (head.size() <= static_cast<size_t>(options.spill_threshold)) {
+        ASSIGN_OR_RETURN(writer, store->NewEntryWriter(result.id));
+        for (size_t at = 0; at < head.size(); at += chunk.size()) {
+          RETURN_IF_ERROR(writer->AppendChunk(
+              absl::string_view(head).substr(at, chunk.size())));
+        }
+        result.size = head.size();
+        continue;
+      }
       spill = std::make_unique<SpillFile>();
       RETURN_IF_ERROR(spill->Create(options.temp_dir));
+      RETURN_IF_ERROR(spill->Write(head.data(), head.size()));
       while (true) {
         ASSIGN_OR_RETURN(size_t n, form.Read(chunk.data(), chunk.size()));
         if (n == 0) break;

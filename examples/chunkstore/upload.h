@@ -1,7 +1,7 @@
 // Stores the `file` field of a multipart/form-data upload as a new entry,
 // streaming it from the request body into chunk INSERTs through one
 // chunk-sized buffer (or, with spill_multipart, through a temporary file
-// first, as Go's multipart reader does for PicoShare).
+// first when it is over 1 MiB, as Go's multipart reader does for PicoShare).
 //
 //   ASSIGN_OR_RETURN(UploadResult r,
 //                    StoreUpload(&body, content_type, expiration, &store,
@@ -23,9 +23,12 @@ namespace chunkstore {
 
 struct UploadOptions {
   int64_t chunk_size = 327680;
-  // Copy the file part to `temp_dir`/multipart-XXXXXX before inserting it,
-  // then delete the copy.
+  // As Go's multipart reader does for PicoShare: keep a file part of up to
+  // `spill_threshold` bytes in memory; a larger one is copied whole to
+  // `temp_dir`/multipart-XXXXXX first, then inserted from there, and the
+  // copy deleted.
   bool spill_multipart = false;
+  int64_t spill_threshold = 1 << 20;
   std::string temp_dir = "/tmp";
 };
 
