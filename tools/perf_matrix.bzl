@@ -39,7 +39,8 @@ makes its own empty data disk.
 
 load("//tools:images.bzl", "payload_image", "shell_quote")
 
-_WORKLOADS = ["upload", "download", "load"]
+_WORKLOADS = ["upload", "download", "download_cold", "load"]
+_TMPS = ["disk", "tmpfs"]
 _BACKENDS = ["qemu", "firecracker", "host"]
 _UNITS = {"": 1, "K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024}
 
@@ -116,9 +117,19 @@ def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, war
         seen[key] = True
     return errors
 
+def perf_matrix_tmp_errors(tmp, backend):
+    """Everything wrong with where the server's /tmp goes, as a list of messages."""
+    errors = []
+    if tmp not in _TMPS:
+        errors.append("tmp %r: must be one of %s (\"disk\": a directory of the run's data disk, as in production; \"tmpfs\": guest RAM)" % (tmp, _TMPS))
+    elif tmp == "tmpfs" and backend == "host":
+        errors.append("tmp \"tmpfs\" applies to VM backends only: the host backend's TMPDIR is a directory of TEST_TMPDIR, on disk; write tmp = \"disk\" or a VM backend")
+    return errors
+
 _MODES = ["interleaved", "sequential"]
 _STOPS = ["fixed", "adaptive"]
 _ISOLATIONS = ["vm", "session"]
+_INTERLEAVES = ["requests", "runs"]
 _ACCELS = ["auto", "kvm", "tcg"]
 
 # The A/A copy of the baseline in an interleaved cell: same binary, same
@@ -170,6 +181,14 @@ def perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_ch
             errors.append("branch %r: '~' is reserved for the A/A copy (%s)" % (branch, AA_SUFFIX))
     return errors
 
+def perf_matrix_interleave_errors(mode, interleave):
+    """What is wrong with `interleave`, as a list of messages."""
+    if interleave not in _INTERLEAVES:
+        return ["interleave %r: must be one of %s" % (interleave, _INTERLEAVES)]
+    if mode == "sequential" and interleave != "requests":
+        return ["interleave %r needs mode \"interleaved\": a sequential cell holds one branch" % interleave]
+    return []
+
 def perf_matrix_baseline(binaries, baseline):
     """The branch the others are compared with: `baseline`, else "baseline"
     or "main" when present, else the first in sorted order."""
@@ -204,7 +223,7 @@ def cell_timeout(size_bytes, iterations, warmup, workload, load_seconds = 10, ru
     (vm), per run a boot plus every request at 4 MiB/s (seen here: 5 to 27
     MiB/s); on the host backend, a start plus every request at 20 MiB/s;
     every load stage half again as long as planned; with room to spare."""
-    requests = iterations + warmup + (2 if workload in ("download", "load") else 1)
+    requests = iterations + warmup + (2 if workload in ("download", "download_cold", "load") else 1)
     per_run = (30 + requests * size_bytes / (4 * 1024 * 1024)) if vm else (2 + requests * size_bytes / (20 * 1024 * 1024))
     if workload == "load":
         per_run += 1.5 * (iterations + warmup) * load_seconds
@@ -247,6 +266,7 @@ def perf_matrix(
         warmup = 1,
         mode = "interleaved",
         isolation = "vm",
+        interleave = "requests",
         blocks = 10,
         stop = "fixed",
         min_blocks = 4,
@@ -267,6 +287,7 @@ def perf_matrix(
         vcpus = 1,
         images = "//images",
         data_disk_size = "50G",
+        tmp = "disk",
         cache_mode = "",
         accel = "auto",
         exclusive = True,
@@ -280,7 +301,10 @@ def perf_matrix(
       binaries: {branch name: label of the server executable}.
       ram_mb: VM memory sizes in MiB (ints >= 128).
       sizes: bytes per request, e.g. ["8M", "32M"].
-      workloads: some of "upload", "download", "load".
+      workloads: some of "upload", "download" (warm reads: the file is in
+        the page cache after the first), "download_cold" (the page cache is
+        dropped before each download: every read comes from the disk),
+        "load".
       iterations: measured requests per run (per load stage for "load").
       warmup: warm-up requests per run, run first and flagged.
       mode: "interleaved" (every branch in one cell, in blocks; the default)
@@ -290,6 +314,12 @@ def perf_matrix(
         run; the default) or "session" (one VM per branch for the whole
         cell, runs alternating between them: cheaper under TCG, but the VM
         instance becomes part of the branch).
+      interleave: interleaved cells: "requests" (the default: the runs of a
+        block are all started, then take turns one iteration at a time, so
+        every branch meets the same moments of the machine's noise; with
+        isolation "vm" the block's VMs are up together, and a cell whose
+        VMs would not fit in free memory falls back to "runs") or "runs"
+        (one whole run after another).
       blocks: interleaved cells: blocks to run; each block runs every branch
         once. With n blocks the smallest two-sided p is 2/2^n: 10 blocks
         reach 0.002, enough for a few corrected comparisons.
@@ -328,7 +358,12 @@ def perf_matrix(
       images: package holding the shared guest images (kernel, kernel_pin,
         initramfs, base targets).
       data_disk_size: apparent size of each run's fresh data disk (sparse;
-        made by the cell in its TEST_TMPDIR, never a Bazel output).
+        made by the cell in its TEST_TMPDIR, never a Bazel output); it holds
+        the server's data and, with tmp "disk", its spooled uploads.
+      tmp: where the server's TMPDIR (/tmp, where servers spool uploads)
+        lives: "disk" (a directory of the run's fresh data disk, as in
+        production; the default) or "tmpfs" (VM backends: a tmpfs of half
+        the VM's memory, so spooled uploads take RAM).
       cache_mode: disk cache mode passed to the backend ("" = its default).
       accel: qemu accelerator: "auto" (KVM, falling back to TCG when KVM
         cannot run a guest), "kvm" (fail instead) or "tcg". The environment
@@ -345,7 +380,9 @@ def perf_matrix(
     """
     errors = perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, warmup, backend)
     errors += perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend)
+    errors += perf_matrix_interleave_errors(mode, interleave)
     errors += perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds)
+    errors += perf_matrix_tmp_errors(tmp, backend)
     if type(concurrency) != "int" or concurrency < 1 or concurrency > 256:
         errors.append("concurrency %r: clients of a load cell, an int from 1 to 256" % (concurrency,))
     if type(load_seconds) not in ("int", "float") or load_seconds <= 0 or load_seconds > 3600:
@@ -370,6 +407,7 @@ def perf_matrix(
         "--backend=" + backend,
         "--mode=" + mode,
         "--isolation=" + isolation,
+        "--interleave=" + interleave,
         "--blocks=%d" % blocks_run,
         "--stop=" + stop,
         "--min_blocks=%d" % (min_blocks if adaptive else blocks_run),
@@ -386,6 +424,7 @@ def perf_matrix(
         "--api_profile=" + api_profile,
         "--shared_secret=" + shared_secret,
         "--accel=" + accel,
+        "--tmp=" + tmp,
     ]
     if cache_mode:
         args_common.append("--cache_mode=" + cache_mode)

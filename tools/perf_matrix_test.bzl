@@ -5,7 +5,7 @@ makes a test that fails, listing every mismatch, when any check failed.
 """
 
 load(":images.bzl", "shell_quote")
-load(":perf_matrix.bzl", "cell_timeout", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_stop_errors")
+load(":perf_matrix.bzl", "cell_timeout", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_interleave_errors", "perf_matrix_stop_errors", "perf_matrix_tmp_errors")
 
 def _check(failures, what, got, want):
     if got != want:
@@ -44,6 +44,11 @@ def _run_checks():
     for fragment in ['isolation "session" needs mode "interleaved"', 'accel "tcg" applies to the qemu backend only']:
         _check_error(failures, "sequential design", bad, fragment)
 
+    _check(failures, "requests interleave by default", perf_matrix_interleave_errors("interleaved", "requests"), [])
+    _check(failures, "runs one after another", perf_matrix_interleave_errors("interleaved", "runs"), [])
+    _check_error(failures, "bad interleave", perf_matrix_interleave_errors("interleaved", "packets"), 'interleave "packets"')
+    _check_error(failures, "interleave in a sequential matrix", perf_matrix_interleave_errors("sequential", "runs"), 'interleave "runs" needs mode "interleaved"')
+
     _check(failures, "a good stopping rule has no errors", perf_matrix_stop_errors("interleaved", "adaptive", 4, 40, 0.05, 0.05, 0), [])
     bad = perf_matrix_stop_errors("sequential", "adaptive", 50, 40, 1.5, 0.9, -1)
     for fragment in ['stop "adaptive" needs mode "interleaved"', "min_blocks 50 is more than max_blocks 40", "min_effect 1.5", "alpha 0.9", "max_cell_seconds -1"]:
@@ -78,6 +83,14 @@ def _run_checks():
     bad = perf_matrix_errors("demo", {"a": "//x"}, [100000000, 256, 256], ["9999999G"], ["upload", "upload"], 3, 1, "qemu")
     for fragment in ["ram_mb value 100000000", "lists a memory size twice", 'size "9999999G": at most', "lists a workload twice"]:
         _check_error(failures, "out-of-range values", bad, fragment)
+
+    _check(failures, "tmp on disk is fine", perf_matrix_tmp_errors("disk", "qemu"), [])
+    _check(failures, "tmp on disk is fine on the host", perf_matrix_tmp_errors("disk", "host"), [])
+    _check(failures, "tmpfs in a VM is fine", perf_matrix_tmp_errors("tmpfs", "qemu"), [])
+    _check_error(failures, "unknown tmp", perf_matrix_tmp_errors("ram", "qemu"), 'tmp "ram": must be one of')
+    _check_error(failures, "tmpfs on the host", perf_matrix_tmp_errors("tmpfs", "host"), 'tmp "tmpfs" applies to VM backends only')
+    _check(failures, "download_cold is a workload", perf_matrix_errors("demo", {"a": "//x"}, [256], ["8M"], ["download", "download_cold"], 3, 1, "qemu"), [])
+    _check(failures, "timeout of a cold download cell", cell_timeout(8 * 1024 * 1024, 2, 1, "download_cold", 10, 4), "moderate")
 
     _check(failures, "shell_quote plain", shell_quote("--chunk_size=1"), "'--chunk_size=1'")
     _check(failures, "shell_quote quote", shell_quote("it's"), "'it'\\''s'")

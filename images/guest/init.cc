@@ -1,5 +1,6 @@
 #include "images/guest/init.h"
 
+#include <fcntl.h>
 #include <google/protobuf/text_format.h>
 #include <poll.h>
 #include <signal.h>
@@ -25,6 +26,7 @@
 #include "images/guest/metrics.h"
 #include "images/guest/server_process.h"
 #include "images/guest/system.h"
+#include "images/guest/tmp_mount.h"
 #include "tools/cc/atomic_file.h"
 #include "tools/cc/loopback_port.h"
 #include "tools/cc/status_macros.h"
@@ -128,12 +130,17 @@ class Init {
       }
     }
     if (options_.mount) {
-      RETURN_IF_ERROR(MountTmpfs(Path("/tmp"), config_.tmp_size_bytes()));
       if (!config_.data_device().empty()) {
         RETURN_IF_ERROR(MountExt4(config_.data_device(),
                                   Path(config_.data_mount()), false));
         mounted_.push_back(Path(config_.data_mount()));
       }
+      // After the data disk: in disk mode /tmp is a directory of it.
+      ASSIGN_OR_RETURN(TmpPlan tmp,
+                       PlanTmp(cmdline.ok() ? *cmdline : "", config_));
+      RETURN_IF_ERROR(MountTmp(tmp, options_.root));
+      if (tmp.kind == TmpPlan::Kind::kDisk) mounted_.push_back(Path("/tmp"));
+      Log(absl::StrCat("/tmp is ", DescribeTmp(tmp)));
     }
     if (options_.network) RETURN_IF_ERROR(ConfigureNetwork(config_.network()));
     if (config_.metrics_port() != 0) {
@@ -282,6 +289,18 @@ class Init {
       } else {
         WriteResponse(fd, 405, "text/plain", "use GET\n");
       }
+    } else if (request->path == "/drop_caches") {
+      if (request->method == "POST") {
+        absl::Status dropped = DropCaches();
+        if (dropped.ok()) {
+          WriteResponse(fd, 200, "text/plain", "page cache dropped\n");
+        } else {
+          WriteResponse(fd, 500, "text/plain",
+                        absl::StrCat(dropped.message(), "\n"));
+        }
+      } else {
+        WriteResponse(fd, 405, "text/plain", "use POST\n");
+      }
     } else if (request->path == "/poweroff") {
       if (request->method == "POST") {
         WriteResponse(fd, 200, "text/plain", "powering off\n");
@@ -297,6 +316,23 @@ class Init {
       Log("power-off requested over HTTP");
       BeginShutdown(0);
     }
+  }
+
+  // Writes back dirty pages, then drops the clean ones with the dentries
+  // and inodes ("3"), so the next read of any file comes from the disk.
+  absl::Status DropCaches() {
+    sync();
+    const std::string& file = options_.drop_caches_file;
+    int fd = open(file.c_str(), O_WRONLY | O_CLOEXEC);
+    bool ok = fd >= 0 && write(fd, "3\n", 2) == 2;
+    const int err = errno;
+    if (fd >= 0) close(fd);
+    if (!ok) {
+      return absl::InternalError(absl::StrCat(
+          "dropping the page cache: writing 3 to ", file, ": ", strerror(err)));
+    }
+    Log("page cache dropped");
+    return absl::OkStatus();
   }
 
   std::string MetricsText() {

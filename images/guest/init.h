@@ -5,6 +5,9 @@
 //   InitOptions options;            // as PID 1: everything on
 //   int code = RunInit(options);    // returns when it is time to power off
 //
+// /tmp: a directory of the data disk or a tmpfs, as `perfcell.tmp=` on the
+// kernel command line says (tmp_mount.h).
+//
 // On the host (tests), with mount/modules/network off and `root` pointing
 // at a scratch directory, the same loop runs: the server starts, READY is
 // printed, /metrics answers, and a power-off request makes RunInit return
@@ -27,6 +30,8 @@ struct InitOptions {
   bool modules = true;  // load config.modules
   bool network = true;  // configure lo and config.network
   int console_fd = 1;   // where the PERFCELL lines and server output go
+  // POST /drop_caches writes "3" here after sync().
+  std::string drop_caches_file = "/proc/sys/vm/drop_caches";
 };
 
 // Runs the init until power-off time. Returns 0 after a clean shutdown

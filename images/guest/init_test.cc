@@ -114,7 +114,8 @@ class InitTest : public ::testing::Test {
       std::string bin = Runfile("images/guest/perfcell-init");
       execl(bin.c_str(), bin.c_str(), ("--root=" + root_).c_str(),
             ("--config=" + config).c_str(), "--cmdline=/nonexistent",
-            "--no_mount", "--no_modules", "--no_network", nullptr);
+            "--no_mount", "--no_modules", "--no_network",
+            ("--drop_caches_file=" + root_ + "/drop_caches").c_str(), nullptr);
       _exit(126);
     }
     close(out[1]);
@@ -205,6 +206,29 @@ TEST_F(InitTest, ReadyThenMetricsThenPoweroff) {
   EXPECT_THAT(ConsoleText(),
               HasSubstr(absl::StrCat("\nserver: test_server TMPDIR=", root_,
                                      "/tmp\n")));
+}
+
+TEST_F(InitTest, DropCachesWritesThreeAfterSync) {
+  ASSERT_TRUE(WriteFileAtomically(root_ + "/drop_caches", "").ok());
+  Start(Config(TestServerArgv(), ""));
+  ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"));
+  EXPECT_THAT(Exchange(metrics_port_, "GET /drop_caches HTTP/1.0\r\n\r\n"),
+              StartsWith("HTTP/1.0 405"));
+  EXPECT_THAT(Exchange(metrics_port_, "POST /drop_caches HTTP/1.0\r\n\r\n"),
+              StartsWith("HTTP/1.0 200 OK\r\n"));
+  EXPECT_EQ(*ReadFile(root_ + "/drop_caches"), "3\n");
+  // The server keeps running: a cold read follows.
+  EXPECT_THAT(WaitForLine("perfcell-init: page cache dropped"),
+              StartsWith("perfcell-init"));
+  ASSERT_EQ(unlink((root_ + "/drop_caches").c_str()), 0);
+  ASSERT_EQ(mkdir((root_ + "/drop_caches").c_str(), 0755), 0);
+  std::string failed =
+      Exchange(metrics_port_, "POST /drop_caches HTTP/1.0\r\n\r\n");
+  EXPECT_THAT(failed, StartsWith("HTTP/1.0 500"));
+  EXPECT_THAT(Body(failed), HasSubstr("dropping the page cache: writing 3 to"));
+  kill(pid_, SIGTERM);
+  EXPECT_EQ(WaitForLine("PERFCELL POWEROFF"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 0);
 }
 
 TEST_F(InitTest, ServerExitCodeIsReportedAndPowersOff) {

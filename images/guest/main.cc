@@ -28,6 +28,8 @@ ABSL_FLAG(std::string, cmdline, "/proc/cmdline",
 ABSL_FLAG(bool, no_mount, false, "Mount nothing (no proc, disks, tmpfs).");
 ABSL_FLAG(bool, no_modules, false, "Load no kernel modules.");
 ABSL_FLAG(bool, no_network, false, "Leave the network alone.");
+ABSL_FLAG(std::string, drop_caches_file, "/proc/sys/vm/drop_caches",
+          "Where POST /drop_caches writes \"3\" (tests: a scratch file).");
 ABSL_FLAG(std::string, console, "",
           "Append console lines to this file instead of stdout.");
 
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
   options.mount = !absl::GetFlag(FLAGS_no_mount);
   options.modules = !absl::GetFlag(FLAGS_no_modules);
   options.network = !absl::GetFlag(FLAGS_no_network);
+  options.drop_caches_file = absl::GetFlag(FLAGS_drop_caches_file);
   if (!absl::GetFlag(FLAGS_console).empty()) {
     int fd = open(absl::GetFlag(FLAGS_console).c_str(),
                   O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);

@@ -1,12 +1,14 @@
 #include "images/guest/metrics.h"
 
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 
 #include <filesystem>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "re2/re2.h"
 #include "tools/cc/atomic_file.h"
 
@@ -45,6 +47,38 @@ FileCount CountRegularFiles(const std::string& dir) {
   return count;
 }
 
+std::string FileSystemName(const std::string& path) {
+  struct statfs fs;
+  if (statfs(path.c_str(), &fs) != 0) return "";
+  switch (static_cast<uint64_t>(fs.f_type)) {
+    case 0xEF53:
+      return "ext4";  // ext2/3/4 share the magic; perfcell writes ext4
+    case 0x01021994:
+      return "tmpfs";
+    case 0x794C7630:
+      return "overlay";
+    case 0x9123683E:
+      return "btrfs";
+    case 0x58465342:
+      return "xfs";
+    default:
+      return absl::StrFormat("0x%x", static_cast<uint64_t>(fs.f_type));
+  }
+}
+
+void AddTmpPlacement(const std::string& tmp_dir, const std::string& data_mount,
+                     GuestMetrics* m) {
+  m->set_tmp_filesystem(FileSystemName(tmp_dir));
+  struct statvfs vfs;
+  if (statvfs(tmp_dir.c_str(), &vfs) == 0) {
+    m->set_tmp_total_bytes(uint64_t{vfs.f_blocks} * vfs.f_frsize);
+  }
+  struct stat tmp, data;
+  m->set_tmp_on_data_disk(
+      !data_mount.empty() && stat(tmp_dir.c_str(), &tmp) == 0 &&
+      stat(data_mount.c_str(), &data) == 0 && tmp.st_dev == data.st_dev);
+}
+
 GuestMetrics CollectMetrics(const MetricsSources& sources) {
   GuestMetrics m;
   absl::StatusOr<std::string> meminfo =
@@ -64,6 +98,7 @@ GuestMetrics CollectMetrics(const MetricsSources& sources) {
   FileCount tmp = CountRegularFiles(sources.tmp_dir);
   m.set_tmp_leftover_files(tmp.files);
   m.set_tmp_leftover_bytes(tmp.bytes);
+  AddTmpPlacement(sources.tmp_dir, sources.data_mount, &m);
   if (sources.server_pid > 0) {
     absl::StatusOr<std::string> status = ReadFile(
         absl::StrCat(sources.proc_dir, "/", sources.server_pid, "/status"));

@@ -29,6 +29,15 @@ struct MetricsSources {
 // Returns the metrics; a source that cannot be read leaves its fields 0.
 GuestMetrics CollectMetrics(const MetricsSources& sources);
 
+// The name of the file system type holding `path` ("ext4", "tmpfs",
+// "overlay", "btrfs", "xfs"; "0x<hex>" for others; "" when statfs fails).
+std::string FileSystemName(const std::string& path);
+
+// Sets m's tmp_filesystem, tmp_total_bytes and tmp_on_data_disk (same
+// device as `data_mount`; false when `data_mount` is "").
+void AddTmpPlacement(const std::string& tmp_dir, const std::string& data_mount,
+                     GuestMetrics* m);
+
 // The value in bytes of a "NAME:   123 kB" line of /proc/meminfo or
 // /proc/<pid>/status text, or nullopt when there is no such line.
 //   KilobyteField("MemTotal:  2048 kB\n", "MemTotal") -> 2097152

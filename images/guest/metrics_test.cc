@@ -46,6 +46,17 @@ TEST(CollectMetrics, ReadsThisHost) {
   EXPECT_GT(m.data_disk_total_bytes(), 0u);
   EXPECT_LE(m.data_disk_used_bytes(), m.data_disk_total_bytes());
   EXPECT_GT(m.server_rss_bytes(), 0u);
+  EXPECT_TRUE(m.tmp_on_data_disk());  // the same directory
+  EXPECT_EQ(m.tmp_total_bytes(), m.data_disk_total_bytes());
+  EXPECT_FALSE(m.tmp_filesystem().empty());
+}
+
+TEST(AddTmpPlacement, TellsFileSystemsApart) {
+  GuestMetrics m;
+  AddTmpPlacement("/proc", std::getenv("TEST_TMPDIR"), &m);
+  EXPECT_EQ(m.tmp_filesystem(), "0x9fa0");  // proc
+  EXPECT_FALSE(m.tmp_on_data_disk());
+  EXPECT_EQ(FileSystemName("/nonexistent"), "");
 }
 
 }  // namespace

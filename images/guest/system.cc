@@ -156,6 +156,10 @@ absl::Status MountTmpfs(const std::string& dir, uint64_t size_bytes) {
   return Mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, options.c_str());
 }
 
+absl::Status BindMount(const std::string& source, const std::string& dir) {
+  return Mount(source, dir, "none", MS_BIND, "");
+}
+
 absl::Status MountExt4(const std::string& device, const std::string& dir,
                        bool read_only) {
   int err = RetryWhileMissing([&] {

@@ -23,6 +23,9 @@ absl::Status MountEarlyFilesystems();
 // Mounts a tmpfs at `dir` (mode 1777); `size_bytes` 0 = the kernel default.
 absl::Status MountTmpfs(const std::string& dir, uint64_t size_bytes);
 
+// Bind-mounts the directory `source` at `dir` (created if missing).
+absl::Status BindMount(const std::string& source, const std::string& dir);
+
 // Waits up to 5 s for `device` to appear, creates `dir` if it is missing,
 // and mounts the ext4 file system there.
 absl::Status MountExt4(const std::string& device, const std::string& dir,

@@ -183,6 +183,7 @@ absl::StatusOr<std::unique_ptr<Vm>> CellRun::Boot(const BranchInput& branch,
   config.cache_mode = o_.cache_mode;
   config.work_dir = dir;
   config.console_log = absl::StrCat(o_.out_dir, "/", console);
+  config.tmp = o_.spec.tmp() == TMP_TMPFS ? "tmpfs" : "disk";
   if (o_.spec.timeouts().boot_seconds() > 0) {
     config.boot_timeout = absl::Seconds(o_.spec.timeouts().boot_seconds());
   }
@@ -307,6 +308,7 @@ absl::Status CellRun::RunBranch(const BranchInput& branch, uint32_t block,
       WorkloadRunFromSpec(o_.spec, (*vm)->ServerUrl(), o_.shared_secret, name);
   Vm* raw = *vm;
   work.guest_metrics = [raw]() { return raw->Metrics(); };
+  work.drop_caches = [raw]() { return raw->DropCaches(); };
   const uint32_t total =
       o_.spec.workload().iterations() + o_.spec.workload().warmup_iterations();
   const std::string where =

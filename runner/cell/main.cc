@@ -49,7 +49,13 @@ ABSL_FLAG(std::string, server_binary, "", "The server executable.");
 ABSL_FLAG(std::string, backend, "qemu", "qemu or host.");
 ABSL_FLAG(uint32_t, memory_mib, 256, "VM memory in MiB.");
 ABSL_FLAG(uint32_t, vcpus, 1, "VM vCPUs.");
-ABSL_FLAG(std::string, workload, "upload", "upload, download or load.");
+ABSL_FLAG(std::string, workload, "upload",
+          "upload, download (warm reads), download_cold (the page cache "
+          "dropped before each) or load.");
+ABSL_FLAG(std::string, tmp, "disk",
+          "Where the server's TMPDIR (/tmp) lives: disk (a directory of the "
+          "run's data disk) or tmpfs (guest RAM, half the VM's memory; VM "
+          "backends only).");
 ABSL_FLAG(std::string, bytes, "8M", "Bytes per request: 8M, 1G, 65536.");
 ABSL_FLAG(uint32_t, iterations, 3, "Measured iterations.");
 ABSL_FLAG(uint32_t, warmup, 1, "Warm-up iterations, run first and flagged.");
@@ -269,10 +275,24 @@ int main(int argc, char** argv) {
   if (!perfcell::Workload::Kind_Parse(
           absl::AsciiStrToUpper(absl::GetFlag(FLAGS_workload)), &kind) ||
       kind == perfcell::Workload::KIND_UNSPECIFIED) {
-    return BadFlag("--workload must be upload, download or load, not \"" +
-                   absl::GetFlag(FLAGS_workload) + "\"");
+    return BadFlag(
+        "--workload must be upload, download, download_cold or load, not \"" +
+        absl::GetFlag(FLAGS_workload) + "\"");
   }
   w->set_kind(kind);
+  const std::string tmp = absl::GetFlag(FLAGS_tmp);
+  if (tmp == "disk") {
+    spec.set_tmp(perfcell::TMP_DISK);
+  } else if (tmp == "tmpfs") {
+    if (backend == perfcell::BACKEND_HOST) {
+      return BadFlag(
+          "--tmp=tmpfs needs a VM backend: the host backend's TMPDIR is a "
+          "directory of TEST_TMPDIR, on disk");
+    }
+    spec.set_tmp(perfcell::TMP_TMPFS);
+  } else {
+    return BadFlag("--tmp must be disk or tmpfs, not \"" + tmp + "\"");
+  }
   uint64_t bytes;
   if (!ParseBytes(absl::GetFlag(FLAGS_bytes), &bytes)) {
     return BadFlag("--bytes=\"" + absl::GetFlag(FLAGS_bytes) +

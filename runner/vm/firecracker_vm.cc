@@ -115,6 +115,9 @@ class FirecrackerVm : public Vm {
     return absl::StrCat("http://", address_, ":", config_.guest_metrics_port);
   }
   absl::StatusOr<GuestMetrics> Metrics() override;
+  absl::Status DropCaches() override {
+    return RequestGuestDropCaches(MetricsUrl());
+  }
   absl::Status Health() override;
   absl::Status Stop(absl::Duration grace) override;
   double BootSeconds() const override { return boot_seconds_; }
@@ -315,7 +318,8 @@ absl::Status FirecrackerVm::Stop(absl::Duration grace) {
 }  // namespace
 
 std::string FirecrackerKernelCommandLine(const VmConfig& config) {
-  std::string line = absl::StrJoin(kDefaultKernelArgs, " ");
+  std::string line = absl::StrCat(absl::StrJoin(kDefaultKernelArgs, " "),
+                                  " perfcell.tmp=", config.tmp);
   if (!config.kernel_cmdline_extra.empty()) {
     absl::StrAppend(&line, " ", config.kernel_cmdline_extra);
   }

@@ -375,6 +375,7 @@ TEST(FirecrackerKernelCommandLine, DefaultsThenExtraArguments) {
   std::string line = FirecrackerKernelCommandLine(config);
   EXPECT_THAT(line, HasSubstr("console=ttyS0 reboot=k panic=1 pci=off"));
   EXPECT_THAT(line, HasSubstr("perfcell.payload=/dev/vdb"));
+  EXPECT_THAT(line, HasSubstr(" perfcell.tmp=disk"));
   EXPECT_THAT(line, Not(HasSubstr("8250.nr_uarts=0")));  // keeps the console
   EXPECT_THAT(line, testing::EndsWith(" quiet loglevel=3"));
 }

@@ -40,6 +40,12 @@ absl::StatusOr<GuestMetrics> FetchGuestMetrics(const std::string& base_url,
   return metrics;
 }
 
+absl::Status RequestGuestDropCaches(const std::string& base_url,
+                                    absl::Duration timeout) {
+  return Request(absl::StrCat(base_url, "/drop_caches"), /*post=*/true, timeout)
+      .status();
+}
+
 absl::Status RequestGuestPoweroff(const std::string& base_url,
                                   absl::Duration timeout) {
   return Request(absl::StrCat(base_url, "/poweroff"), /*post=*/true, timeout)

@@ -23,6 +23,10 @@ namespace perfcell {
 absl::StatusOr<GuestMetrics> FetchGuestMetrics(
     const std::string& base_url, absl::Duration timeout = absl::Seconds(10));
 
+// POST <base_url>/drop_caches; OK once the guest dropped its page cache.
+absl::Status RequestGuestDropCaches(const std::string& base_url,
+                                    absl::Duration timeout = absl::Seconds(60));
+
 // POST <base_url>/poweroff; OK once the guest accepted it.
 absl::Status RequestGuestPoweroff(const std::string& base_url,
                                   absl::Duration timeout = absl::Seconds(5));

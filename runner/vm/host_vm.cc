@@ -22,6 +22,7 @@
 #include "images/guest/metrics.h"
 #include "re2/re2.h"
 #include "runner/vm/console_log.h"
+#include "runner/vm/file_cache.h"
 #include "runner/vm/guest_client.h"
 #include "runner/vm/process.h"
 #include "tools/cc/atomic_file.h"
@@ -200,7 +201,14 @@ class HostVm : public Vm {
     guest::FileCount tmp = guest::CountRegularFiles(tmp_dir_);
     m.set_tmp_leftover_files(tmp.files);
     m.set_tmp_leftover_bytes(tmp.allocated_bytes);
+    guest::AddTmpPlacement(tmp_dir_, data_dir_, &m);
     return m;
+  }
+
+  absl::Status DropCaches() override {
+    if (process_ == nullptr)
+      return absl::FailedPreconditionError("not started");
+    return DropFileCaches(data_dir_);
   }
 
   absl::Status Health() override {

@@ -196,6 +196,11 @@ class QemuVm : public Vm {
     return FetchGuestMetrics(absl::StrCat("http://127.0.0.1:", metrics_port_));
   }
 
+  absl::Status DropCaches() override {
+    return RequestGuestDropCaches(
+        absl::StrCat("http://127.0.0.1:", metrics_port_));
+  }
+
   absl::Status Health() override {
     RETURN_IF_ERROR(GuestFailureFromConsole(console_));
     if (process_ == nullptr)
@@ -248,7 +253,8 @@ class QemuVm : public Vm {
                      "-:", config_.guest_server_port,
                      ",hostfwd=tcp:127.0.0.1:", metrics_port_,
                      "-:", config_.guest_metrics_port);
-    std::string append = kKernelArgs;
+    std::string append =
+        absl::StrCat(kKernelArgs, " perfcell.tmp=", config_.tmp);
     if (!config_.kernel_cmdline_extra.empty()) {
       absl::StrAppend(&append, " ", config_.kernel_cmdline_extra);
     }

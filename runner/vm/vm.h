@@ -32,6 +32,10 @@ struct VmConfig {
   std::string payload_image;  // ext4, read-only, 2nd disk
   std::string data_image;     // ext4, read-write, 3rd disk (fresh per cell)
   std::string kernel_cmdline_extra;
+  // Where the guest's /tmp lives: "disk" (a directory of the data disk) or
+  // "tmpfs"; passed as perfcell.tmp= on the kernel command line (the host
+  // backend's TMPDIR is always a directory on disk).
+  std::string tmp = "disk";
 
   uint32_t memory_mib = 256;
   uint32_t vcpus = 1;
@@ -77,6 +81,13 @@ class Vm {
   // Asks the guest for its metrics (GET /metrics); NotFound when the backend
   // has no such endpoint.
   virtual absl::StatusOr<GuestMetrics> Metrics() = 0;
+
+  // Drops what the OS caches of the server's files, so the next read comes
+  // from the disk: the guest's whole page cache (after sync), or on the host
+  // backend the pages of every file under the server's data directory
+  // (posix_fadvise DONTNEED after fdatasync; the rest of the host keeps its
+  // cache, and no root is needed).
+  virtual absl::Status DropCaches() = 0;
 
   // Whether the guest or server is still running, and if it ended, why
   // (e.g. "server exited with code 2", "killed by the OOM killer").

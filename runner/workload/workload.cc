@@ -332,8 +332,16 @@ absl::Status Driver::Download() {
   }
   const std::string sent_sha = body.FileSha256();
 
+  const bool cold = w.kind() == Workload::DOWNLOAD_COLD;
   for (uint32_t i = 0; i < total(); ++i) {
     const bool verify = (i == 0);
+    if (cold) {
+      if (absl::Status dropped = run_.drop_caches(); !dropped.ok()) {
+        return absl::Status(dropped.code(),
+                            absl::StrCat("iteration ", i, " (cold download): ",
+                                         dropped.message()));
+      }
+    }
     Sha256 sha;
     const Timed timed = TimeExchange([&] {
       return api_.Download(up.entry_id, w.bytes_per_request(),
@@ -473,6 +481,14 @@ absl::Status RunWorkload(const WorkloadRun& run, WorkloadResult* result) {
     case Workload::DOWNLOAD:
       RETURN_IF_ERROR(CheckWorkload(run.workload));
       break;
+    case Workload::DOWNLOAD_COLD:
+      RETURN_IF_ERROR(CheckWorkload(run.workload));
+      if (!run.drop_caches) {
+        return absl::FailedPreconditionError(
+            "DOWNLOAD_COLD needs a way to drop the server's page cache "
+            "(WorkloadRun::drop_caches); this backend gave none");
+      }
+      break;
     case Workload::LOAD: {
       ASSIGN_OR_RETURN(load_plan, PlanLoadStages(run));
       break;
@@ -480,7 +496,7 @@ absl::Status RunWorkload(const WorkloadRun& run, WorkloadResult* result) {
     default:
       return absl::InvalidArgumentError(absl::StrCat(
           "workload kind ", Workload::Kind_Name(run.workload.kind()),
-          " is not one of UPLOAD, DOWNLOAD, LOAD"));
+          " is not one of UPLOAD, DOWNLOAD, DOWNLOAD_COLD, LOAD"));
   }
 
   ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> client,
@@ -491,6 +507,7 @@ absl::Status RunWorkload(const WorkloadRun& run, WorkloadResult* result) {
     case Workload::UPLOAD:
       return driver.Upload();
     case Workload::DOWNLOAD:
+    case Workload::DOWNLOAD_COLD:
       return driver.Download();
     default:
       return driver.Load(load_plan);

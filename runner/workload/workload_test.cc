@@ -193,6 +193,61 @@ TEST(RunWorkload, DownloadsOneUploadRepeatedly) {
   }
 }
 
+TEST(RunWorkload, ColdDownloadsDropTheCacheBeforeEachDownload) {
+  auto fake = StartFake();
+  WorkloadRun run = MakeRun(*fake, Workload::DOWNLOAD_COLD, 3, /*warmup=*/1);
+  // The order of events: each drop must come right before a download.
+  std::vector<std::string> events;
+  run.drop_caches = [&] {
+    events.push_back(absl::StrCat("drop after ", fake->downloads()));
+    return absl::OkStatus();
+  };
+  run.on_iteration = [&](const Iteration& it) {
+    events.push_back(absl::StrCat("iteration ", it.index()));
+  };
+  WorkloadResult result;
+  ASSERT_TRUE(RunWorkload(run, &result).ok());
+  EXPECT_THAT(events, ::testing::ElementsAre("drop after 0", "iteration 0",
+                                             "drop after 1", "iteration 1",
+                                             "drop after 2", "iteration 2",
+                                             "drop after 3", "iteration 3"));
+  EXPECT_THAT(fake->uploads(), SizeIs(1));
+  EXPECT_EQ(fake->downloads(), 4);
+  EXPECT_EQ(fake->entries(), 0u);
+  ASSERT_THAT(result.iterations, SizeIs(4));
+  for (const Iteration& it : result.iterations) {
+    EXPECT_TRUE(it.ok()) << it.error();
+    EXPECT_EQ(it.bytes(), kBytes);
+  }
+}
+
+TEST(RunWorkload, ColdDownloadsNeedAWayToDropTheCache) {
+  auto fake = StartFake();
+  WorkloadResult result;
+  absl::Status status =
+      RunWorkload(MakeRun(*fake, Workload::DOWNLOAD_COLD, 2), &result);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(), HasSubstr("drop the server's page cache"));
+  EXPECT_THAT(fake->uploads(), SizeIs(0));
+}
+
+TEST(RunWorkload, FailedCacheDropStopsTheColdRunSayingWhy) {
+  auto fake = StartFake();
+  WorkloadRun run = MakeRun(*fake, Workload::DOWNLOAD_COLD, 3);
+  int drops = 0;
+  run.drop_caches = [&] {
+    return ++drops == 2 ? absl::UnavailableError("guest gone")
+                        : absl::OkStatus();
+  };
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(status.message(),
+              HasSubstr("iteration 1 (cold download): guest gone"));
+  EXPECT_THAT(result.iterations, SizeIs(1));
+  EXPECT_EQ(fake->downloads(), 1);
+}
+
 TEST(RunWorkload, DownloadOfAlteredBytesFailsTheFirstDownload) {
   FakePicoShareOptions options;
   options.flip_download_byte = true;
