@@ -1,167 +1,33 @@
 // Runs the chunkstore binary as a child process, as perfcell's runner does:
 // configuration from flags and environment, SIGTERM, the fault switches, and
 // the peak memory of a 1 GiB upload and download.
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sqlite3.h>
-#include <stdlib.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <fstream>
-#include <map>
-#include <sstream>
+#include <algorithm>
 #include <string>
-#include <vector>
+#include <utility>
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/time/clock.h"
+#include "examples/chunkstore/chunkstore_child.h"
 #include "examples/chunkstore/test_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "re2/re2.h"
 #include "tools/cc/loopback_port.h"
-
-extern char** environ;
 
 namespace {
 
+using ::chunkstore_test::Child;
+using ::chunkstore_test::CountRows;
 using ::chunkstore_test::HttpResult;
 using ::chunkstore_test::IdFromJson;
+using ::chunkstore_test::NewDir;
 using ::chunkstore_test::PatternSha256;
 using ::chunkstore_test::TestClient;
 using ::testing::HasSubstr;
 
-constexpr char kBinary[] = "examples/chunkstore/chunkstore";
 constexpr char kNever[] = "2999-12-31T00:00:00Z";
 constexpr int64_t kMiB = 1 << 20;
-
-std::string NewDir() {
-  std::string tmpl = absl::StrCat(getenv("TEST_TMPDIR"), "/proc-XXXXXX");
-  return mkdtemp(tmpl.data());
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// The chunkstore binary running as a child, its stderr in a file.
-class Child {
- public:
-  // Starts the binary with `args`; `env` entries replace or (with an empty
-  // value) remove variables of this process's environment.
-  Child(const std::vector<std::string>& args,
-        const std::map<std::string, std::string>& env)
-      : dir_(NewDir()), log_(dir_ + "/stderr.log") {
-    std::vector<std::string> envs;
-    for (char** e = environ; *e != nullptr; ++e) {
-      std::string name(*e, strcspn(*e, "="));
-      if (env.count(name) == 0) envs.push_back(*e);
-    }
-    for (const auto& [name, value] : env) {
-      if (!value.empty()) envs.push_back(absl::StrCat(name, "=", value));
-    }
-    std::vector<std::string> argv = {kBinary};
-    argv.insert(argv.end(), args.begin(), args.end());
-    pid_ = fork();
-    if (pid_ == 0) {
-      rlimit no_core{0, 0};
-      setrlimit(RLIMIT_CORE, &no_core);
-      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 2);
-      std::vector<char*> cargv, cenv;
-      for (auto& a : argv) cargv.push_back(a.data());
-      for (auto& e : envs) cenv.push_back(e.data());
-      cargv.push_back(nullptr);
-      cenv.push_back(nullptr);
-      execve(kBinary, cargv.data(), cenv.data());
-      _exit(127);
-    }
-  }
-
-  ~Child() {
-    if (pid_ > 0 && !exited_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  // Waits for the "listening on" line; returns the port, or 0 if the
-  // process exited first.
-  int WaitListening() {
-    for (int i = 0; i < 600; ++i) {
-      int port = 0;
-      if (RE2::PartialMatch(ReadAll(log_), R"(listening on 0\.0\.0\.0:(\d+))",
-                            &port)) {
-        return port;
-      }
-      if (waitpid(pid_, &status_, WNOHANG) == pid_) {
-        exited_ = true;
-        return 0;
-      }
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return 0;
-  }
-
-  // Waits for the process to exit; returns its wait status.
-  int Wait() {
-    if (!exited_) {
-      waitpid(pid_, &status_, 0);
-      exited_ = true;
-    }
-    return status_;
-  }
-
-  int Terminate() {
-    kill(pid_, SIGTERM);
-    return Wait();
-  }
-
-  // Peak resident set size in KiB (VmHWM), or -1.
-  int64_t PeakRssKib() const {
-    std::string status = ReadAll(absl::StrCat("/proc/", pid_, "/status"));
-    int64_t kib = -1;
-    RE2::PartialMatch(status, R"(VmHWM:\s+(\d+) kB)", &kib);
-    return kib;
-  }
-
-  std::string Stderr() const { return ReadAll(log_); }
-  const std::string& dir() const { return dir_; }
-
- private:
-  std::string dir_;
-  std::string log_;
-  pid_t pid_ = -1;
-  int status_ = 0;
-  bool exited_ = false;
-};
-
-int64_t CountRows(const std::string& db_path, const char* table) {
-  sqlite3* db = nullptr;
-  int64_t count = -1;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-      SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    std::string sql = absl::StrCat("SELECT COUNT(*) FROM ", table);
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      count = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return count;
-}
 
 int FreePort() { return *perfcell::PickFreeLoopbackPort(); }
 

@@ -265,7 +265,12 @@ void Api::HandleDownload(const HttpRequest& req, absl::string_view id,
   if (range->has_value()) bytes = **range;
 
   absl::Status recorded = store_->RecordDownload(entry->id, start, req.peer_ip);
-  if (!recorded.ok()) {
+  if (absl::IsResourceExhausted(recorded)) {
+    // A full disk costs the download its `downloads` row, not the download:
+    // the file is stored, and reading it needs no space.
+    std::fprintf(stderr, "chunkstore: download of %s not recorded: %s\n",
+                 entry->id.c_str(), recorded.ToString().c_str());
+  } else if (!recorded.ok()) {
     out->SendError(HttpStatusFor(recorded), recorded.message()).IgnoreError();
     return;
   }
