@@ -67,6 +67,21 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(
   InitCurlOnce();
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
+  // Options every request shares, set once. The handle is never
+  // curl_easy_reset: a reset drops the cookie engine's file list without
+  // freeing it (libcurl 7.88), so re-enabling the engine after each reset
+  // leaked an entry per request. Send() sets every option that varies.
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_COOKIEFILE, "");  // in-memory cookie engine
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnWrite);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, &OnRead);
+  curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kDownloadBufferSize);
+  curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBufferSize);
+  if (timeout > absl::ZeroDuration()) {
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
+                     static_cast<long>(absl::ToInt64Milliseconds(timeout)));
+  }
   return std::unique_ptr<HttpClient>(new HttpClient(
       std::string(absl::StripSuffix(base_url, "/")), timeout, curl));
 }
@@ -78,35 +93,25 @@ HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
 
 absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   CURL* curl = static_cast<CURL*>(curl_);
-  // Reset keeps the open connection and the cookies, drops the last
-  // request's options.
-  curl_easy_reset(curl);
-
   HttpResponse response;
   Transfer transfer{&request, &response};
   char error[CURL_ERROR_SIZE] = {0};
   const std::string url = absl::StrCat(base_url_, request.path);
 
+  // Every option that differs from one request to the next is set here, each
+  // time, so nothing of the previous request (its method, body or headers)
+  // carries over. The connection and the cookies do.
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
-  curl_easy_setopt(curl, CURLOPT_COOKIEFILE, "");  // in-memory cookie engine
-  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &OnWrite);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
-  curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, kDownloadBufferSize);
-  if (timeout_ > absl::ZeroDuration()) {
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
-                     static_cast<long>(absl::ToInt64Milliseconds(timeout_)));
-  }
-
+  curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, nullptr);
   if (request.method == "POST") {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     if (request.body_reader) {
-      curl_easy_setopt(curl, CURLOPT_READFUNCTION, &OnRead);
-      curl_easy_setopt(curl, CURLOPT_READDATA, &transfer);
-      curl_easy_setopt(curl, CURLOPT_UPLOAD_BUFFERSIZE, kUploadBufferSize);
+      // Without POSTFIELDS, libcurl reads the body through OnRead.
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
       curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
                        static_cast<curl_off_t>(request.body_size));
     } else {
@@ -114,8 +119,16 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
                        static_cast<curl_off_t>(request.body.size()));
       curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.data());
     }
-  } else if (request.method != "GET") {
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  } else {
+    // HTTPGET drops the POST method and body; another method only changes
+    // the request line's word. (Setting POSTFIELDS selects POST: it goes
+    // first.)
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t{-1});
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    if (request.method != "GET") {
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    }
   }
 
   // No "Expect: 100-continue" round trip before large bodies: it adds a
@@ -127,6 +140,9 @@ absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 
   const CURLcode code = curl_easy_perform(curl);
+  // The handle outlives this call: it must not keep pointers into it.
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, nullptr);
   curl_slist_free_all(headers);
 
   const std::string what = absl::StrCat(request.method, " ", request.path);

@@ -1,6 +1,9 @@
 #include "runner/workload/http_client.h"
 
+#include <algorithm>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -68,6 +71,51 @@ TEST(HttpClient, KeepsCookiesAcrossRequests) {
   ASSERT_TRUE(response.ok()) << response.status();
   EXPECT_EQ(response->status, 200);
   EXPECT_THAT(response->body, HasSubstr("GET /next cookie=session=abc"));
+}
+
+// One handle serves every request: nothing of one request's method, body or
+// headers may leak into the next, while the cookie stays.
+TEST(HttpClient, EachRequestStartsFromItsOwnOptions) {
+  EchoServer server;
+  auto client = *HttpClient::Create(server.url(), absl::Seconds(30));
+  ASSERT_TRUE(client->Send(Get("/login")).ok());
+
+  HttpRequest streamed;
+  streamed.method = "POST";
+  streamed.path = "/streamed";
+  streamed.body_size = 5000;
+  auto left = std::make_shared<uint64_t>(0);
+  streamed.body_reader = [left](char* out, size_t size) {
+    const size_t n = std::min<uint64_t>(*left, size);
+    std::fill(out, out + n, 'y');
+    *left -= n;
+    return n;
+  };
+  HttpRequest small;
+  small.method = "POST";
+  small.path = "/small";
+  small.body = "{\"a\":1}";
+  small.headers = {"Content-Type: application/json"};
+  HttpRequest remove;
+  remove.method = "DELETE";
+  remove.path = "/thing";
+
+  const std::vector<std::pair<HttpRequest, std::string>> sequence = {
+      {streamed, "POST /streamed cookie=session=abc body=5000 te= expect="},
+      {Get("/after-post"), "GET /after-post cookie=session=abc body=0 te="},
+      {small, "POST /small cookie=session=abc body=7 te= expect="},
+      {remove, "DELETE /thing cookie=session=abc body=0 te="},
+      {Get("/after-delete"), "GET /after-delete cookie=session=abc body=0"},
+      {streamed, "POST /streamed cookie=session=abc body=5000 te= expect="},
+  };
+  for (const auto& [request, echo] : sequence) {
+    SCOPED_TRACE(request.path);
+    *left = request.body_size;
+    absl::StatusOr<HttpResponse> response = client->Send(request);
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->status, 200);
+    EXPECT_THAT(response->body, HasSubstr(echo));
+  }
 }
 
 TEST(HttpClient, StreamsBodyWithContentLengthNotChunked) {
