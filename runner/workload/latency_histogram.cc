@@ -39,9 +39,9 @@ absl::StatusOr<LatencyLayout> LatencyLayout::Create(double unit_seconds,
                                                     uint32_t sub_bucket_bits,
                                                     double highest_seconds) {
   if (!(unit_seconds > 0) || !std::isfinite(unit_seconds)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "latency histogram unit_seconds ", unit_seconds,
-        " must be positive and finite"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("latency histogram unit_seconds ", unit_seconds,
+                     " must be positive and finite"));
   }
   if (sub_bucket_bits < 1 || sub_bucket_bits > 16) {
     return absl::InvalidArgumentError(
@@ -51,10 +51,10 @@ absl::StatusOr<LatencyLayout> LatencyLayout::Create(double unit_seconds,
   const double span = highest_seconds / unit_seconds;
   if (!(span >= std::ldexp(1.0, sub_bucket_bits + 1)) ||
       !(span <= std::ldexp(1.0, 52))) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "latency histogram highest_seconds ", highest_seconds, " is ", span,
-        " units of ", unit_seconds, " s; must be in [2^", sub_bucket_bits + 1,
-        ", 2^52]"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("latency histogram highest_seconds ", highest_seconds,
+                     " is ", span, " units of ", unit_seconds,
+                     " s; must be in [2^", sub_bucket_bits + 1, ", 2^52]"));
   }
   return LatencyLayout(unit_seconds, sub_bucket_bits, highest_seconds);
 }

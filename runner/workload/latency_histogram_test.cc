@@ -126,12 +126,12 @@ TEST(LatencyCounts, MergeIsTheHistogramOfBothSamplesTogether) {
   EXPECT_EQ(a.max_seconds(), all.max_seconds());
   EXPECT_NEAR(a.sum_seconds(), all.sum_seconds(), 1e-9 * all.sum_seconds());
   LatencyHistogram pa = a.ToProto("x"), pall = all.ToProto("x");
-  EXPECT_THAT(pa.bucket_index(), ::testing::ElementsAreArray(
-                                     pall.bucket_index().begin(),
-                                     pall.bucket_index().end()));
-  EXPECT_THAT(pa.bucket_count(), ::testing::ElementsAreArray(
-                                     pall.bucket_count().begin(),
-                                     pall.bucket_count().end()));
+  EXPECT_THAT(pa.bucket_index(),
+              ::testing::ElementsAreArray(pall.bucket_index().begin(),
+                                          pall.bucket_index().end()));
+  EXPECT_THAT(pa.bucket_count(),
+              ::testing::ElementsAreArray(pall.bucket_count().begin(),
+                                          pall.bucket_count().end()));
 }
 
 TEST(LatencyCounts, ProtoIsSparseAndCarriesItsLayout) {
