@@ -90,38 +90,14 @@ int SessionsToReach(double alpha) {
 // Blocks: d = log(candidate / baseline) per block both groups hold.
 Comparison CompareBlocks(const Group& base, const Group& cand,
                          const AnalysisOptions& options) {
-  Comparison c;
-  c.unit = Unit::kBlocks;
+  std::vector<double> d;
   for (const auto& [block, cand_median] : cand.block_medians) {
     auto it = base.block_medians.find(block);
     if (it == base.block_medians.end()) continue;
     if (!(cand_median > 0) || !(it->second > 0)) continue;
-    c.block_log_ratios.push_back(std::log(cand_median / it->second));
-    c.block_index.push_back(static_cast<int>(c.block_index.size()));
+    d.push_back(std::log(cand_median / it->second));
   }
-  const std::vector<double>& d = c.block_log_ratios;
-  c.n_units = c.n_base = c.n_cand = static_cast<int>(d.size());
-  if (d.empty()) {
-    c.note = "no complete block holds both branches";
-    return c;
-  }
-  const stats::OneSampleEstimate hl =
-      stats::HodgesLehmannOneSample(d, options.confidence);
-  c.ratio = std::exp(hl.estimate);
-  c.ratio_ci = {std::exp(hl.ci_low), std::exp(hl.ci_high)};
-  c.ci_level = hl.achieved_confidence;
-  c.ci_level_reached = hl.reached;
-  c.p_value = stats::WilcoxonSignedRank(d).p_value;
-  c.min_p = stats::SmallestTwoSidedSignedRankP(hl.n);
-  if (d.size() >= 2) {
-    const double sd = stats::StdDev(d);
-    c.mde = std::exp((Z(1 - options.alpha / 2) + Z(options.power)) * sd /
-                     std::sqrt(double(d.size()))) -
-            1;
-    std::vector<double> order(c.block_index.begin(), c.block_index.end());
-    c.ratio_trend = stats::Spearman(order, d);
-  }
-  return c;
+  return CompareBlockLogRatios(std::move(d), options);
 }
 
 // Sessions: one median per result file and series.
@@ -246,6 +222,49 @@ int UnitsToResolve(const Comparison& c, const Group& base, const Group& cand,
 }
 
 }  // namespace
+
+Comparison CompareBlockLogRatios(std::vector<double> log_ratios,
+                                 const AnalysisOptions& options) {
+  Comparison c;
+  c.unit = Unit::kBlocks;
+  for (size_t i = 0; i < log_ratios.size(); ++i) {
+    c.block_index.push_back(static_cast<int>(i));
+  }
+  c.block_log_ratios = std::move(log_ratios);
+  const std::vector<double>& d = c.block_log_ratios;
+  c.n_units = c.n_base = c.n_cand = static_cast<int>(d.size());
+  if (d.empty()) {
+    c.note = "no complete block holds both branches";
+    return c;
+  }
+  const stats::OneSampleEstimate hl =
+      stats::HodgesLehmannOneSample(d, options.confidence);
+  c.ratio = std::exp(hl.estimate);
+  c.ratio_ci = {std::exp(hl.ci_low), std::exp(hl.ci_high)};
+  c.ci_level = hl.achieved_confidence;
+  c.ci_level_reached = hl.reached;
+  c.p_value = stats::WilcoxonSignedRank(d).p_value;
+  c.min_p = stats::SmallestTwoSidedSignedRankP(hl.n);
+  if (d.size() >= 2) {
+    const double sd = stats::StdDev(d);
+    c.mde = std::exp((Z(1 - options.alpha / 2) + Z(options.power)) * sd /
+                     std::sqrt(double(d.size()))) -
+            1;
+    std::vector<double> order(c.block_index.begin(), c.block_index.end());
+    c.ratio_trend = stats::Spearman(order, d);
+  }
+  return c;
+}
+
+Verdict DecideComparisonVerdict(const Comparison& c,
+                                const AnalysisOptions& options) {
+  const Verdict verdict = DecideVerdict(c.ratio, c.ratio_ci, c.p_adjusted,
+                                        options.alpha, options.min_effect);
+  if (verdict == Verdict::kNoDifference && !c.ci_level_reached) {
+    return Verdict::kInconclusive;
+  }
+  return verdict;
+}
 
 absl::StatusOr<AnalysisInput> PairForReport(std::vector<Group> groups,
                                             const std::string& baseline) {
@@ -440,11 +459,7 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
     Comparison& c = report.comparisons[i];
     c.p_adjusted = adjusted[i];
     if (c.adaptive.has_value()) continue;  // the design's own decision
-    c.verdict = DecideVerdict(c.ratio, c.ratio_ci, c.p_adjusted, options.alpha,
-                              options.min_effect);
-    if (c.verdict == Verdict::kNoDifference && !c.ci_level_reached) {
-      c.verdict = Verdict::kInconclusive;
-    }
+    c.verdict = DecideComparisonVerdict(c, options);
     const bool floor_too_high = c.min_p * factor >= options.alpha;
     if (c.note.empty() && floor_too_high) {
       const int needed =

@@ -161,6 +161,21 @@ AnalysisInput PairForCompare(std::vector<Group> a, std::vector<Group> b);
 
 Report Analyze(AnalysisInput input, const AnalysisOptions& options);
 
+// The fixed-design block statistics of one comparison from its per-block
+// log-ratios (log(candidate / baseline), in block order): Hodges–Lehmann
+// ratio with its exact signed-rank interval, the signed-rank p-value and its
+// floor, the MDE and the trend over the blocks. What Analyze uses for
+// interleaved cells; the latency comparisons use it too. p_adjusted and
+// verdict are left for the caller's correction.
+Comparison CompareBlockLogRatios(std::vector<double> log_ratios,
+                                 const AnalysisOptions& options);
+
+// The verdict of a comparison whose p_adjusted is set: DecideVerdict on its
+// ratio and interval, and "inconclusive" rather than "no difference" when
+// the interval could not reach the confidence asked for.
+Verdict DecideComparisonVerdict(const Comparison& c,
+                                const AnalysisOptions& options);
+
 // The A/A copy of the baseline branch: "main~aa" for "main".
 std::string AaName(const std::string& baseline);
 

@@ -11,6 +11,7 @@
 #include "analysis/cli_flags.h"
 #include "analysis/dataset.h"
 #include "analysis/html_report.h"
+#include "analysis/latency_report.h"
 #include "analysis/result_loader.h"
 #include "analysis/text_report.h"
 #include "tools/cc/atomic_file.h"
@@ -57,7 +58,8 @@ absl::StatusOr<std::vector<LoadedResult>> Load(const std::string& root,
   return std::move(tree.results);
 }
 
-absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options) {
+absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options,
+                                   const LatencyReport* latency = nullptr) {
   std::error_code error;
   std::filesystem::create_directories(options.out, error);
   if (error) {
@@ -67,9 +69,9 @@ absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options) {
   RETURN_IF_ERROR(
       WriteFileAtomically(options.out + "/cells.csv", CellsCsv(report)));
   RETURN_IF_ERROR(WriteFileAtomically(options.out + "/summary.md",
-                                      SummaryMarkdown(report)));
-  RETURN_IF_ERROR(
-      WriteFileAtomically(options.out + "/report.html", HtmlReport(report)));
+                                      SummaryMarkdown(report, latency)));
+  RETURN_IF_ERROR(WriteFileAtomically(options.out + "/report.html",
+                                      HtmlReport(report, latency)));
   for (const std::string& line : AaCheckLines(report)) {
     std::cout << line << "\n";
   }
@@ -151,7 +153,10 @@ absl::StatusOr<int> RunReport(const std::string& results,
                    PairForReport(std::move(groups), baseline));
   input.warnings.insert(input.warnings.begin(), problems.begin(),
                         problems.end());
-  return WriteAndReport(Analyze(std::move(input), options.analysis), options);
+  Report report = Analyze(std::move(input), options.analysis);
+  const LatencyReport latency = AnalyzeLatency(loaded, report, options.warmup);
+  for (const Warning& w : latency.warnings) report.warnings.push_back(w);
+  return WriteAndReport(std::move(report), options, &latency);
 }
 
 absl::StatusOr<int> RunCompare(const std::string& a, const std::string& b,

@@ -430,7 +430,7 @@ span.kind { display: inline-block; min-width: 80px; font-weight: bold; color: #a
 
 }  // namespace
 
-std::string HtmlReport(const Report& report) {
+std::string HtmlReport(const Report& report, const LatencyReport* latency) {
   const auto colors = SeriesColors(report);
   std::map<Verdict, int> counts;
   for (const Comparison& c : report.comparisons) ++counts[c.verdict];
@@ -522,6 +522,9 @@ std::string HtmlReport(const Report& report) {
                 drift.spearman.n, drift.first_quarter, drift.last_quarter)
           : std::string(),
       "</p>", BlockSeries(report, colors));
+  if (latency != nullptr) {
+    out += LatencyHtml(*latency, report.options, report.series_order);
+  }
   absl::StrAppend(&out, "<h2 id=\"warnings\">Warnings (",
                   report.warnings.size(), ")</h2><ul class=\"warnings\">");
   for (const Warning& w : report.warnings) {

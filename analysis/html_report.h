@@ -9,10 +9,14 @@
 #include <string>
 
 #include "analysis/analysis.h"
+#include "analysis/latency_report.h"
 
 namespace perfcell::analysis {
 
-std::string HtmlReport(const Report& report);
+// `latency`, when given, adds the latency tables and percentile spectra of
+// LOAD cells after the block ratios.
+std::string HtmlReport(const Report& report,
+                       const LatencyReport* latency = nullptr);
 
 }  // namespace perfcell::analysis
 

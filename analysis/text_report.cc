@@ -510,7 +510,8 @@ std::string AdaptiveSentence(const Report& report) {
       "; the units column says at which block each was decided.");
 }
 
-std::string SummaryMarkdown(const Report& report) {
+std::string SummaryMarkdown(const Report& report,
+                            const LatencyReport* latency) {
   std::map<Verdict, int> counts;
   for (const Comparison& c : report.comparisons) ++counts[c.verdict];
   std::set<CellKey> cells;
@@ -566,6 +567,7 @@ std::string SummaryMarkdown(const Report& report) {
     absl::StrAppend(&out, adaptive, "\n\n");
   }
   out += SummaryTables(report);
+  if (latency != nullptr) out += LatencyMarkdown(*latency, report.options);
   absl::StrAppend(&out, "## Warnings (", report.warnings.size(), ")\n\n");
   if (report.warnings.empty()) out += "None.\n";
   for (const Warning& w : report.warnings) {

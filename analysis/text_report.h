@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "analysis/analysis.h"
+#include "analysis/latency_report.h"
 
 namespace perfcell::analysis {
 
@@ -78,8 +79,10 @@ std::string CellsCsv(const Report& report);
 // The Markdown tables only (what the CLIs print on stdout).
 std::string SummaryTables(const Report& report);
 
-// The whole summary.md: context, how to read it, tables, warnings.
-std::string SummaryMarkdown(const Report& report);
+// The whole summary.md: context, how to read it, tables, the latency of LOAD
+// cells when `latency` is given, warnings.
+std::string SummaryMarkdown(const Report& report,
+                            const LatencyReport* latency = nullptr);
 
 // The A/A check that opens every output: "A/A check: 0 of 4 A/A
 // comparisons (main~aa vs main) came out faster or slower (expected:
