@@ -153,26 +153,27 @@ absl::StatusOr<bool> MultipartReader::NextPart(PartHeaders* part) {
     closed_ = true;
     return false;
   }
+  // Only the first kMaxPartHeaderSize bytes after the boundary are looked
+  // at, so whether a part's headers are accepted never depends on how the
+  // body arrives (in one read or byte by byte).
   size_t header_end;
   while (true) {
-    absl::string_view pending = Pending();
-    size_t crlf = pending.find("\r\n");
-    if (crlf != absl::string_view::npos &&
-        absl::StripAsciiWhitespace(pending.substr(0, crlf)).empty()) {
-      // An empty header block is "\r\n" right away.
-      if (pending.substr(crlf + 2, 2) == "\r\n") {
-        header_end = crlf + 2;
-        break;
+    const absl::string_view window = Pending().substr(0, kMaxPartHeaderSize);
+    // The rest of the boundary line: optional padding, then CRLF. Header
+    // lines follow (maybe none), then an empty line.
+    const size_t crlf = window.find("\r\n");
+    if (crlf != absl::string_view::npos) {
+      if (!absl::StripAsciiWhitespace(window.substr(0, crlf)).empty()) {
+        return absl::InvalidArgumentError(
+            "multipart: garbage after a boundary");
       }
-      size_t end = pending.find("\r\n\r\n", crlf);
+      const size_t end = window.find("\r\n\r\n", crlf);
       if (end != absl::string_view::npos) {
         header_end = end + 4;
         break;
       }
-    } else if (crlf != absl::string_view::npos) {
-      return absl::InvalidArgumentError("multipart: garbage after a boundary");
     }
-    if (pending.size() > kMaxPartHeaderSize) {
+    if (window.size() == kMaxPartHeaderSize) {
       return absl::InvalidArgumentError("multipart: part headers too large");
     }
     absl::StatusOr<bool> more = Fill();

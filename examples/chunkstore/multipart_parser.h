@@ -38,7 +38,8 @@ struct PartHeaders {
 
 class MultipartReader : public ByteSource {
  public:
-  // Largest header block accepted for one part.
+  // Largest header block accepted for one part, counted from the end of
+  // its boundary to the end of the empty line after its headers.
   static constexpr size_t kMaxPartHeaderSize = 16 * 1024;
 
   // Reads the form from `body` (not owned).

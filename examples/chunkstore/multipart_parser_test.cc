@@ -128,5 +128,39 @@ TEST(MultipartReader, RejectsBareLfCrOrNulInPartHeaders) {
   }
 }
 
+// RFC 2046: a part may have no header lines; its content starts after the
+// empty line that follows the boundary line.
+TEST(MultipartReader, PartWithoutHeadersStartsAfterTheEmptyLine) {
+  for (size_t step : {size_t{1}, size_t{1000}}) {
+    absl::StatusOr<std::vector<Part>> parts =
+        ReadForm("--BOUND\r\n\r\nno headers\r\n--BOUND--\r\n", step);
+    ASSERT_TRUE(parts.ok()) << parts.status();
+    ASSERT_EQ(parts->size(), 1u);
+    EXPECT_EQ((*parts)[0].content, "no headers") << "step " << step;
+    EXPECT_EQ((*parts)[0].headers.name, "");
+  }
+}
+
+// The header limit holds whether the body arrives in one read or byte by
+// byte (found by multipart_fuzzer's check that the split does not matter).
+TEST(MultipartReader, HeaderLimitDoesNotDependOnHowTheBodyArrives) {
+  const auto form = [](size_t header_bytes) {
+    return absl::StrCat("--BOUND\r\nX-Long: ", std::string(header_bytes, 'a'),
+                        "\r\n\r\ndata\r\n--BOUND--\r\n");
+  };
+  const size_t limit = MultipartReader::kMaxPartHeaderSize;
+  for (size_t step : {size_t{1}, size_t{7}, size_t{1} << 20}) {
+    SCOPED_TRACE(absl::StrCat("step ", step));
+    // 2 + 8 + n + 4 bytes after the boundary: just fits, one byte too many.
+    absl::StatusOr<std::vector<Part>> fits = ReadForm(form(limit - 14), step);
+    ASSERT_TRUE(fits.ok()) << fits.status();
+    EXPECT_EQ((*fits)[0].content, "data");
+    absl::StatusOr<std::vector<Part>> over = ReadForm(form(limit - 13), step);
+    EXPECT_EQ(over.status().code(), absl::StatusCode::kInvalidArgument);
+    over = ReadForm(form(limit + 4000), step);
+    EXPECT_EQ(over.status().code(), absl::StatusCode::kInvalidArgument);
+  }
+}
+
 }  // namespace
 }  // namespace chunkstore
