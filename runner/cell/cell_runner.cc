@@ -6,10 +6,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -23,6 +25,7 @@
 #include "runner/cell/cpu_split.h"
 #include "runner/cell/host_fingerprint.h"
 #include "runner/cell/result_file.h"
+#include "runner/cell/turnstile.h"
 #include "runner/vm/firecracker_vm.h"
 #include "runner/vm/host_vm.h"
 #include "runner/vm/process.h"
@@ -52,6 +55,18 @@ void AddArtifact(Provenance* p, const std::string& name,
   absl::StatusOr<std::string> sha = Sha256OfFile(path);
   a->set_sha256(
       sha.ok() ? *sha : absl::StrCat("unreadable: ", sha.status().message()));
+}
+
+// MemAvailable of /proc/meminfo in bytes; 0 when it cannot be read.
+uint64_t MemAvailableBytes() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  uint64_t kib = 0;
+  std::string unit;
+  while (in >> key >> kib >> unit) {
+    if (key == "MemAvailable:") return kib * 1024;
+  }
+  return 0;
 }
 
 std::string Mib(uint64_t bytes) {
@@ -97,6 +112,8 @@ class CellRun {
   bool Session() const {
     return o_.spec.design().isolation() == Design::SESSION;
   }
+  // Set by Execute: the runs of each block take turns (Design REQUESTS).
+  bool Lockstep() const { return lockstep_; }
   // Every failure goes through here: the result says FAILED and why, saved
   // at once (MarkFailed), and Fail returns `s` for the caller to pass on.
   void MarkFailed(const absl::Status& s);
@@ -113,8 +130,27 @@ class CellRun {
                                            Run* run);
   absl::StatusOr<Vm*> VmFor(const BranchInput& branch, uint32_t run_index,
                             Run* run);
+  // What a run's workload reports to the cell: every iteration is saved and
+  // printed, and the measured throughputs go to `measured`.
+  WorkloadRun MakeWork(const BranchInput& branch, uint32_t block, Run* run,
+                       Vm* vm, std::vector<double>* measured);
+  // After the workload of a run returned `ran`: keeps its histograms, and on
+  // failure marks the cell failed with the best explanation.
+  absl::Status AfterWork(const BranchInput& branch, Run* run, Vm* vm,
+                         const WorkloadResult& out, const absl::Status& ran,
+                         const std::vector<double>& measured);
   absl::Status RunBranch(const BranchInput& branch, uint32_t block, Run* run);
+  // The runs of `block` started together and taking turns (Lockstep()).
+  absl::Status RunBlockInLockstep(
+      const std::vector<const BranchInput*>& branches, Block* block,
+      uint32_t* run_index);
+  // Runs the block whole: its runs one after another or in lockstep.
+  absl::Status RunBlock(const std::vector<const BranchInput*>& branches,
+                        Block* block, uint32_t* run_index);
   void FinishRun(const BranchInput& branch);
+  // Whether every branch's VM of a block fits in the host's memory at once;
+  // otherwise the cell falls back to one run after another.
+  bool LockstepFits(size_t branches);
   std::string BlockLine(const Block& block) const;
 
   const CellOptions& o_;
@@ -125,9 +161,14 @@ class CellRun {
   CpuSplit cpus_;
   bool provenance_set_ = false;
   uint32_t blocks_ = 1;
+  bool lockstep_ = false;
   std::map<std::string, std::unique_ptr<Vm>> sessions_;
-  std::unique_ptr<Vm> current_;  // isolation VM: the run's own VM
-  std::string current_dir_;
+  // Isolation VM: each live run's own VM and the directory of its files.
+  struct LiveRun {
+    std::unique_ptr<Vm> vm;
+    std::string dir;
+  };
+  std::map<std::string, LiveRun> live_;
   // Measured throughputs per branch of the current block (progress lines).
   std::map<std::string, double> block_medians_;
 };
@@ -274,79 +315,196 @@ absl::StatusOr<Vm*> CellRun::VmFor(const BranchInput& branch,
     sessions_[name] = std::move(vm);
     return raw;
   }
-  current_dir_ = absl::StrFormat("%s/run-%03d", o_.work_dir, run_index);
+  const std::string dir =
+      absl::StrFormat("%s/run-%03d", o_.work_dir, run_index);
   std::string console =
       Sequential() && blocks_ == 1
           ? "console.log"
           : absl::StrFormat("console-%03d-%s.log", run_index, name);
   progress_ << "perfcell: booting " << o_.spec.cell() << " for " << name << " ("
             << o_.spec.memory_mib() << " MiB, " << backend << ")" << std::endl;
-  ASSIGN_OR_RETURN(current_, Boot(branch, current_dir_, console, run));
-  return current_.get();
+  LiveRun& live = live_[name];
+  live.dir = dir;
+  ASSIGN_OR_RETURN(live.vm, Boot(branch, dir, console, run));
+  return live.vm.get();
 }
 
 void CellRun::FinishRun(const BranchInput& branch) {
-  if (current_ == nullptr) return;
-  absl::Status stopped = current_->Stop(absl::Seconds(20));
-  if (!stopped.ok()) {
-    std::cerr << "perfcell: warning: " << branch.binary.branch() << ": "
-              << stopped.message() << "\n";
+  auto it = live_.find(branch.binary.branch());
+  if (it == live_.end()) return;
+  if (it->second.vm != nullptr) {
+    absl::Status stopped = it->second.vm->Stop(absl::Seconds(20));
+    if (!stopped.ok()) {
+      std::cerr << "perfcell: warning: " << branch.binary.branch() << ": "
+                << stopped.message() << "\n";
+    }
   }
-  current_.reset();
   // The data disk of a finished run is of no further use.
   std::error_code ignored;
-  std::filesystem::remove_all(current_dir_, ignored);
+  if (!it->second.dir.empty()) {
+    std::filesystem::remove_all(it->second.dir, ignored);
+  }
+  live_.erase(it);
 }
 
-absl::Status CellRun::RunBranch(const BranchInput& branch, uint32_t block,
-                                Run* run) {
+bool CellRun::LockstepFits(size_t branches) {
+  if (o_.spec.backend() == BACKEND_HOST || Session()) return true;
+  const uint64_t need = static_cast<uint64_t>(branches) * o_.spec.memory_mib()
+                        << 20;
+  // Leave a quarter of what is free for the page cache and everything else.
+  const uint64_t available = MemAvailableBytes();
+  return available == 0 || need <= available / 4 * 3;
+}
+
+WorkloadRun CellRun::MakeWork(const BranchInput& branch, uint32_t block,
+                              Run* run, Vm* vm, std::vector<double>* measured) {
   CellResult& result = file_.result();
   const std::string& name = branch.binary.branch();
-  absl::StatusOr<Vm*> vm = VmFor(branch, run->index(), run);
-  if (!vm.ok()) return vm.status();
   WorkloadRun work =
-      WorkloadRunFromSpec(o_.spec, (*vm)->ServerUrl(), o_.shared_secret, name);
-  Vm* raw = *vm;
-  work.guest_metrics = [raw]() { return raw->Metrics(); };
-  work.drop_caches = [raw]() { return raw->DropCaches(); };
+      WorkloadRunFromSpec(o_.spec, vm->ServerUrl(), o_.shared_secret, name);
+  work.guest_metrics = [vm]() { return vm->Metrics(); };
+  work.drop_caches = [vm]() { return vm->DropCaches(); };
   const uint32_t total =
       o_.spec.workload().iterations() + o_.spec.workload().warmup_iterations();
   const std::string where =
       blocks_ > 1 || !Sequential()
           ? absl::StrFormat("block %d/%d %s: ", block + 1, blocks_, name)
           : "";
-  std::vector<double> measured;
-  work.on_iteration = [&](const Iteration& it) {
+  const uint32_t run_index = run->index();
+  work.on_iteration = [this, &result, block, run_index, measured, where,
+                       total](const Iteration& it) {
     Iteration* kept = result.add_iterations();
     *kept = it;
     kept->set_block(block);
-    kept->set_run(run->index());
+    kept->set_run(run_index);
     absl::Status saved = file_.Save();
     if (!saved.ok()) std::cerr << "perfcell: " << saved.message() << "\n";
     double mibs = it.seconds() > 0 ? it.bytes() / it.seconds() / (1 << 20) : 0;
-    if (it.ok() && !it.warmup()) measured.push_back(mibs);
+    if (it.ok() && !it.warmup()) measured->push_back(mibs);
     progress_ << absl::StrFormat(
         "perfcell: %siteration %d/%d%s %s in %.3f s = %.1f MiB/s%s%s\n", where,
         it.index() + 1, total, it.warmup() ? " (warm-up)" : "", Mib(it.bytes()),
         it.seconds(), mibs, it.ok() ? "" : "  FAILED: ", it.error());
     progress_.flush();
   };
-  WorkloadResult out;
-  absl::Status ran = RunWorkload(work, &out);
+  return work;
+}
+
+absl::Status CellRun::AfterWork(const BranchInput& branch, Run* run, Vm* vm,
+                                const WorkloadResult& out,
+                                const absl::Status& ran,
+                                const std::vector<double>& measured) {
+  const std::string& name = branch.binary.branch();
   for (const LatencyHistogram& h : out.histograms) {
-    LatencyHistogram* kept = result.add_histograms();
+    LatencyHistogram* kept = file_.result().add_histograms();
     *kept = h;
     kept->set_name(absl::StrCat(name, " run ", run->index(), ": ", h.name()));
   }
   if (!ran.ok()) {
     MarkFailed(ran);  // saved now: a kill while we look closer keeps it
-    absl::Status why = Explain(*raw, ran);
+    absl::Status why = Explain(*vm, ran);
     if (why.message() != ran.message()) MarkFailed(why);
-    raw->Stop(absl::Seconds(5)).IgnoreError();
+    vm->Stop(absl::Seconds(5)).IgnoreError();
     return why;
   }
-  RETURN_IF_ERROR(raw->Health());
+  RETURN_IF_ERROR(vm->Health());
   block_medians_[name] = stats::Median(measured);
+  return absl::OkStatus();
+}
+
+absl::Status CellRun::RunBranch(const BranchInput& branch, uint32_t block,
+                                Run* run) {
+  ASSIGN_OR_RETURN(Vm * vm, VmFor(branch, run->index(), run));
+  std::vector<double> measured;
+  WorkloadRun work = MakeWork(branch, block, run, vm, &measured);
+  WorkloadResult out;
+  absl::Status ran = RunWorkload(work, &out);
+  return AfterWork(branch, run, vm, out, ran, measured);
+}
+
+absl::Status CellRun::RunBlockInLockstep(
+    const std::vector<const BranchInput*>& branches, Block* block,
+    uint32_t* run_index) {
+  const int n = static_cast<int>(branches.size());
+  std::vector<Run*> runs;
+  std::vector<Vm*> vms;
+  // Every run of the block is started first, one after another.
+  for (const BranchInput* branch : branches) {
+    Run* run = block->add_runs();
+    run->set_branch(branch->binary.branch());
+    run->set_index((*run_index)++);
+    runs.push_back(run);
+    absl::StatusOr<Vm*> vm = VmFor(*branch, run->index(), run);
+    if (!vm.ok()) return vm.status();
+    vms.push_back(*vm);
+  }
+  // Then their iterations take turns: only the thread whose turn it is
+  // does anything, so everything below that touches the result (the
+  // iteration callbacks) runs one thread at a time.
+  Turnstile turns(n);
+  std::vector<std::vector<double>> measured(n);
+  std::vector<WorkloadResult> outs(n);
+  std::vector<absl::Status> ran(n);
+  std::vector<WorkloadRun> work;
+  for (int i = 0; i < n; ++i) {
+    work.push_back(
+        MakeWork(*branches[i], block->index(), runs[i], vms[i], &measured[i]));
+    IterationFn record = std::move(work[i].on_iteration);
+    work[i].on_iteration = [record, &turns, i](const Iteration& it) {
+      record(it);
+      turns.Pass(i);
+      turns.Wait(i);
+    };
+  }
+  std::vector<std::thread> threads;
+  for (int i = 0; i < n; ++i) {
+    threads.emplace_back([&, i] {
+      turns.Wait(i);
+      runs[i]->set_start_unix_nanos(absl::ToUnixNanos(absl::Now()));
+      ran[i] = RunWorkload(work[i], &outs[i]);
+      turns.Leave(i);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (int i = 0; i < n; ++i) {
+    absl::Status done =
+        AfterWork(*branches[i], runs[i], vms[i], outs[i], ran[i], measured[i]);
+    if (!done.ok()) {
+      runs[i]->set_error(std::string(done.message()));
+      return absl::Status(
+          done.code(),
+          absl::StrCat(branches[i]->binary.branch(), ": ", done.message()));
+    }
+    runs[i]->set_ok(true);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CellRun::RunBlock(const std::vector<const BranchInput*>& branches,
+                               Block* block, uint32_t* run_index) {
+  if (Lockstep()) {
+    absl::Status ran = RunBlockInLockstep(branches, block, run_index);
+    for (const BranchInput* branch : branches) FinishRun(*branch);
+    return ran;
+  }
+  for (const BranchInput* branch : branches) {
+    const std::string& name = branch->binary.branch();
+    perfcell::Run* run = block->add_runs();
+    run->set_branch(name);
+    run->set_index((*run_index)++);
+    run->set_start_unix_nanos(absl::ToUnixNanos(absl::Now()));
+    absl::Status ran = RunBranch(*branch, block->index(), run);
+    FinishRun(*branch);
+    if (!ran.ok()) {
+      run->set_error(std::string(ran.message()));
+      return absl::Status(ran.code(),
+                          blocks_ > 1 || !Sequential()
+                              ? absl::StrCat(name, ": ", ran.message())
+                              : std::string(ran.message()));
+    }
+    run->set_ok(true);
+    RETURN_IF_ERROR(file_.Save());
+  }
   return absl::OkStatus();
 }
 
@@ -424,6 +582,16 @@ absl::Status CellRun::Execute() {
   if (!cpus_.note.empty()) {
     std::cerr << "perfcell: warning: CPUs: " << cpus_.note << "\n";
   }
+  lockstep_ = !Sequential() && spec.design().interleave() == Design::REQUESTS;
+  if (lockstep_ && !LockstepFits(o_.branches.size())) {
+    lockstep_ = false;
+    spec.mutable_design()->set_interleave(Design::RUNS);
+    std::cerr << "perfcell: warning: " << o_.branches.size() << " VMs of "
+              << spec.memory_mib()
+              << " MiB at once would not fit in this host's free memory: the "
+                 "runs of each block go one after another "
+                 "(interleave = runs)\n";
+  }
   RETURN_IF_ERROR(file_.Save());
   file_.InstallKillHandler();
 
@@ -459,26 +627,16 @@ absl::Status CellRun::Execute() {
     block->set_index(result.blocks_size() - 1);
     for (const std::string& name : order) block->add_order(name);
     block_medians_.clear();
-    for (const std::string& name : order) {
-      const BranchInput& branch = *by_name[name];
-      perfcell::Run* run = block->add_runs();
-      run->set_branch(name);
-      run->set_index(run_index++);
-      run->set_start_unix_nanos(absl::ToUnixNanos(absl::Now()));
-      absl::Status ran = RunBranch(branch, block->index(), run);
-      if (!ran.ok()) {
-        run->set_error(std::string(ran.message()));
-        FinishRun(branch);
-        sessions_.clear();
-        return Fail(absl::Status(
-            ran.code(), blocks_ > 1 || !Sequential()
-                            ? absl::StrCat("block ", block->index() + 1, ", ",
-                                           name, ": ", ran.message())
-                            : std::string(ran.message())));
-      }
-      run->set_ok(true);
-      FinishRun(branch);
-      RETURN_IF_ERROR(file_.Save());
+    std::vector<const BranchInput*> branches;
+    for (const std::string& name : order) branches.push_back(by_name[name]);
+    absl::Status ran = RunBlock(branches, block, &run_index);
+    if (!ran.ok()) {
+      sessions_.clear();
+      return Fail(absl::Status(
+          ran.code(),
+          blocks_ > 1 || !Sequential()
+              ? absl::StrCat("block ", block->index() + 1, ", ", ran.message())
+              : std::string(ran.message())));
     }
     block->set_complete(true);
     if (adaptive.has_value()) {

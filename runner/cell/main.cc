@@ -82,6 +82,9 @@ ABSL_FLAG(std::string, mode, "sequential",
 ABSL_FLAG(std::string, isolation, "vm",
           "vm: a fresh VM and data disk per run; session: one VM per branch "
           "for the whole cell.");
+ABSL_FLAG(std::string, interleave, "requests",
+          "Interleaved cells: requests (the runs of a block take turns one "
+          "iteration at a time) or runs (one whole run after another).");
 ABSL_FLAG(uint32_t, blocks, 1,
           "Blocks to run; each block runs every branch once.");
 ABSL_FLAG(uint64_t, block_seed, 1, "Seed of the branch order in each block.");
@@ -210,6 +213,19 @@ int main(int argc, char** argv) {
   } else {
     return BadFlag("--isolation must be vm or session, not \"" + isolation +
                    "\"");
+  }
+  const std::string interleave = absl::GetFlag(FLAGS_interleave);
+  if (interleave == "requests") {
+    design->set_interleave(perfcell::Design::REQUESTS);
+  } else if (interleave == "runs") {
+    design->set_interleave(perfcell::Design::RUNS);
+  } else {
+    return BadFlag("--interleave must be requests or runs, not \"" +
+                   interleave + "\"");
+  }
+  if (design->mode() == perfcell::Design::SEQUENTIAL) {
+    design->set_interleave(perfcell::Design::RUNS);  // one branch: nothing to
+                                                     // take turns with
   }
   if (absl::GetFlag(FLAGS_blocks) == 0) {
     return BadFlag("--blocks must be at least 1");
