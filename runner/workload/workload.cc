@@ -4,15 +4,15 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "runner/workload/api_profile.h"
 #include "runner/workload/http_client.h"
 #include "runner/workload/latency_histogram.h"
+#include "runner/workload/load_plan.h"
+#include "runner/workload/load_runner.h"
 #include "runner/workload/multipart_body.h"
 #include "runner/workload/picoshare_api.h"
 #include "tools/cc/sha256.h"
@@ -23,140 +23,8 @@ namespace {
 
 constexpr absl::string_view kFileField = "file";
 
-// LOAD: clients per stage when neither the stage nor the workload says, the
-// most a stage may have, and the bound on each request when the run has none.
-constexpr uint32_t kDefaultLoadClients = 4;
-constexpr uint32_t kMaxLoadClients = 256;
+// LOAD: the bound on each request when the run has none.
 constexpr absl::Duration kLoadFallbackTimeout = absl::Seconds(300);
-
-using SteadyClock = std::chrono::steady_clock;
-
-double SecondsSince(SteadyClock::time_point start) {
-  return std::chrono::duration<double>(SteadyClock::now() - start).count();
-}
-
-// One stage of a LOAD run, as it will run.
-struct StagePlan {
-  absl::Duration length;
-  uint32_t clients = 0;
-};
-
-// What the clients of one stage measured together.
-struct StageOutcome {
-  int64_t start_unix_nanos = 0;
-  double seconds = 0;  // starting the clients to the last one finishing
-  LatencyCounts latency;
-  uint64_t requests = 0;
-  uint64_t failures = 0;
-  uint64_t ok_bytes = 0;  // file bytes of the downloads that succeeded
-  int last_failure_http_status = 0;
-  absl::Status first_failure;
-};
-
-std::string Clients(uint32_t n) {
-  return absl::StrCat(n, n == 1 ? " client" : " clients");
-}
-
-// Checks a LOAD workload and lays out its stages (see workload.h).
-absl::StatusOr<std::vector<StagePlan>> PlanLoadStages(const WorkloadRun& run) {
-  const Workload& w = run.workload;
-  if (w.bytes_per_request() == 0) {
-    return absl::InvalidArgumentError(
-        "LOAD workload has bytes_per_request 0: nothing to download");
-  }
-  const uint32_t default_clients =
-      w.concurrency() > 0 ? w.concurrency() : kDefaultLoadClients;
-  std::vector<StagePlan> plan;
-  if (w.stages().empty()) {
-    if (w.iterations() + w.warmup_iterations() == 0) {
-      return absl::InvalidArgumentError(
-          "LOAD workload has no stages and no iterations (iterations + "
-          "warmup_iterations == 0)");
-    }
-    if (run.load_stage <= absl::ZeroDuration() ||
-        run.load_stage == absl::InfiniteDuration()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "LOAD stage length ", absl::FormatDuration(run.load_stage),
-          " must be positive and finite"));
-    }
-    plan.assign(w.iterations() + w.warmup_iterations(),
-                StagePlan{run.load_stage, default_clients});
-  } else {
-    if (w.warmup_iterations() >= static_cast<uint32_t>(w.stages_size())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "LOAD workload: warmup_iterations ", w.warmup_iterations(),
-          " leaves none of its ", w.stages_size(), " stages measured"));
-    }
-    for (int i = 0; i < w.stages_size(); ++i) {
-      const LoadStage& stage = w.stages(i);
-      if (!(stage.seconds() > 0) || !std::isfinite(stage.seconds())) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("LOAD stage ", i, ": seconds ", stage.seconds(),
-                         " must be positive and finite"));
-      }
-      plan.push_back(StagePlan{
-          absl::Seconds(stage.seconds()),
-          stage.concurrency() > 0 ? stage.concurrency() : default_clients});
-    }
-  }
-  for (size_t i = 0; i < plan.size(); ++i) {
-    if (plan[i].clients > kMaxLoadClients) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("LOAD stage ", i, ": ", Clients(plan[i].clients),
-                       ", more than the ", kMaxLoadClients, " allowed"));
-    }
-  }
-  return plan;
-}
-
-// Runs one stage: `plan.clients` threads, each on its own client of
-// `clients`, downloading `entry_id` back to back until the stage's time is up
-// (at least one request each).
-StageOutcome RunLoadStage(
-    const StagePlan& plan, const std::string& entry_id, uint64_t expected_bytes,
-    const std::vector<std::unique_ptr<HttpClient>>& clients) {
-  StageOutcome outcome;
-  absl::Mutex mu;
-  std::vector<std::thread> threads;
-  threads.reserve(plan.clients);
-
-  outcome.start_unix_nanos = absl::ToUnixNanos(absl::Now());
-  const SteadyClock::time_point start = SteadyClock::now();
-  const SteadyClock::time_point end =
-      start + std::chrono::nanoseconds(absl::ToInt64Nanoseconds(plan.length));
-  for (uint32_t c = 0; c < plan.clients; ++c) {
-    threads.emplace_back([&, client = clients[c].get()] {
-      PicoShareApi api(client);
-      LatencyCounts latency;
-      uint64_t requests = 0, failures = 0, ok_bytes = 0;
-      do {
-        const SteadyClock::time_point sent = SteadyClock::now();
-        const Exchange exchange =
-            api.Download(entry_id, expected_bytes, /*sha256=*/nullptr);
-        latency.Add(SecondsSince(sent));
-        ++requests;
-        if (exchange.status.ok()) {
-          ok_bytes += exchange.bytes;
-        } else {
-          ++failures;
-          absl::MutexLock lock(&mu);
-          if (outcome.first_failure.ok()) {
-            outcome.first_failure = exchange.status;
-          }
-          outcome.last_failure_http_status = exchange.http_status;
-        }
-      } while (SteadyClock::now() < end);
-      absl::MutexLock lock(&mu);
-      outcome.latency.Merge(latency);
-      outcome.requests += requests;
-      outcome.failures += failures;
-      outcome.ok_bytes += ok_bytes;
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  outcome.seconds = SecondsSince(start);
-  return outcome;
-}
 
 // One timed exchange: the facts an Iteration records.
 struct Timed {
@@ -191,7 +59,8 @@ class Driver {
 
   absl::Status Upload();
   absl::Status Download();
-  absl::Status Load(const std::vector<StagePlan>& plan);
+  absl::Status Load(const std::vector<StagePlan>& plan,
+                    const OperationMix& mix);
   PicoShareApi& api() { return api_; }
 
  private:
@@ -372,7 +241,8 @@ absl::Status Driver::Download() {
   return absl::OkStatus();
 }
 
-absl::Status Driver::Load(const std::vector<StagePlan>& plan) {
+absl::Status Driver::Load(const std::vector<StagePlan>& plan,
+                          const OperationMix& mix) {
   const Workload& w = run_.workload;
   MultipartBody body(w.seed(), w.bytes_per_request(), kFileField,
                      /*hash=*/true);
@@ -398,9 +268,10 @@ absl::Status Driver::Load(const std::vector<StagePlan>& plan) {
   }
 
   // One client per thread of the largest stage, made before any stage runs;
-  // a stage of n clients uses the first n (each keeps its connection).
+  // a stage of n clients uses the first n (each keeps its connection). They
+  // log in only when they upload: downloads need no cookie.
   uint32_t most = 0;
-  for (const StagePlan& stage : plan) most = std::max(most, stage.clients);
+  for (const StagePlan& stage : plan) most = std::max(most, stage.clients());
   const absl::Duration timeout = run_.request_timeout > absl::ZeroDuration()
                                      ? run_.request_timeout
                                      : kLoadFallbackTimeout;
@@ -408,41 +279,61 @@ absl::Status Driver::Load(const std::vector<StagePlan>& plan) {
   for (uint32_t c = 0; c < most; ++c) {
     ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> client,
                      HttpClient::Create(run_.base_url, timeout));
+    if (mix.Has(LoadOperation::kUpload)) {
+      PicoShareApi api(client.get());
+      RETURN_IF_ERROR(api.Login(run_.shared_secret));
+    }
     clients.push_back(std::move(client));
   }
 
+  const LoadTarget target{up.entry_id, w.bytes_per_request(), w.seed()};
+  std::vector<std::string> made = {up.entry_id};
   for (uint32_t i = 0; i < plan.size(); ++i) {
     const StagePlan& stage = plan[i];
-    const StageOutcome outcome =
-        RunLoadStage(stage, up.entry_id, w.bytes_per_request(), clients);
+    StageOutcome outcome =
+        RunLoadStage(stage, mix, StageSeed(w.seed(), i), target, clients);
+    made.insert(made.end(), outcome.uploaded_ids.begin(),
+                outcome.uploaded_ids.end());
+    const RequestCounts total = outcome.Total();
     Iteration it;
     it.set_index(i);
     it.set_warmup(i < w.warmup_iterations());
     it.set_branch(run_.branch);
     it.set_start_unix_nanos(outcome.start_unix_nanos);
-    it.set_bytes(outcome.ok_bytes);
+    it.set_bytes(outcome.ok_bytes());
     it.set_seconds(outcome.seconds);
-    it.set_http_status(outcome.failures > 0 ? outcome.last_failure_http_status
-                                            : 200);
+    const uint64_t failures = total.sent() - total.ok();
+    it.set_http_status(failures > 0 ? outcome.last_failure_http_status : 200);
     it.set_ok(true);
+    *it.mutable_requests() = total;
     absl::Status error;
-    if (outcome.failures > 0) {
+    if (failures > 0) {
       Fail(it,
            absl::Status(outcome.first_failure.code(),
-                        absl::StrCat(outcome.failures, " of ", outcome.requests,
+                        absl::StrCat(failures, " of ", total.sent(),
                                      " requests failed; first: ",
                                      outcome.first_failure.message())),
            &error);
+    } else if (!outcome.first_failure.ok()) {  // the stage could not run
+      Fail(it, outcome.first_failure, &error);
     }
-    result_->histograms.push_back(outcome.latency.ToProto(
-        absl::StrCat("stage ", i, ": ", Clients(stage.clients))));
+    const std::string name = absl::StrCat("stage ", i, ": ", stage.label);
+    for (int op = 0; op < kLoadOperations; ++op) {
+      const LoadOperation operation = static_cast<LoadOperation>(op);
+      if (!mix.Has(operation)) continue;
+      LatencyHistogram h = outcome.ops[op].latency.ToProto(name);
+      if (mix.labelled()) {
+        h.set_operation(std::string(LoadOperationName(operation)));
+      }
+      *h.mutable_requests() = outcome.ops[op].counts;
+      result_->histograms.push_back(std::move(h));
+    }
     if (error.ok()) TakeMetrics(it, &error);
     RETURN_IF_ERROR(Finish(std::move(it),
-                           absl::StrCat("load stage, ", Clients(stage.clients)),
-                           error));
+                           absl::StrCat("load stage, ", stage.label), error));
   }
 
-  absl::Status reset = ResetServer(profile_, api_, {up.entry_id});
+  absl::Status reset = ResetServer(profile_, api_, made);
   if (!reset.ok()) {
     return absl::Status(reset.code(), absl::StrCat("reset (", profile_.name,
                                                    " profile) after the load: ",
@@ -476,6 +367,7 @@ WorkloadRun WorkloadRunFromSpec(const CellSpec& spec, std::string base_url,
 absl::Status RunWorkload(const WorkloadRun& run, WorkloadResult* result) {
   ASSIGN_OR_RETURN(ApiProfile profile, ApiProfileByName(run.api_profile));
   std::vector<StagePlan> load_plan;
+  OperationMix mix;
   switch (run.workload.kind()) {
     case Workload::UPLOAD:
     case Workload::DOWNLOAD:
@@ -490,7 +382,8 @@ absl::Status RunWorkload(const WorkloadRun& run, WorkloadResult* result) {
       }
       break;
     case Workload::LOAD: {
-      ASSIGN_OR_RETURN(load_plan, PlanLoadStages(run));
+      ASSIGN_OR_RETURN(load_plan, PlanLoadStages(run.workload, run.load_stage));
+      ASSIGN_OR_RETURN(mix, OperationMix::FromWorkload(run.workload));
       break;
     }
     default:
@@ -510,7 +403,7 @@ absl::Status RunWorkload(const WorkloadRun& run, WorkloadResult* result) {
     case Workload::DOWNLOAD_COLD:
       return driver.Download();
     default:
-      return driver.Load(load_plan);
+      return driver.Load(load_plan, mix);
   }
 }
 

@@ -27,36 +27,44 @@
 //             anything runs when `drop_caches` is unset).
 //   LOAD      one untimed upload of bytes_per_request bytes, read back once
 //             (untimed) and its sha256 checked, then stages of concurrent
-//             downloads of it (below). The server is reset once at the end.
+//             requests (below). The server is reset once at the end (every
+//             entry the load uploaded included).
 //
-// LOAD stages. Each stage starts `concurrency` client threads at once, each
-// with its own HttpClient (its own connection; not logged in: downloads need
-// no cookie). Every client sends `GET /-<id>` back to back, starting a new
-// request while the stage's time is not up (at least one each); requests in
-// flight at the end finish or time out. The stages are:
-//   - `stages` when given: one stage per LoadStage, in order, `seconds` long
-//     with `concurrency` clients (0: the Workload's concurrency, or 4). The
-//     first `warmup_iterations` stages are warm-up; `iterations` is ignored.
-//   - otherwise warmup_iterations + iterations equal stages of `concurrency`
-//     clients (0: 4), each WorkloadRun::load_stage long (10 s by default), the
-//     first warmup_iterations of them warm-up: like the other kinds, one
-//     Iteration per repetition, so the analysis gets the same n samples.
+// LOAD stages (load_plan.h lays them out, load_runner.h runs them). Each
+// client has its own HttpClient (its own connection; logged in only when
+// the mix has uploads). Closed model: stages of `concurrency` clients
+// sending back to back, held or ramping linearly between stage targets (k6's
+// stages); latency from sending to the whole answer. Open model
+// (arrival_rate): requests start on a fixed schedule at the stage's rate
+// (constant or ramping), sent by a pool of up to `concurrency` clients;
+// latency from each request's intended start, so queueing behind a slow
+// server counts (wrk2's coordinated-omission correction); requests queued
+// behind busy clients are "late", those still queued when the stage ends
+// are "dropped" (never sent). Each request draws its operation (download of
+// the uploaded file, or an upload of bytes_per_request seeded bytes) from
+// `mix` with an RNG seeded by `seed` (empty mix: downloads). Without
+// explicit `stages`, warmup_iterations + iterations equal stages of
+// WorkloadRun::load_stage (10 s by default). The first warmup_iterations
+// stages are warm-up.
 // Each stage records one Iteration: index, warmup, branch, start time,
-// bytes = file bytes of the downloads that succeeded, seconds = wall time
-// from starting the clients to the last one finishing (so bytes / seconds is
-// the stage's throughput), http_status = 200, or that of the last failed
-// request (0: no answer), ok/error; the guest's metrics after the stage.
-// And one LatencyHistogram, "stage <index>: <n> clients", of every request's
-// latency, failed ones included (total = requests made; buckets in
-// latency_histogram.h). A stage with any failed request (HTTP status other
-// than 200, transport error, timeout, short body) fails: "3 of 120 requests
-// failed; first: GET /-<id> answered HTTP 500: ...", with the first
-// failure's code, and no further stage runs. Every request is bounded by
-// request_timeout (300 s when that is zero), so a stage never hangs.
-// InvalidArgument before anything runs: bytes_per_request 0, more than 256
-// clients in a stage, a stage of 0 (or non-finite) seconds, warmup_iterations
-// not below the number of stages. A file that does not come back with the
-// sha256 it was uploaded with is DataLoss before any stage (no iteration).
+// bytes = file bytes of the requests that succeeded, seconds = wall time
+// from the stage's start to the last request finishing (so bytes / seconds
+// is the stage's throughput), http_status = 200, or that of the last failed
+// request (0: no answer), ok/error, `requests` (RequestCounts: sent, ok,
+// late, dropped, errors by kind); the guest's metrics after the stage. And
+// one LatencyHistogram per operation of the mix, named "stage <index>:
+// <load>" ("stage 1: 4 to 16 clients", "stage 0: 200/s, up to 16
+// clients"), with `operation` set when the workload has a mix, and that
+// operation's RequestCounts; every request sent is in it, failed ones
+// included (latency_histogram.h). A stage with any failed request (HTTP
+// status other than 200, transport error, timeout, short body) fails: "3 of
+// 120 requests failed; first: GET /-<id> answered HTTP 500: ...", with the
+// first failure's code, and no further stage runs. Every request is bounded
+// by request_timeout (300 s when that is zero), so a stage never hangs.
+// InvalidArgument before anything runs: a workload PlanLoadStages or
+// OperationMix::FromWorkload rejects (load_plan.h). A file that does not
+// come back with the sha256 it was uploaded with is DataLoss before any
+// stage (no iteration).
 //
 // Stop rule: the first failed iteration (HTTP error, transport error, timeout,
 // short body, checksum mismatch, failed reset, guest metrics error other than
@@ -105,8 +113,9 @@ WorkloadRun WorkloadRunFromSpec(const CellSpec& spec, std::string base_url,
                                 std::string shared_secret, std::string branch);
 
 struct WorkloadResult {
-  std::vector<Iteration> iterations;         // in run order
-  std::vector<LatencyHistogram> histograms;  // LOAD runs: one per stage
+  std::vector<Iteration> iterations;  // in run order
+  // LOAD runs: one per stage and operation, in stage order.
+  std::vector<LatencyHistogram> histograms;
 };
 
 // Runs `run.workload` and appends what it measured to `result`. Returns OK

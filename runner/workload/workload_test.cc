@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "runner/workload/latency_histogram.h"
 #include "runner/workload/testing/fake_picoshare.h"
 
 namespace perfcell {
@@ -558,6 +559,164 @@ TEST(RunWorkload, LoadSpecsThatCannotRunAreRejectedUpFront) {
     EXPECT_THAT(status.message(), HasSubstr(why));
     EXPECT_THAT(result.iterations, SizeIs(0));
   }
+  EXPECT_THAT(fake->uploads(), SizeIs(0));
+}
+
+TEST(RunWorkload, LoadStageCountsFailuresByKind) {
+  FakePicoShareOptions options;
+  options.fail_downloads = {2};  // the first stage request answers 500
+  auto fake = StartFake(options);
+  WorkloadResult result;
+  absl::Status status = RunWorkload(MakeLoadRun(*fake, {{0.2, 1}}), &result);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  ASSERT_THAT(result.iterations, SizeIs(1));
+  const RequestCounts& c = result.iterations[0].requests();
+  EXPECT_EQ(c.sent(), static_cast<uint64_t>(fake->download_attempts() - 1));
+  EXPECT_EQ(c.http_5xx(), 1u);
+  EXPECT_EQ(c.ok(), c.sent() - 1);
+  EXPECT_EQ(c.timeout() + c.transport() + c.http_4xx() + c.bad_body(), 0u);
+  ASSERT_THAT(result.histograms, SizeIs(1));
+  EXPECT_EQ(result.histograms[0].requests().http_5xx(), 1u);
+  EXPECT_EQ(result.histograms[0].operation(), "");  // no mix: not labelled
+}
+
+TEST(RunWorkload, LoadRampsClientsBetweenStageTargets) {
+  auto fake = StartFake();
+  WorkloadRun run = MakeLoadRun(*fake, {{0.3, 3}, {0.3, 0}});
+  for (LoadStage& stage : *run.workload.mutable_stages()) stage.set_ramp(true);
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_THAT(result.histograms, SizeIs(2));
+  EXPECT_EQ(result.histograms[0].name(), "stage 0: 0 to 3 clients");
+  EXPECT_EQ(result.histograms[1].name(), "stage 1: 3 to 0 clients");
+  for (const Iteration& it : result.iterations) {
+    EXPECT_TRUE(it.ok()) << it.error();
+    // Every client that comes on sends at least one request.
+    EXPECT_GE(it.requests().sent(), 3u);
+    EXPECT_EQ(it.requests().ok(), it.requests().sent());
+  }
+}
+
+TEST(RunWorkload, OpenModelSendsTheScheduleFromAPool) {
+  auto fake = StartFake();
+  WorkloadRun run = MakeLoadRun(*fake, {{0.5, 2}});
+  run.workload.set_arrival_rate(100);  // 50 requests in 0.5 s
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_THAT(result.iterations, SizeIs(1));
+  const RequestCounts& c = result.iterations[0].requests();
+  EXPECT_EQ(c.scheduled(), 50u);
+  EXPECT_EQ(c.sent() + c.dropped(), 50u);
+  EXPECT_EQ(c.ok(), c.sent());
+  EXPECT_EQ(static_cast<uint64_t>(fake->downloads()), c.sent() + 1);
+  ASSERT_THAT(result.histograms, SizeIs(1));
+  EXPECT_EQ(result.histograms[0].name(), "stage 0: 100/s, up to 2 clients");
+  EXPECT_EQ(result.histograms[0].total(), c.sent());
+  // The schedule takes its time: the last request is due at 0.49 s.
+  EXPECT_GE(result.iterations[0].seconds(), 0.49);
+}
+
+TEST(RunWorkload, OpenModelChargesQueuedRequestsFromTheirIntendedStart) {
+  // One client; the first request hangs until its 100 ms timeout. The nine
+  // requests due meanwhile (every 10 ms) wait in the queue: they are late,
+  // and their latency counts from when they were due, however fast the
+  // fake answers them afterwards.
+  FakePicoShareOptions options;
+  options.stall_download = 2;
+  auto fake = StartFake(options);
+  WorkloadRun run = MakeLoadRun(*fake, {{0.3, 1}});
+  run.workload.set_arrival_rate(100);
+  run.request_timeout = absl::Milliseconds(100);
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  ASSERT_THAT(result.iterations, SizeIs(1));
+  const RequestCounts& c = result.iterations[0].requests();
+  EXPECT_EQ(c.scheduled(), 30u);
+  EXPECT_EQ(c.timeout(), 1u);
+  EXPECT_GE(c.late(), 9u);
+  EXPECT_EQ(c.sent() + c.dropped(), 30u);
+  ASSERT_THAT(result.histograms, SizeIs(1));
+  const LatencyHistogram& h = result.histograms[0];
+  EXPECT_GE(h.max_seconds(), 0.1);
+  // The nine late requests and the timeout all count 10 ms or more.
+  uint64_t slow = h.overflow();
+  for (int i = 0; i < h.bucket_index_size(); ++i) {
+    if (LatencyLayout::Default().LowerSeconds(h.bucket_index(i)) >= 0.0099) {
+      slow += h.bucket_count(i);
+    }
+  }
+  EXPECT_GE(slow, 10u);
+}
+
+TEST(RunWorkload, OpenModelDropsWhatNoClientCouldStartInTheStage) {
+  // One client stuck for longer than the stage: the rest is never sent.
+  FakePicoShareOptions options;
+  options.stall_download = 2;
+  auto fake = StartFake(options);
+  WorkloadRun run = MakeLoadRun(*fake, {{0.2, 1}});
+  run.workload.set_arrival_rate(100);
+  run.request_timeout = absl::Milliseconds(400);
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_THAT(status.message(), HasSubstr("1 of 1 requests failed"));
+  ASSERT_THAT(result.iterations, SizeIs(1));
+  const RequestCounts& c = result.iterations[0].requests();
+  EXPECT_EQ(c.scheduled(), 20u);
+  EXPECT_EQ(c.sent(), 1u);
+  EXPECT_EQ(c.dropped(), 19u);
+  EXPECT_EQ(result.histograms[0].total(), 1u);  // dropped ones are not in it
+}
+
+TEST(RunWorkload, MixedLoadKeepsAHistogramPerOperationAndCleansUp) {
+  FakePicoShareOptions options;
+  options.debug_clear_route = false;  // picoshare profile: DELETE each entry
+  auto fake = StartFake(options);
+  WorkloadRun run = MakeLoadRun(*fake, {{0.3, 2}, {0.3, 2}});
+  run.api_profile = "picoshare";
+  for (const auto& [op, weight] : std::vector<std::pair<std::string, double>>{
+           {"download", 1}, {"upload", 1}}) {
+    OperationWeight* w = run.workload.add_mix();
+    w->set_operation(op);
+    w->set_weight(weight);
+  }
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_THAT(result.histograms, SizeIs(4));  // 2 stages x 2 operations
+  uint64_t uploads = 0, downloads = 0;
+  for (int i = 0; i < 4; ++i) {
+    const LatencyHistogram& h = result.histograms[i];
+    EXPECT_EQ(h.name(), absl::StrCat("stage ", i / 2, ": 2 clients"));
+    EXPECT_EQ(h.operation(), i % 2 == 0 ? "download" : "upload");
+    EXPECT_EQ(h.total(), h.requests().sent());
+    EXPECT_EQ(h.requests().ok(), h.requests().sent());
+    (i % 2 == 0 ? downloads : uploads) += h.total();
+  }
+  EXPECT_GT(uploads, 0u);
+  EXPECT_GT(downloads, 0u);
+  // The first upload is the file the downloads read.
+  EXPECT_EQ(fake->uploads().size(), uploads + 1);
+  EXPECT_EQ(static_cast<uint64_t>(fake->downloads()), downloads + 1);
+  EXPECT_EQ(fake->entries(), 0u);  // every entry the load made is gone
+  EXPECT_EQ(static_cast<uint64_t>(fake->deletes()), uploads + 1);
+  EXPECT_EQ(result.iterations[0].bytes(),
+            (result.histograms[0].total() + result.histograms[1].total()) *
+                kLoadBytes);
+}
+
+TEST(RunWorkload, UnknownMixOperationIsRejectedUpFront) {
+  auto fake = StartFake();
+  WorkloadRun run = MakeLoadRun(*fake, {{0.3, 2}});
+  run.workload.add_mix()->set_operation("list");
+  run.workload.mutable_mix(0)->set_weight(1);
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("unknown operation \"list\""));
   EXPECT_THAT(fake->uploads(), SizeIs(0));
 }
 
