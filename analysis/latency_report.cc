@@ -19,30 +19,28 @@ namespace {
 // The percentiles compared between branches.
 constexpr double kCompared[] = {0.5, 0.99};
 
-// What a histogram's name says: "<branch> run <R>: stage <S>: <N> clients"
-// (cell runner), or the workload's own "stage <S>: <N> clients".
+// What a histogram's name says: "<branch> run <R>: stage <S>: <load>"
+// (cell runner), or the workload's own "stage <S>: <load>", where the load
+// is "4 clients", "4 to 16 clients", "200/s, up to 16 clients", ...
+// (runner/workload/load_plan.h).
 struct HistogramName {
   std::string branch;  // empty: the spec's first binary
   int run = 0;
   int stage = 0;
-  int clients = 0;
+  std::string load;
 };
 
 bool ParseName(const std::string& name, HistogramName* out) {
   static const RE2* const full =
-      new RE2(R"(^(.*) run (\d+): stage (\d+): (\d+) clients?$)");
-  static const RE2* const bare = new RE2(R"(^stage (\d+): (\d+) clients?$)");
+      new RE2(R"(^(.*) run (\d+): stage (\d+): (.+)$)");
+  static const RE2* const bare = new RE2(R"(^stage (\d+): (.+)$)");
   if (RE2::FullMatch(name, *full, &out->branch, &out->run, &out->stage,
-                     &out->clients)) {
+                     &out->load)) {
     return true;
   }
   out->branch.clear();
   out->run = 0;
-  return RE2::FullMatch(name, *bare, &out->stage, &out->clients);
-}
-
-std::string ClientsLabel(int n) {
-  return absl::StrCat(n, n == 1 ? " client" : " clients");
+  return RE2::FullMatch(name, *bare, &out->stage, &out->load);
 }
 
 using SeriesKey = std::tuple<CellKey, std::string, std::string, std::string>;
@@ -150,12 +148,11 @@ LatencyReport AnalyzeLatency(const std::vector<LoadedResult>& loaded,
         }
         continue;
       }
-      LatencySeries& s =
-          series[{key, ClientsLabel(name.clients), h.operation(), name.branch}];
+      LatencySeries& s = series[{key, name.load, h.operation(), name.branch}];
       if (s.series.empty()) {
         s.key = key;
         s.series = name.branch;
-        s.stage = ClientsLabel(name.clients);
+        s.stage = name.load;
         s.operation = h.operation();
         s.interleaved = interleaved;
       }

@@ -132,6 +132,22 @@ TEST(AnalyzeLatency, PercentilesPerBranchAndStageWithoutWarmup) {
   EXPECT_TRUE(p50.reached);
 }
 
+TEST(AnalyzeLatency, AnyLoadLabelAndOperationMakeTheirOwnSeries) {
+  // Open-model and ramping stages (runner/workload/load_plan.h) name their
+  // load in words; a mix labels each histogram with its operation.
+  CellResult r = LoadCell(4, 1.0);
+  for (LatencyHistogram& h : *r.mutable_histograms()) {
+    const std::string name = h.name();
+    h.set_name(name.substr(0, name.rfind(": ")) + ": 100/s, up to 8 clients");
+    h.set_operation("download");
+  }
+  const Analysed a = Analyse(r);
+  ASSERT_EQ(a.latency.series.size(), 2u);
+  EXPECT_EQ(a.latency.series[0].stage, "100/s, up to 8 clients");
+  EXPECT_EQ(a.latency.series[0].operation, "download");
+  EXPECT_EQ(a.latency.series[0].pooled.total(), 4u * 2 * 400);
+}
+
 TEST(AnalyzeLatency, ComparesP50AndP99PerBlockLikeThroughput) {
   const Analysed a = Analyse(LoadCell(10, 0.8));
   ASSERT_EQ(a.latency.comparisons.size(), 2u);

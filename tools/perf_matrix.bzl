@@ -126,6 +126,109 @@ def perf_matrix_tmp_errors(tmp, backend):
         errors.append("tmp \"tmpfs\" applies to VM backends only: the host backend's TMPDIR is a directory of TEST_TMPDIR, on disk; write tmp = \"disk\" or a VM backend")
     return errors
 
+_OPERATIONS = ["download", "upload"]
+_DURATION_UNITS = {"ms": 1, "s": 1000, "m": 60 * 1000, "h": 3600 * 1000}
+
+def parse_duration_ms(d):
+    """Milliseconds of "10s", "500ms", "1m30s", "2h" (k6's form; whole
+    numbers) or of a number of seconds; None if malformed or not positive."""
+    if type(d) == "int" or type(d) == "float":
+        return int(d * 1000) if d > 0 else None
+    if type(d) != "string" or not d:
+        return None
+    total = 0
+    digits = ""
+    unit = ""
+    for c in (d + "#").elems():
+        if c.isdigit():
+            if unit:
+                if unit not in _DURATION_UNITS or not digits:
+                    return None
+                total += int(digits) * _DURATION_UNITS[unit]
+                digits, unit = "", ""
+            digits += c
+        elif c == "#":
+            if unit not in _DURATION_UNITS or not digits:
+                return None
+            total += int(digits) * _DURATION_UNITS[unit]
+        else:
+            unit += c
+    return total if total > 0 else None
+
+def _load_stage_errors(what, stages, unit, most):
+    """What is wrong with a list of (duration, target) stages."""
+    errors = []
+    if type(stages) != "list" or not stages:
+        return ["%s %r: give a non-empty list of (duration, %s) pairs, e.g. [(\"10s\", 4), (\"30s\", 16), (\"10s\", 0)]" % (what, stages, unit)]
+    previous = 0
+    for i, stage in enumerate(stages):
+        if type(stage) not in ("tuple", "list") or len(stage) != 2:
+            errors.append("%s[%d] %r: write (duration, %s), e.g. (\"30s\", 16)" % (what, i, stage, unit))
+            continue
+        duration, target = stage
+        ms = parse_duration_ms(duration)
+        if ms == None:
+            errors.append("%s[%d]: duration %r: write whole numbers with units, e.g. \"10s\", \"500ms\", \"1m30s\"" % (what, i, duration))
+        elif ms > 3600 * 1000:
+            errors.append("%s[%d]: duration %r: at most one hour per stage" % (what, i, duration))
+        if type(target) not in ("int", "float") or target < 0 or target > most or (unit == "clients" and type(target) != "int"):
+            errors.append("%s[%d]: %s %r: a number from 0 to %d" % (what, i, unit, target, most))
+        elif target == 0 and previous == 0:
+            errors.append("%s[%d]: from 0 to 0 %s: nothing would run" % (what, i, unit))
+        else:
+            previous = target
+    return errors
+
+def perf_matrix_load_errors(workloads, stages, arrival_rate, mix, warmup):
+    """Everything wrong with the load profile (stages, arrival_rate, mix)."""
+    errors = []
+    given = [n for n, v in [("stages", stages), ("arrival_rate", arrival_rate), ("mix", mix)] if v]
+    if given and "load" not in workloads:
+        errors.append("%s apply to the \"load\" workload, which workloads %s lacks" % (" and ".join(given), workloads))
+    if stages:
+        errors += _load_stage_errors("stages", stages, "clients", 256)
+        if arrival_rate:
+            errors.append("stages (clients) and arrival_rate exclude each other: for an open model with stages of rates write arrival_rate = [(\"10s\", 100), (\"30s\", 200)]")
+    if type(arrival_rate) == "list":
+        errors += _load_stage_errors("arrival_rate", arrival_rate, "requests/s", 100000)
+    elif type(arrival_rate) not in ("int", "float") or arrival_rate < 0 or arrival_rate > 100000:
+        errors.append("arrival_rate %r: requests per second (0: closed model), at most 100000, or a list of (duration, rate) stages" % (arrival_rate,))
+    staged = stages or (arrival_rate if type(arrival_rate) == "list" else [])
+    if staged and type(warmup) == "int" and warmup >= len(staged):
+        errors.append("warmup %d leaves none of the %d load stages measured (the first `warmup` stages are warm-up)" % (warmup, len(staged)))
+    if type(mix) != "dict":
+        errors.append("mix %r: a dict {operation: weight}, e.g. {\"download\": 0.9, \"upload\": 0.1}" % (mix,))
+    else:
+        for op, weight in mix.items():
+            if op not in _OPERATIONS:
+                errors.append("mix operation %r: must be one of %s" % (op, _OPERATIONS))
+            if type(weight) not in ("int", "float") or weight <= 0:
+                errors.append("mix weight %r of %r: a number above 0" % (weight, op))
+    return errors
+
+def _number(x):
+    return ("%d" % x) if type(x) == "int" else ("%r" % x)
+
+def perf_matrix_load_profile(stages, arrival_rate, mix):
+    """The Workload fields (text format) that --load_profile passes to the
+    cell, and the seconds all its stages take (0: one per iteration)."""
+    parts = []
+    seconds = 0
+    for duration, clients in stages:
+        ms = parse_duration_ms(duration)
+        seconds += ms / 1000.0
+        parts.append("stages { seconds: %s concurrency: %d ramp: true }" % (_number(ms / 1000.0), clients))
+    if type(arrival_rate) == "list":
+        for duration, rate in arrival_rate:
+            ms = parse_duration_ms(duration)
+            seconds += ms / 1000.0
+            parts.append("stages { seconds: %s arrival_rate: %s ramp: true }" % (_number(ms / 1000.0), _number(rate)))
+    elif arrival_rate:
+        parts.append("arrival_rate: %s" % _number(arrival_rate))
+    for op, weight in mix.items():
+        parts.append("mix { operation: \"%s\" weight: %s }" % (op, _number(weight)))
+    return struct(text = " ".join(parts), seconds = seconds)
+
 _MODES = ["interleaved", "sequential"]
 _STOPS = ["fixed", "adaptive"]
 _ISOLATIONS = ["vm", "session"]
@@ -284,6 +387,9 @@ def perf_matrix(
         seed = 1,
         concurrency = 4,
         load_seconds = 10,
+        stages = [],
+        arrival_rate = 0,
+        mix = {},
         vcpus = 1,
         images = "//images",
         data_disk_size = "50G",
@@ -354,6 +460,27 @@ def perf_matrix(
       concurrency: clients of a "load" cell, each downloading back to back.
       load_seconds: length of each stage of a "load" run (one stage per
         iteration, warm-up stages first).
+      stages: "load" cells, closed model as k6 users know it: a list of
+        (duration, clients) pairs, e.g. [("10s", 4), ("30s", 16), ("10s",
+        0)]; each stage ramps the number of clients linearly from the
+        previous stage's target (0 before the first) to its own over its
+        duration ("500ms", "10s", "1m30s"). One Iteration and latency
+        histogram per stage; the first `warmup` stages are warm-up;
+        `iterations` and `load_seconds` are then unused.
+      arrival_rate: "load" cells, open model: requests per second started
+        on a fixed schedule whether or not earlier ones have finished, sent
+        by a pool of up to `concurrency` clients; each latency counts from
+        the request's intended start (so a stalled server is charged for
+        every request it kept waiting: coordinated omission corrected, as
+        wrk2 does). A number: constant, one stage of `load_seconds` per
+        iteration. A list of (duration, rate) pairs: stages ramping from the
+        previous rate (0 before the first) like `stages`. Requests queued
+        behind busy clients count as "late" (and are measured); those still
+        queued at a stage's end are "dropped" (never sent). Excludes `stages`.
+      mix: "load" cells: the operations requests draw from, with weights,
+        e.g. {"download": 0.9, "upload": 0.1} (seeded by `seed`); downloads
+        read one uploaded file, uploads send `sizes` bytes; one latency
+        histogram per operation and stage. Empty: downloads only.
       vcpus: VM vCPUs.
       images: package holding the shared guest images (kernel, kernel_pin,
         initramfs, base targets).
@@ -387,6 +514,7 @@ def perf_matrix(
         errors.append("concurrency %r: clients of a load cell, an int from 1 to 256" % (concurrency,))
     if type(load_seconds) not in ("int", "float") or load_seconds <= 0 or load_seconds > 3600:
         errors.append("load_seconds %r: seconds per load stage, above 0 and at most 3600" % (load_seconds,))
+    errors += perf_matrix_load_errors(workloads, stages, arrival_rate, mix, warmup)
     if type(vcpus) != "int" or vcpus < 1 or vcpus > 64:
         errors.append("vcpus %r: an int from 1 to 64" % (vcpus,))
     if not _valid_name(shared_secret):
@@ -400,6 +528,7 @@ def perf_matrix(
     base = perf_matrix_baseline(binaries, baseline)
     branches = [base] + [b for b in sorted(binaries.keys()) if b != base]
     interleaved = mode == "interleaved"
+    load_profile = perf_matrix_load_profile(stages, arrival_rate, mix)
     adaptive = stop == "adaptive"
     blocks_run = (max_blocks if adaptive else blocks) if interleaved else 1
     args_common = [
@@ -420,6 +549,7 @@ def perf_matrix(
         "--seed=%d" % seed,
         "--concurrency=%d" % concurrency,
         "--load_seconds=%s" % load_seconds,
+        shell_quote("--load_profile=" + load_profile.text),
         "--vcpus=%d" % vcpus,
         "--api_profile=" + api_profile,
         "--shared_secret=" + shared_secret,
@@ -498,7 +628,7 @@ def perf_matrix(
             args = args,
             data = data + image_data + ["//runner/cell"],
             size = "large" if vm else "small",
-            timeout = cell_timeout(size_bytes, iterations, warmup, cell.workload, load_seconds, blocks_run * len(held), vm),
+            timeout = cell_timeout(size_bytes, iterations, warmup, cell.workload, load_profile.seconds or load_seconds, blocks_run * len(held), vm),
             tags = [
                 "external",
                 "perfcell",

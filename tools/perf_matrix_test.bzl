@@ -5,7 +5,7 @@ makes a test that fails, listing every mismatch, when any check failed.
 """
 
 load(":images.bzl", "shell_quote")
-load(":perf_matrix.bzl", "cell_timeout", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_interleave_errors", "perf_matrix_stop_errors", "perf_matrix_tmp_errors")
+load(":perf_matrix.bzl", "cell_timeout", "parse_duration_ms", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_interleave_errors", "perf_matrix_load_errors", "perf_matrix_load_profile", "perf_matrix_stop_errors", "perf_matrix_tmp_errors")
 
 def _check(failures, what, got, want):
     if got != want:
@@ -91,6 +91,44 @@ def _run_checks():
     _check_error(failures, "tmpfs on the host", perf_matrix_tmp_errors("tmpfs", "host"), 'tmp "tmpfs" applies to VM backends only')
     _check(failures, "download_cold is a workload", perf_matrix_errors("demo", {"a": "//x"}, [256], ["8M"], ["download", "download_cold"], 3, 1, "qemu"), [])
     _check(failures, "timeout of a cold download cell", cell_timeout(8 * 1024 * 1024, 2, 1, "download_cold", 10, 4), "moderate")
+
+    _check(failures, "duration 10s", parse_duration_ms("10s"), 10000)
+    _check(failures, "duration 1m30s", parse_duration_ms("1m30s"), 90000)
+    _check(failures, "duration 500ms", parse_duration_ms("500ms"), 500)
+    _check(failures, "duration 2h", parse_duration_ms("2h"), 7200000)
+    _check(failures, "duration in seconds", parse_duration_ms(5), 5000)
+    for bad in ["10", "s", "1.5s", "10 s", "0s", "10x", "", -1]:
+        _check(failures, "duration %r" % (bad,), parse_duration_ms(bad), None)
+
+    k6 = [("10s", 4), ("30s", 16), ("10s", 0)]
+    _check(failures, "k6 stages are fine", perf_matrix_load_errors(["load"], k6, 0, {}, 1), [])
+    _check(failures, "a constant rate is fine", perf_matrix_load_errors(["load"], [], 200, {"download": 0.9, "upload": 0.1}, 1), [])
+    _check(failures, "rate stages are fine", perf_matrix_load_errors(["load"], [], [("10s", 100), ("30s", 200)], {}, 1), [])
+    bad = perf_matrix_load_errors(["upload"], [("10", 4), ("5s", 300), ("1s", 0), ("1s", 0), "x"], 200, {"delete": 1, "upload": 0}, 5)
+    for fragment in [
+        'stages and arrival_rate and mix apply to the "load" workload',
+        'stages[0]: duration "10": write whole numbers with units',
+        "stages[1]: clients 300: a number from 0 to 256",
+        "stages[3]: from 0 to 0 clients: nothing would run",
+        'stages[4] "x": write (duration, clients)',
+        "stages (clients) and arrival_rate exclude each other",
+        "warmup 5 leaves none of the 5 load stages measured",
+        'mix operation "delete": must be one of',
+        'mix weight 0 of "upload"',
+    ]:
+        _check_error(failures, "bad load profile", bad, fragment)
+    bad = perf_matrix_load_errors(["load"], [], -5, [], 0)
+    for fragment in ["arrival_rate -5: requests per second", "mix []: a dict"]:
+        _check_error(failures, "bad rate and mix", bad, fragment)
+    _check_error(failures, "bad rate stage", perf_matrix_load_errors(["load"], [], [("1m", 2000000)], {}, 0), "arrival_rate[0]: requests/s 2000000")
+
+    p = perf_matrix_load_profile(k6, 0, {"download": 0.9, "upload": 0.1})
+    _check(failures, "k6 stages as text", p.text, 'stages { seconds: 10.0 concurrency: 4 ramp: true } stages { seconds: 30.0 concurrency: 16 ramp: true } stages { seconds: 10.0 concurrency: 0 ramp: true } mix { operation: "download" weight: 0.9 } mix { operation: "upload" weight: 0.1 }')
+    _check(failures, "k6 stages last", p.seconds, 50.0)
+    p = perf_matrix_load_profile([], [("500ms", 50), ("1m", 200)], {})
+    _check(failures, "rate stages as text", p.text, "stages { seconds: 0.5 arrival_rate: 50 ramp: true } stages { seconds: 60.0 arrival_rate: 200 ramp: true }")
+    _check(failures, "a constant rate as text", perf_matrix_load_profile([], 200, {}).text, "arrival_rate: 200")
+    _check(failures, "no profile", perf_matrix_load_profile([], 0, {}), struct(text = "", seconds = 0))
 
     _check(failures, "shell_quote plain", shell_quote("--chunk_size=1"), "'--chunk_size=1'")
     _check(failures, "shell_quote quote", shell_quote("it's"), "'it'\\''s'")

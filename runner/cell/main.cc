@@ -63,6 +63,10 @@ ABSL_FLAG(uint64_t, seed, 1, "PRNG seed of the request bodies.");
 ABSL_FLAG(uint32_t, concurrency, 4, "Clients of a load workload.");
 ABSL_FLAG(double, load_seconds, 10,
           "Length of each stage of a load workload (one stage per iteration).");
+ABSL_FLAG(std::string, load_profile, "",
+          "Load workload: text-format perfcell.Workload fields (stages, "
+          "arrival_rate, mix; perf_matrix writes them). Its stages replace "
+          "those --load_seconds makes.");
 ABSL_FLAG(std::string, api_profile, "chunkstore", "chunkstore or picoshare.");
 ABSL_FLAG(std::string, shared_secret, "perfcell",
           "The server's shared secret.");
@@ -322,11 +326,18 @@ int main(int argc, char** argv) {
   w->set_seed(absl::GetFlag(FLAGS_seed));
   w->set_concurrency(absl::GetFlag(FLAGS_concurrency));
   if (kind == perfcell::Workload::LOAD) {
+    perfcell::Workload profile;
+    const absl::Status parsed = perfcell::ParseTextProto(
+        absl::GetFlag(FLAGS_load_profile), "--load_profile", &profile);
+    if (!parsed.ok()) return BadFlag(std::string(parsed.message()));
+    w->MergeFrom(profile);
+    const uint32_t implicit_stages =
+        w->stages().empty() ? w->warmup_iterations() + w->iterations() : 0;
     // One stage per iteration, warm-up first, so every stage is a sample.
     if (!(absl::GetFlag(FLAGS_load_seconds) > 0)) {
       return BadFlag("--load_seconds must be more than 0");
     }
-    for (uint32_t i = 0; i < w->warmup_iterations() + w->iterations(); ++i) {
+    for (uint32_t i = 0; i < implicit_stages; ++i) {
       perfcell::LoadStage* stage = w->add_stages();
       stage->set_seconds(absl::GetFlag(FLAGS_load_seconds));
       stage->set_concurrency(w->concurrency());
