@@ -93,8 +93,17 @@ def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, war
     for w in workloads:
         if w not in _WORKLOADS:
             errors.append("workload %r: must be one of %s" % (w, _WORKLOADS))
-    if type(iterations) != "int" or iterations < 1:
-        errors.append("iterations %r: must be an int of at least 1" % (iterations,))
+    if type(iterations) == "dict":
+        for w in workloads:
+            if w not in iterations:
+                errors.append("iterations names no count for workload %r: give every workload of %s, e.g. {\"upload\": 20, \"download\": 100}" % (w, workloads))
+        for w, n in iterations.items():
+            if w not in workloads:
+                errors.append("iterations names workload %r, which is not in workloads %s" % (w, workloads))
+            elif type(n) != "int" or n < 1:
+                errors.append("iterations[%r] %r: must be an int of at least 1" % (w, n))
+    elif type(iterations) != "int" or iterations < 1:
+        errors.append("iterations %r: must be an int of at least 1, or {workload: int}" % (iterations,))
     if type(warmup) != "int" or warmup < 0:
         errors.append("warmup %r: must be an int of at least 0" % (warmup,))
     if backend not in _BACKENDS:
@@ -284,6 +293,13 @@ def perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_ch
             errors.append("branch %r: '~' is reserved for the A/A copy (%s)" % (branch, AA_SUFFIX))
     return errors
 
+def perf_matrix_iterations(iterations, workload):
+    """The measured requests per run of `workload`'s cells: `iterations`
+    itself, or its entry for that workload."""
+    if type(iterations) == "dict":
+        return iterations[workload]
+    return iterations
+
 def perf_matrix_interleave_errors(mode, interleave):
     """What is wrong with `interleave`, as a list of messages."""
     if interleave not in _INTERLEAVES:
@@ -411,7 +427,10 @@ def perf_matrix(
         the page cache after the first), "download_cold" (the page cache is
         dropped before each download: every read comes from the disk),
         "load".
-      iterations: measured requests per run (per load stage for "load").
+      iterations: measured requests per run (per load stage for "load"):
+        an int, or one per workload, e.g. {"upload": 20, "download": 100}
+        (a 16 MiB download takes a tenth of an upload's time; more
+        requests per run make each block's ratio steadier).
       warmup: warm-up requests per run, run first and flagged.
       mode: "interleaved" (every branch in one cell, in blocks; the default)
         or "sequential" (one cell per branch, one run each: for a quick look;
@@ -544,7 +563,6 @@ def perf_matrix(
         "--alpha=%s" % alpha,
         "--max_cell_seconds=%s" % max_cell_seconds,
         "--block_seed=%d" % seed,
-        "--iterations=%d" % iterations,
         "--warmup=%d" % warmup,
         "--seed=%d" % seed,
         "--concurrency=%d" % concurrency,
@@ -620,6 +638,7 @@ def perf_matrix(
             "--memory_mib=%d" % cell.ram,
             "--bytes=%d" % size_bytes,
             "--workload=" + cell.workload,
+            "--iterations=%d" % perf_matrix_iterations(iterations, cell.workload),
             shell_quote("--branches=" + " ".join(texts)),
         ] + image_args
         native.sh_test(
@@ -628,7 +647,7 @@ def perf_matrix(
             args = args,
             data = data + image_data + ["//runner/cell"],
             size = "large" if vm else "small",
-            timeout = cell_timeout(size_bytes, iterations, warmup, cell.workload, load_profile.seconds or load_seconds, blocks_run * len(held), vm),
+            timeout = cell_timeout(size_bytes, perf_matrix_iterations(iterations, cell.workload), warmup, cell.workload, load_profile.seconds or load_seconds, blocks_run * len(held), vm),
             tags = [
                 "external",
                 "perfcell",

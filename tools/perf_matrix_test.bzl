@@ -5,7 +5,7 @@ makes a test that fails, listing every mismatch, when any check failed.
 """
 
 load(":images.bzl", "shell_quote")
-load(":perf_matrix.bzl", "cell_timeout", "parse_duration_ms", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_interleave_errors", "perf_matrix_load_errors", "perf_matrix_load_profile", "perf_matrix_stop_errors", "perf_matrix_tmp_errors")
+load(":perf_matrix.bzl", "cell_timeout", "parse_duration_ms", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_interleave_errors", "perf_matrix_load_errors", "perf_matrix_load_profile", "perf_matrix_iterations", "perf_matrix_stop_errors", "perf_matrix_tmp_errors")
 
 def _check(failures, what, got, want):
     if got != want:
@@ -43,6 +43,13 @@ def _run_checks():
     bad = perf_matrix_design_errors({"a": "//x"}, "sequential", "session", 1, None, True, "tcg", "host")
     for fragment in ['isolation "session" needs mode "interleaved"', 'accel "tcg" applies to the qemu backend only']:
         _check_error(failures, "sequential design", bad, fragment)
+
+    _check(failures, "iterations per workload", perf_matrix_iterations({"upload": 20, "download": 100}, "download"), 100)
+    _check(failures, "iterations for all", perf_matrix_iterations(7, "upload"), 7)
+    _check(failures, "iterations per workload have no errors", [e for e in perf_matrix_errors("m", {"a": "//x"}, [256], ["8M"], ["upload", "download"], {"upload": 20, "download": 100}, 1, "host") if "iterations" in e], [])
+    bad = perf_matrix_errors("m", {"a": "//x"}, [256], ["8M"], ["upload", "download"], {"upload": 0, "load": 5}, 1, "host")
+    for fragment in ['iterations["upload"] 0', 'iterations names workload "load"', 'iterations names no count for workload "download"']:
+        _check_error(failures, "bad iterations per workload", bad, fragment)
 
     _check(failures, "requests interleave by default", perf_matrix_interleave_errors("interleaved", "requests"), [])
     _check(failures, "runs one after another", perf_matrix_interleave_errors("interleaved", "runs"), [])

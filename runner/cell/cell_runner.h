@@ -6,6 +6,14 @@
 // measured ones, against
 //   isolation VM       a VM booted for this run alone, with a fresh data disk;
 //   isolation SESSION  the branch's VM, booted at its first run and kept.
+// With interleave REQUESTS (lockstep, interleaved cells' default) every run
+// of a block is started first (VMs booted one after another, all up at
+// once), then each run's workload goes in its own thread and the runs take
+// turns one iteration at a time, in the block's order (turnstile.h): the
+// branches' requests alternate, so a slow second of the machine lands on
+// every branch alike instead of on whichever run it fell in. Only one thread
+// does anything at a time, so the client side is what it is in a single
+// run. With interleave RUNS each run goes through whole, one after another.
 // Results (result.pb, result.json, one console log per VM) are rewritten in
 // the output directory after every iteration; every Iteration carries its
 // block, run and branch, and CellResult.blocks records each block's order
