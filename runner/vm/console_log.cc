@@ -31,24 +31,22 @@ const std::vector<std::string>& ConsoleLog::Lines() {
 }
 
 absl::StatusOr<std::string> ConsoleLog::WaitForLine(
-    const re2::RE2& pattern, absl::Time deadline,
+    absl::string_view what,
+    const std::function<bool(absl::string_view)>& matches, absl::Time deadline,
     const std::function<bool()>& alive) {
   while (true) {
     bool was_alive = alive();
     const std::vector<std::string>& lines = Lines();
     for (; scanned_ < lines.size(); ++scanned_) {
-      if (re2::RE2::FullMatch(lines[scanned_], pattern)) {
-        return lines[scanned_++];
-      }
+      if (matches(lines[scanned_])) return lines[scanned_++];
     }
     if (!was_alive) {
-      return absl::AbortedError(absl::StrCat(
-          "the console writer ended before printing a line matching \"",
-          pattern.pattern(), "\""));
+      return absl::AbortedError(
+          absl::StrCat("the console writer ended before printing ", what));
     }
     if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError(absl::StrCat(
-          "no console line matching \"", pattern.pattern(), "\" in time"));
+      return absl::DeadlineExceededError(
+          absl::StrCat("no console line: ", what, " in time"));
     }
     absl::SleepFor(absl::Milliseconds(50));
   }

@@ -1,8 +1,8 @@
 // Reads a serial console log that another process is still writing.
 //
 //   ConsoleLog log("/out/console.log");
-//   absl::StatusOr<std::string> line =
-//       log.WaitForLine(re2::RE2("^PERFCELL READY .*"), deadline, is_alive);
+//   absl::StatusOr<std::string> line = log.WaitForLine(
+//       "a READY line", contract::IsReadyLine, deadline, is_alive);
 //   log.Tail(20);  // the last 20 lines, for error messages
 #ifndef PERFCELL_RUNNER_VM_CONSOLE_LOG_H_
 #define PERFCELL_RUNNER_VM_CONSOLE_LOG_H_
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "re2/re2.h"
 
@@ -25,12 +26,14 @@ class ConsoleLog {
   // seen so far (carriage returns dropped).
   const std::vector<std::string>& Lines();
 
-  // Polls until a line fully matches `pattern` and returns it. Fails with
+  // Polls until `matches` accepts a line and returns it. Fails with
   // DeadlineExceeded at `deadline`, or with Aborted as soon as `alive`
-  // returns false (the writer ended) and no matching line is left to read.
-  absl::StatusOr<std::string> WaitForLine(const re2::RE2& pattern,
-                                          absl::Time deadline,
-                                          const std::function<bool()>& alive);
+  // returns false (the writer ended) and no matching line is left to read;
+  // both errors name `what` ("a READY line").
+  absl::StatusOr<std::string> WaitForLine(
+      absl::string_view what,
+      const std::function<bool(absl::string_view)>& matches,
+      absl::Time deadline, const std::function<bool()>& alive);
 
   // First line (in the whole log) that partially matches `pattern`, or "".
   std::string Find(const re2::RE2& pattern);

@@ -16,6 +16,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "contract/console_protocol.h"
+#include "contract/guest_layout.h"
+#include "contract/kernel_cmdline.h"
 #include "re2/re2.h"
 #include "runner/vm/console_log.h"
 #include "runner/vm/firecracker_api.h"
@@ -56,9 +59,6 @@ const char* const kDefaultKernelArgs[] = {
     "i8042.nomux",
     "i8042.nopnp",
     "i8042.dumbkbd",
-    // Where the guest init finds the payload image: the second virtio-blk
-    // device Start() attaches (proto/guest.proto).
-    "perfcell.payload=/dev/vdb",
 };
 
 bool IsFirecrackerCacheType(const std::string& mode) {
@@ -216,11 +216,12 @@ absl::Status FirecrackerVm::WaitForApiSocket() {
 }
 
 absl::Status FirecrackerVm::Configure() {
-  RETURN_IF_ERROR(api_.PutBootSource({config_.kernel, config_.initramfs,
-                                      FirecrackerKernelCommandLine(config_)}));
+  RETURN_IF_ERROR(
+      api_.PutBootSource({config_.kernel, config_.initramfs,
+                          FirecrackerKernelCommandLine(config_, options_)}));
   // Firecracker makes the root device the first virtio-blk device (/dev/vda)
   // and attaches the others in the order they were put: payload is
-  // /dev/vdb, data /dev/vdc, as proto/guest.proto expects.
+  // /dev/vdb, data /dev/vdc, as contract/guest_layout.h expects.
   RETURN_IF_ERROR(api_.PutDrive({"rootfs", config_.base_image,
                                  /*is_root_device=*/true,
                                  /*is_read_only=*/true, cache_type_}));
@@ -244,10 +245,9 @@ absl::Status FirecrackerVm::Configure() {
 
 absl::Status FirecrackerVm::WaitForReady(absl::Time started) {
   // Only a complete line counts; lookalikes ("echo PERFCELL READY ...") not.
-  static const LazyRE2 kReady = {
-      R"(PERFCELL READY uptime_ms=\d+ server_pid=\d+)"};
-  absl::StatusOr<std::string> ready =
-      console_.WaitForLine(*kReady, started + config_.boot_timeout, [this] {
+  absl::StatusOr<std::string> ready = console_.WaitForLine(
+      "a PERFCELL READY line", contract::IsReadyLine,
+      started + config_.boot_timeout, [this] {
         return process_->Running() && GuestFailureFromConsole(console_).ok();
       });
   if (ready.ok()) {
@@ -317,9 +317,21 @@ absl::Status FirecrackerVm::Stop(absl::Duration grace) {
 
 }  // namespace
 
-std::string FirecrackerKernelCommandLine(const VmConfig& config) {
-  std::string line = absl::StrCat(absl::StrJoin(kDefaultKernelArgs, " "),
-                                  " perfcell.tmp=", config.tmp);
+std::string FirecrackerKernelCommandLine(const VmConfig& config,
+                                         const FirecrackerOptions& options) {
+  // Where the guest init finds the payload image: the second virtio-blk
+  // device Start() attaches.
+  std::string line =
+      absl::StrCat(absl::StrJoin(kDefaultKernelArgs, " "), " ",
+                   contract::kPayloadKey, "=", contract::kPayloadDevice);
+  // The address the guest gives eth0: the tap's guest side.
+  if (!options.guest_ip.empty()) {
+    absl::StrAppend(
+        &line, " ",
+        contract::NetArgument({options.guest_ip, options.guest_prefix_length,
+                               options.guest_gateway}));
+  }
+  absl::StrAppend(&line, " ", contract::kTmpKey, "=", config.tmp);
   if (!config.kernel_cmdline_extra.empty()) {
     absl::StrAppend(&line, " ", config.kernel_cmdline_extra);
   }
@@ -361,6 +373,17 @@ absl::StatusOr<std::unique_ptr<Vm>> MakeFirecrackerVm(
           "Firecracker has no user-mode network: set "
           "FirecrackerOptions.tap_device and guest_ip (creating a tap needs "
           "root: `sudo ip tuntap add tap0 mode tap user $USER`)");
+    }
+  }
+  if (!resolved.guest_ip.empty()) {
+    absl::StatusOr<contract::GuestNetwork> net = contract::ParseNetValue(
+        contract::NetValue({resolved.guest_ip, resolved.guest_prefix_length,
+                            resolved.guest_gateway}));
+    if (!net.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("FirecrackerOptions guest_ip, guest_prefix_length and "
+                       "guest_gateway: ",
+                       net.status().message()));
     }
   }
   static const LazyRE2 kMac = {"([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}"};

@@ -4,10 +4,11 @@
 //   VmConfig config = ...;  // kernel, initramfs, base/payload/data images
 //   FirecrackerOptions options;
 //   options.tap_device = "tap0";      // see "Networking" below
-//   options.guest_ip = "172.16.0.2";
-//   ASSIGN_OR_RETURN(std::unique_ptr<Vm> vm, MakeFirecrackerVm(config,
-//   options)); RETURN_IF_ERROR(vm->Start());     // returns once the guest
-//   printed READY vm->ServerUrl();                  // "http://172.16.0.2:4001"
+//   options.guest_ip = "172.16.0.2";  // reaches the guest as perfcell.net
+//   ASSIGN_OR_RETURN(std::unique_ptr<Vm> vm,
+//                    MakeFirecrackerVm(config, options));
+//   RETURN_IF_ERROR(vm->Start());  // returns once the guest printed READY
+//   vm->ServerUrl();  // "http://172.16.0.2:<contract::kServerPort>"
 //   vm->Stop(absl::Seconds(10));
 //
 // Start() spawns `firecracker --api-sock <work_dir>/firecracker.sock` (its
@@ -38,10 +39,11 @@
 // creating one needs root (CAP_NET_ADMIN), once per host, e.g.:
 //   sudo ip tuntap add tap0 mode tap user "$USER"
 //   sudo ip addr add 172.16.0.1/24 dev tap0 && sudo ip link set tap0 up
-// The guest then configures 172.16.0.2/24 on eth0 from its GuestConfig
-// (proto/guest.proto, NetworkConfig) and the server is reached at
-// http://<guest_ip>:<guest_server_port>. See Firecracker's
-// docs/network-setup.md.
+// The backend passes the guest's address on the kernel command line
+// (perfcell.net=172.16.0.2/24, from guest_ip, guest_prefix_length and
+// guest_gateway; contract/kernel_cmdline.h), the guest init configures eth0
+// from it, and the server is reached at http://<guest_ip>:<guest_server_port>.
+// See Firecracker's docs/network-setup.md.
 #ifndef PERFCELL_RUNNER_VM_FIRECRACKER_VM_H_
 #define PERFCELL_RUNNER_VM_FIRECRACKER_VM_H_
 
@@ -66,9 +68,14 @@ struct FirecrackerOptions {
   std::string cache_type = "Writeback";
 
   // Tap networking: the host's tap device, the address the guest gives
-  // eth0, and the MAC Firecracker gives the guest's virtio-net device.
+  // eth0 (with its prefix length, and a default route via guest_gateway
+  // unless empty: the host is on-link), and the MAC Firecracker gives the
+  // guest's virtio-net device. A guest_ip reaches the guest as perfcell.net
+  // on its kernel command line.
   std::string tap_device;
   std::string guest_ip;
+  uint32_t guest_prefix_length = 24;
+  std::string guest_gateway;
   std::string guest_mac = "AA:FC:00:00:00:01";
 
   // FOR TESTS ONLY: the host address at which the guest's ports are reached,
@@ -92,9 +99,10 @@ absl::StatusOr<std::unique_ptr<Vm>> MakeFirecrackerVm(
     const VmConfig& config, const FirecrackerOptions& options);
 
 // The kernel command line Start() puts in /boot-source: perfcell's defaults
-// (see firecracker_vm.cc for the reason of each) and then
-// config.kernel_cmdline_extra.
-std::string FirecrackerKernelCommandLine(const VmConfig& config);
+// (see firecracker_vm.cc for the reason of each), perfcell.net when
+// options.guest_ip is set, perfcell.tmp, and then config.kernel_cmdline_extra.
+std::string FirecrackerKernelCommandLine(const VmConfig& config,
+                                         const FirecrackerOptions& options);
 
 }  // namespace perfcell
 

@@ -287,6 +287,63 @@ TEST_F(FirecrackerVmTest, TapAndCacheModeReachTheApi) {
   EXPECT_EQ(iface.at("guest_mac").string_value(), "AA:FC:00:00:00:07");
 }
 
+TEST_F(FirecrackerVmTest, TheGuestAddressComesFromTheKernelCommandLine) {
+  options_.tap_device = "tap7";
+  options_.guest_ip = "172.16.0.2";
+  options_.guest_gateway = "172.16.0.1";
+  std::unique_ptr<Vm> vm = MakeVm();
+  ASSERT_NE(vm, nullptr);
+  ASSERT_TRUE(vm->Start().ok()) << ReadFile(config_.console_log);
+
+  // What Firecracker's API received as the boot source's boot_args...
+  std::vector<Logged> requests = Requests();
+  ASSERT_FALSE(requests.empty());
+  ASSERT_EQ(requests[0].route, "PUT /boot-source");
+  std::string args = requests[0].body.fields().at("boot_args").string_value();
+  EXPECT_THAT(args, HasSubstr(" perfcell.net=172.16.0.2/24,172.16.0.1 "));
+  // ...is where the guest took its address from.
+  EXPECT_THAT(ReadFile(config_.console_log),
+              HasSubstr("perfcell-init: network eth0 172.16.0.2/24 via "
+                        "172.16.0.1\n"));
+}
+
+TEST_F(FirecrackerVmTest, NoGuestIpNoNetworkArgument) {
+  std::unique_ptr<Vm> vm = MakeVm();  // the test address only: no tap
+  ASSERT_NE(vm, nullptr);
+  ASSERT_TRUE(vm->Start().ok());
+  std::vector<Logged> requests = Requests();
+  ASSERT_FALSE(requests.empty());
+  EXPECT_THAT(requests[0].body.fields().at("boot_args").string_value(),
+              Not(HasSubstr("perfcell.net")));
+  EXPECT_THAT(ReadFile(config_.console_log),
+              Not(HasSubstr("perfcell-init: network")));
+}
+
+TEST_F(FirecrackerVmTest, AMalformedNetworkArgumentFailsTheBoot) {
+  // Appended after the backend's own: the last perfcell.net counts.
+  config_.kernel_cmdline_extra = "perfcell.net=172.16.0.2";
+  std::unique_ptr<Vm> vm = MakeVm();
+  ASSERT_NE(vm, nullptr);
+  absl::Status status = vm->Start();
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(),
+              HasSubstr("the guest init failed: perfcell.net=\"172.16.0.2\""));
+}
+
+TEST_F(FirecrackerVmTest, RefusesAGuestAddressThatIsNone) {
+  options_.tap_device = "tap7";
+  options_.guest_ip = "172.16.0.300";
+  auto vm = MakeFirecrackerVm(config_, options_);
+  EXPECT_EQ(vm.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(vm.status().message(), HasSubstr("guest_ip"));
+  EXPECT_THAT(vm.status().message(),
+              HasSubstr("\"172.16.0.300\" is not an IPv4 address"));
+  options_.guest_ip = "172.16.0.2";
+  options_.guest_gateway = "10.0.0.1";
+  vm = MakeFirecrackerVm(config_, options_);
+  EXPECT_THAT(vm.status().message(), HasSubstr("not another address"));
+}
+
 TEST_F(FirecrackerVmTest, BootTimeoutQuotesTheLastConsoleLines) {
   SetScenario("never_ready");
   config_.boot_timeout = absl::Seconds(1);
@@ -372,10 +429,13 @@ TEST_F(FirecrackerVmTest, NeedsATapWhenNoTestAddressIsGiven) {
 TEST(FirecrackerKernelCommandLine, DefaultsThenExtraArguments) {
   VmConfig config;
   config.kernel_cmdline_extra = "quiet loglevel=3";
-  std::string line = FirecrackerKernelCommandLine(config);
+  FirecrackerOptions options;
+  options.guest_ip = "172.16.0.2";
+  std::string line = FirecrackerKernelCommandLine(config, options);
   EXPECT_THAT(line, HasSubstr("console=ttyS0 reboot=k panic=1 pci=off"));
   EXPECT_THAT(line, HasSubstr("perfcell.payload=/dev/vdb"));
   EXPECT_THAT(line, HasSubstr(" perfcell.tmp=disk"));
+  EXPECT_THAT(line, HasSubstr(" perfcell.net=172.16.0.2/24 "));
   EXPECT_THAT(line, Not(HasSubstr("8250.nr_uarts=0")));  // keeps the console
   EXPECT_THAT(line, testing::EndsWith(" quiet loglevel=3"));
 }

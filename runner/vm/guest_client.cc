@@ -1,6 +1,9 @@
 #include "runner/vm/guest_client.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
+#include "contract/console_protocol.h"
 #include "google/protobuf/text_format.h"
 #include "re2/re2.h"
 #include "runner/vm/http_call.h"
@@ -55,8 +58,6 @@ absl::Status RequestGuestPoweroff(const std::string& base_url,
 absl::Status GuestFailureFromConsole(ConsoleLog& log) {
   static const LazyRE2 kOom = {
       R"(Out of memory: Killed process \d+ \(([^)]*)\))"};
-  static const LazyRE2 kExit = {R"(PERFCELL SERVER_EXIT (.*))"};
-  static const LazyRE2 kError = {R"(PERFCELL ERROR (.*))"};
   static const LazyRE2 kPanic = {R"(Kernel panic - not syncing: (.*))"};
   std::string what;
   for (const std::string& line : log.Lines()) {
@@ -70,12 +71,16 @@ absl::Status GuestFailureFromConsole(ConsoleLog& log) {
       return absl::InternalError(
           absl::StrCat("the guest kernel panicked: ", detail));
     }
-    if (RE2::PartialMatch(line, *kError, &detail)) {
+    std::optional<contract::ConsoleEvent> event =
+        contract::ParseConsoleLine(line);
+    if (!event.has_value()) continue;
+    if (event->kind == contract::ConsoleEvent::Kind::kError) {
       return absl::FailedPreconditionError(
-          absl::StrCat("the guest init failed: ", detail));
+          absl::StrCat("the guest init failed: ", event->error));
     }
-    if (what.empty() && RE2::PartialMatch(line, *kExit, &detail)) {
-      what = detail;
+    if (what.empty() &&
+        event->kind == contract::ConsoleEvent::Kind::kServerExit) {
+      what = event->exit.ToString();
     }
   }
   if (!what.empty()) {

@@ -15,7 +15,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
-#include "re2/re2.h"
+#include "contract/console_protocol.h"
+#include "contract/guest_layout.h"
+#include "contract/kernel_cmdline.h"
 #include "runner/vm/console_log.h"
 #include "runner/vm/guest_client.h"
 #include "runner/vm/kvm_failure.h"
@@ -35,8 +37,23 @@ namespace {
 //   quiet             boot messages would slow TCG boots; errors still show,
 //                     and the OOM killer's lines (KERN_ERR) too
 //   perfcell.payload  where the guest init finds its config
-constexpr char kKernelArgs[] =
-    "console=ttyS0 root=/dev/vda ro panic=-1 quiet perfcell.payload=/dev/vdb";
+//   perfcell.net      the guest's address in QEMU's user-mode network
+//   perfcell.tmp      where the guest's /tmp lives (VmConfig::tmp)
+std::string KernelArgs(const VmConfig& config) {
+  // QEMU's user-mode network (slirp) has fixed addresses: the guest's
+  // DHCP address 10.0.2.15/24, and the host as gateway 10.0.2.2.
+  static const contract::GuestNetwork kUserNetwork = {"10.0.2.15", 24,
+                                                      "10.0.2.2"};
+  std::string args = absl::StrCat("console=ttyS0 root=", contract::kBaseDevice,
+                                  " ro panic=-1 quiet ", contract::kPayloadKey,
+                                  "=", contract::kPayloadDevice, " ",
+                                  contract::NetArgument(kUserNetwork), " ",
+                                  contract::kTmpKey, "=", config.tmp);
+  if (!config.kernel_cmdline_extra.empty()) {
+    absl::StrAppend(&args, " ", config.kernel_cmdline_extra);
+  }
+  return args;
+}
 
 constexpr int kPortAttempts = 3;
 
@@ -253,11 +270,6 @@ class QemuVm : public Vm {
                      "-:", config_.guest_server_port,
                      ",hostfwd=tcp:127.0.0.1:", metrics_port_,
                      "-:", config_.guest_metrics_port);
-    std::string append =
-        absl::StrCat(kKernelArgs, " perfcell.tmp=", config_.tmp);
-    if (!config_.kernel_cmdline_extra.empty()) {
-      absl::StrAppend(&append, " ", config_.kernel_cmdline_extra);
-    }
     std::vector<std::string> argv = {
         options_.qemu_binary,
         "-machine",
@@ -284,7 +296,7 @@ class QemuVm : public Vm {
         "-initrd",
         config_.initramfs,
         "-append",
-        append,
+        KernelArgs(config_),
         "-drive",
         absl::StrCat("file=", config_.base_image,
                      ",format=raw,if=virtio,readonly=on,cache=", cache_mode_),
@@ -336,9 +348,9 @@ class QemuVm : public Vm {
     absl::Time start = absl::Now();
     last_qmp_poll_ = start;
     ASSIGN_OR_RETURN(process_, Process::Spawn(CommandLine(accel), spawn));
-    static const LazyRE2 kReady = {R"(PERFCELL READY .*)"};
-    absl::StatusOr<std::string> ready =
-        console_.WaitForLine(*kReady, start + config_.boot_timeout, [&, this] {
+    absl::StatusOr<std::string> ready = console_.WaitForLine(
+        "a PERFCELL READY line", contract::IsReadyLine,
+        start + config_.boot_timeout, [&, this] {
           if (!process_->Running() || !GuestFailureFromConsole(console_).ok())
             return false;
           return accel != "kvm" || !KvmStopped(start);

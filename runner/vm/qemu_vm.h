@@ -5,7 +5,9 @@
 // (default "none": guest flushes reach the host disk and the host page cache
 // does not flatter reads). Network: QEMU user mode, with the server port and
 // the guest's metrics port forwarded from 127.0.0.1 on free ports, so cells
-// on one host never collide and nothing listens beyond loopback.
+// on one host never collide and nothing listens beyond loopback; the guest's
+// address in it (10.0.2.15/24 via 10.0.2.2) goes on the kernel command line
+// as perfcell.net.
 #ifndef PERFCELL_RUNNER_VM_QEMU_VM_H_
 #define PERFCELL_RUNNER_VM_QEMU_VM_H_
 

@@ -8,8 +8,8 @@
 //   vm->Stop(absl::Seconds(10));    // clean power-off, hard kill past grace
 //
 // The destructor kills whatever is still running: no VM process outlives its
-// Vm object. The guest contract (console lines, metrics endpoint) is in
-// proto/guest.proto.
+// Vm object. The guest contract: contract/ (ports, devices, kernel
+// command line, console lines) and proto/guest.proto (metrics endpoint).
 #ifndef PERFCELL_RUNNER_VM_VM_H_
 #define PERFCELL_RUNNER_VM_VM_H_
 
@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "contract/guest_layout.h"
 #include "proto/cell.pb.h"
 
 namespace perfcell {
@@ -48,8 +49,8 @@ struct VmConfig {
   std::string work_dir;     // private scratch dir (sockets, pid files)
   std::string console_log;  // where the serial console goes
 
-  uint16_t guest_server_port = 4001;
-  uint16_t guest_metrics_port = 4002;
+  uint16_t guest_server_port = contract::kServerPort;
+  uint16_t guest_metrics_port = contract::kMetricsPort;
   absl::Duration boot_timeout = absl::Minutes(2);
 
   // Host backend only: the server's command line and environment, the memory

@@ -8,6 +8,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "contract/console_protocol.h"
+#include "contract/guest_layout.h"
+#include "contract/kernel_cmdline.h"
 #include "google/protobuf/text_format.h"
 #include "proto/cell.pb.h"
 
@@ -56,7 +59,25 @@ absl::StatusOr<std::unique_ptr<FakeGuest>> FakeGuest::Boot(
                     iface.host_dev_name, "\n");
   }
   absl::StrAppend(&boot, "[    0.100000] Run /init as init process\n",
-                  "perfcell-init: root /dev/vda mounted read-only\n");
+                  "perfcell-init: root ", contract::kBaseDevice,
+                  " mounted read-only\n");
+  // The network as perfcell-init takes it: from the kernel command line.
+  absl::StatusOr<std::optional<contract::GuestNetwork>> net =
+      contract::NetworkFromCommandLine(machine.boot_args);
+  if (!net.ok()) {
+    absl::StrAppend(&boot, contract::ErrorLine(net.status().message()), "\n");
+    guest->WriteConsole(boot);
+    return guest;
+  }
+  if (net->has_value()) {
+    absl::StrAppend(&boot, "perfcell-init: network ",
+                    contract::kNetworkInterface, " ", (*net)->address, "/",
+                    (*net)->prefix_length);
+    if (!(*net)->gateway.empty()) {
+      absl::StrAppend(&boot, " via ", (*net)->gateway);
+    }
+    absl::StrAppend(&boot, "\n");
+  }
   guest->WriteConsole(boot);
 
   if (opts.scenario == GuestScenario::kNeverReady) {
@@ -81,16 +102,16 @@ absl::StatusOr<std::unique_ptr<FakeGuest>> FakeGuest::Boot(
 
   // One write, so whoever sees READY also sees what happened right after.
   const int pid = getpid();
-  std::string ready =
-      absl::StrCat("PERFCELL READY uptime_ms=412 server_pid=", pid, "\n");
+  std::string ready = absl::StrCat(contract::ReadyLine(412, pid), "\n");
   if (opts.scenario == GuestScenario::kOom) {
-    absl::StrAppend(&ready, "[    3.141592] Out of memory: Killed process ",
-                    pid,
-                    " (server) total-vm:1048576kB, anon-rss:900000kB, "
-                    "file-rss:0kB, shmem-rss:0kB\n",
-                    "PERFCELL SERVER_EXIT signal=9\n");
+    absl::StrAppend(
+        &ready, "[    3.141592] Out of memory: Killed process ", pid,
+        " (server) total-vm:1048576kB, anon-rss:900000kB, "
+        "file-rss:0kB, shmem-rss:0kB\n",
+        contract::ServerExitLine(contract::ServerExit::Signal(9)), "\n");
   } else if (opts.scenario == GuestScenario::kServerExit) {
-    absl::StrAppend(&ready, "PERFCELL SERVER_EXIT code=2\n");
+    absl::StrAppend(
+        &ready, contract::ServerExitLine(contract::ServerExit::Code(2)), "\n");
   }
   guest->WriteConsole(ready);
   return guest;
@@ -119,7 +140,8 @@ void FakeGuest::PowerOff() {
     if (powered_off_) return;
     powered_off_ = true;
   }
-  WriteConsole("PERFCELL POWEROFF\n[    9.000000] reboot: Restarting system\n");
+  WriteConsole(absl::StrCat(contract::PoweroffLine(),
+                            "\n[    9.000000] reboot: Restarting system\n"));
   if (options_.on_poweroff) options_.on_poweroff();
 }
 

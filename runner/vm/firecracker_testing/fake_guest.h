@@ -1,8 +1,11 @@
 // The guest that fake_firecracker "boots" instead of a kernel: it writes a
 // plausible serial console (kernel lines, the drives as the guest would see
-// them, perfcell-init's lines from proto/guest.proto) and serves, on
-// loopback, the guest metrics endpoint (GET /metrics, POST /poweroff) and a
-// tiny stand-in for the server under test.
+// them, perfcell-init's lines from contract/console_protocol.h) and serves,
+// on loopback, the guest metrics endpoint (GET /metrics, POST /poweroff) and
+// a tiny stand-in for the server under test. Like perfcell-init, it reads
+// its network address from perfcell.net in the boot source's boot_args and
+// says so ("perfcell-init: network eth0 172.16.0.2/24"), or fails the boot
+// with PERFCELL ERROR when the value is malformed.
 //
 //   FakeGuestOptions options;
 //   options.scenario = GuestScenario::kOom;
