@@ -80,6 +80,12 @@ TEST(BootTest, BaseImageBootsToReadyAndAnswersMetrics) {
   EXPECT_NE(console.find("PERFCELL READY uptime_ms="), std::string::npos)
       << console;
   EXPECT_NE(console.find("PERFCELL POWEROFF"), std::string::npos) << console;
+  // The payload names no address: the guest took QEMU's user-mode address
+  // from perfcell.net on the kernel command line.
+  EXPECT_NE(console.find("perfcell-init: network eth0 10.0.2.15/24 via "
+                         "10.0.2.2"),
+            std::string::npos)
+      << console;
   // The data disk stayed sparse: the guest wrote little to it.
   struct stat st;
   ASSERT_EQ(stat(config.data_image.c_str(), &st), 0);

@@ -1,7 +1,10 @@
 #include "images/guest/config.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
-#include "re2/re2.h"
+#include "contract/guest_layout.h"
+#include "contract/kernel_cmdline.h"
 #include "tools/cc/status_macros.h"
 #include "tools/cc/text_proto.h"
 
@@ -15,13 +18,23 @@ absl::Status Invalid(absl::string_view field, absl::string_view problem) {
 }  // namespace
 
 std::string PayloadDevice(absl::string_view cmdline) {
-  static const LazyRE2 kPayload = {R"((?:^|\s)perfcell\.payload=(\S+))"};
-  std::string device;
-  if (RE2::PartialMatch(re2::StringPiece(cmdline.data(), cmdline.size()),
-                        *kPayload, &device)) {
-    return device;
-  }
-  return kDefaultPayloadDevice;
+  std::optional<std::string> device =
+      contract::KernelArgument(cmdline, contract::kPayloadKey);
+  if (!device.has_value() || device->empty()) return contract::kPayloadDevice;
+  return *device;
+}
+
+absl::StatusOr<NetworkConfig> GuestNetwork(absl::string_view cmdline,
+                                           const GuestConfig& config) {
+  NetworkConfig net = config.network();
+  ASSIGN_OR_RETURN(std::optional<contract::GuestNetwork> given,
+                   contract::NetworkFromCommandLine(cmdline));
+  if (!given.has_value()) return net;
+  if (net.interface().empty()) net.set_interface(contract::kNetworkInterface);
+  net.set_address(given->address);
+  net.set_prefix_length(given->prefix_length);
+  net.set_gateway(given->gateway);
+  return net;
 }
 
 absl::Status ValidateGuestConfig(const GuestConfig& config) {

@@ -27,12 +27,12 @@ constexpr char kGood[] = R"pb(
     argv: "/payload/bin/server"
     argv: "-db"
     argv: "/data/db.sqlite"
-    env: "PORT=4001"
+    env: "PORT=8080"
     env: "PS_SHARED_SECRET=x"
-    port: 4001
+    port: 8080
     ready_timeout_seconds: 30
   }
-  metrics_port: 4002
+  metrics_port: 8081
   tmp_size_bytes: 1073741824
   poweroff_on_server_exit: true
 )pb";
@@ -50,6 +50,56 @@ TEST(PayloadDevice, ReadsTheKernelParameter) {
   EXPECT_EQ(PayloadDevice("console=ttyS0 xperfcell.payload=/dev/x"),
             "/dev/vdb");
   EXPECT_EQ(PayloadDevice(""), "/dev/vdb");
+}
+
+TEST(GuestNetwork, TheKernelCommandLineGivesTheAddress) {
+  GuestConfig config;  // a payload that knows nothing of the network
+  absl::StatusOr<NetworkConfig> net = GuestNetwork(
+      "console=ttyS0 perfcell.net=172.16.0.2/24,172.16.0.1 quiet", config);
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(net->interface(), "eth0");
+  EXPECT_EQ(net->address(), "172.16.0.2");
+  EXPECT_EQ(net->prefix_length(), 24u);
+  EXPECT_EQ(net->gateway(), "172.16.0.1");
+
+  net = GuestNetwork("perfcell.net=10.0.2.15/24", config);
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(net->address(), "10.0.2.15");
+  EXPECT_EQ(net->gateway(), "");  // no default route
+}
+
+TEST(GuestNetwork, TheCommandLineOverridesTheConfigsAddress) {
+  GuestConfig config = Parse(kGood);  // 10.0.2.15/24 via 10.0.2.2 on eth0
+  config.mutable_network()->set_interface("eth1");
+  absl::StatusOr<NetworkConfig> net =
+      GuestNetwork("perfcell.net=192.168.5.7/16,192.168.0.1", config);
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(net->interface(), "eth1");
+  EXPECT_EQ(net->address(), "192.168.5.7");
+  EXPECT_EQ(net->prefix_length(), 16u);
+  EXPECT_EQ(net->gateway(), "192.168.0.1");
+}
+
+TEST(GuestNetwork, WithoutTheKeyTheConfigStands) {
+  absl::StatusOr<NetworkConfig> net =
+      GuestNetwork("console=ttyS0", Parse(kGood));
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(net->address(), "10.0.2.15");
+  net = GuestNetwork("console=ttyS0", GuestConfig());
+  ASSERT_TRUE(net.ok()) << net.status();
+  EXPECT_EQ(net->interface(), "");  // lo only
+}
+
+TEST(GuestNetwork, AMalformedValueIsAClearError) {
+  for (const char* cmdline :
+       {"perfcell.net=10.0.2.15", "perfcell.net=10.0.2.15/24,10.0.9.2",
+        "perfcell.net=10.0.2.999/24", "perfcell.net=10.0.2.15/40",
+        "perfcell.net="}) {
+    absl::StatusOr<NetworkConfig> net = GuestNetwork(cmdline, GuestConfig());
+    ASSERT_FALSE(net.ok()) << cmdline;
+    EXPECT_EQ(net.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(net.status().message(), HasSubstr("perfcell.net=\""));
+  }
 }
 
 TEST(ValidateGuestConfig, AcceptsACompleteConfig) {
@@ -90,8 +140,8 @@ TEST(LoadGuestConfig, ReadsAGoodFile) {
   ASSERT_TRUE(WriteFileAtomically(path, kGood).ok());
   absl::StatusOr<GuestConfig> c = LoadGuestConfig(path);
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(c->server().port(), 4001u);
-  EXPECT_EQ(c->metrics_port(), 4002u);
+  EXPECT_EQ(c->server().port(), 8080u);
+  EXPECT_EQ(c->metrics_port(), 8081u);
 }
 
 TEST(LoadGuestConfig, MissingFileIsNotFound) {

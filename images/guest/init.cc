@@ -20,6 +20,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "contract/console_protocol.h"
+#include "contract/guest_layout.h"
 #include "images/guest/config.h"
 #include "images/guest/console_lines.h"
 #include "images/guest/http.h"
@@ -45,6 +47,14 @@ int64_t UptimeMs() {
   timespec ts;
   clock_gettime(CLOCK_BOOTTIME, &ts);
   return int64_t{ts.tv_sec} * 1000 + ts.tv_nsec / 1000000;
+}
+
+// "network eth0 10.0.2.15/24 via 10.0.2.2", for the console.
+std::string DescribeNetwork(const NetworkConfig& net) {
+  std::string text = absl::StrCat("network ", net.interface(), " ",
+                                  net.address(), "/", net.prefix_length());
+  if (!net.gateway().empty()) absl::StrAppend(&text, " via ", net.gateway());
+  return text;
 }
 
 int PollTimeoutMs(absl::Time deadline) {
@@ -112,18 +122,25 @@ class Init {
       RETURN_IF_ERROR(MountEarlyFilesystems());
       EnsureConsole();
     }
-    absl::StatusOr<std::string> cmdline = ReadFile(options_.cmdline_file);
-    const std::string payload = PayloadDevice(cmdline.ok() ? *cmdline : "");
+    absl::StatusOr<std::string> read_cmdline = ReadFile(options_.cmdline_file);
+    const std::string cmdline = read_cmdline.ok() ? *read_cmdline : "";
+    const std::string payload = PayloadDevice(cmdline);
     if (options_.mount) {
-      RETURN_IF_ERROR(MountExt4(payload, Path("/payload"), true));
-      mounted_.push_back(Path("/payload"));
-      Log(absl::StrCat("payload ", payload, " mounted at /payload"));
+      RETURN_IF_ERROR(MountExt4(payload, Path(contract::kPayloadMount), true));
+      mounted_.push_back(Path(contract::kPayloadMount));
+      Log(absl::StrCat("payload ", payload, " mounted at ",
+                       contract::kPayloadMount));
     }
     ASSIGN_OR_RETURN(
-        config_, LoadGuestConfig(
-                     options_.config.empty()
-                         ? Path(absl::StrCat("/payload/", kConfigPathInPayload))
-                         : options_.config));
+        config_,
+        LoadGuestConfig(options_.config.empty()
+                            ? Path(absl::StrCat(contract::kPayloadMount, "/",
+                                                contract::kConfigPathInPayload))
+                            : options_.config));
+    // Before anything is mounted read-write: a malformed perfcell.net fails
+    // the boot at once.
+    ASSIGN_OR_RETURN(const NetworkConfig network,
+                     GuestNetwork(cmdline, config_));
     if (options_.modules) {
       for (const std::string& module : config_.modules()) {
         RETURN_IF_ERROR(LoadModule(Path(module)));
@@ -136,19 +153,21 @@ class Init {
         mounted_.push_back(Path(config_.data_mount()));
       }
       // After the data disk: in disk mode /tmp is a directory of it.
-      ASSIGN_OR_RETURN(TmpPlan tmp,
-                       PlanTmp(cmdline.ok() ? *cmdline : "", config_));
+      ASSIGN_OR_RETURN(TmpPlan tmp, PlanTmp(cmdline, config_));
       RETURN_IF_ERROR(MountTmp(tmp, options_.root));
-      if (tmp.kind == TmpPlan::Kind::kDisk) mounted_.push_back(Path("/tmp"));
-      Log(absl::StrCat("/tmp is ", DescribeTmp(tmp)));
+      if (tmp.kind == TmpPlan::Kind::kDisk) {
+        mounted_.push_back(Path(contract::kTmpMount));
+      }
+      Log(absl::StrCat(contract::kTmpMount, " is ", DescribeTmp(tmp)));
     }
-    if (options_.network) RETURN_IF_ERROR(ConfigureNetwork(config_.network()));
+    if (!network.interface().empty()) Log(DescribeNetwork(network));
+    if (options_.network) RETURN_IF_ERROR(ConfigureNetwork(network));
     if (config_.metrics_port() != 0) {
       ASSIGN_OR_RETURN(listen_fd_,
                        ListenTcp("0.0.0.0", config_.metrics_port()));
     }
     ASSIGN_OR_RETURN(ServerProcess server,
-                     StartServer(config_.server(), Path("/tmp")));
+                     StartServer(config_.server(), Path(contract::kTmpMount)));
     server_pid_ = server.pid;
     server_running_ = true;
     output_fd_ = server.output_fd;
@@ -191,7 +210,8 @@ class Init {
     if (LoopbackPortAccepts(config_.server().port())) {
       phase_ = Phase::kRunning;
       DrainOutput();  // what the server said so far comes before READY
-      WriteLine(options_.console_fd, ReadyLine(UptimeMs(), server_pid_));
+      WriteLine(options_.console_fd,
+                contract::ReadyLine(UptimeMs(), server_pid_));
     } else if (absl::Now() > ready_deadline_) {
       Fail(absl::DeadlineExceededError(
           absl::StrCat("server did not accept connections on 127.0.0.1:",
@@ -243,7 +263,9 @@ class Init {
     server_running_ = false;
     DrainOutput();
     forwarder_.Flush();
-    WriteLine(options_.console_fd, ServerExitLine(status));
+    WriteLine(
+        options_.console_fd,
+        contract::ServerExitLine(contract::ServerExit::FromWaitStatus(status)));
     if (phase_ == Phase::kWaitingReady) {
       Fail(absl::FailedPreconditionError(absl::StrCat(
           "server exited before 127.0.0.1:", config_.server().port(),
@@ -337,7 +359,7 @@ class Init {
 
   std::string MetricsText() {
     MetricsSources sources;
-    sources.tmp_dir = Path("/tmp");
+    sources.tmp_dir = Path(contract::kTmpMount);
     if (!config_.data_mount().empty()) {
       sources.data_mount = Path(config_.data_mount());
     }
@@ -348,7 +370,7 @@ class Init {
   }
 
   void Fail(const absl::Status& status) {
-    WriteLine(options_.console_fd, ErrorLine(status.message()));
+    WriteLine(options_.console_fd, contract::ErrorLine(status.message()));
     BeginShutdown(1);
   }
 
@@ -374,7 +396,7 @@ class Init {
       absl::Status status = UnmountOrRemountReadOnly(*it);
       if (!status.ok()) Log(status.message());
     }
-    WriteLine(options_.console_fd, PoweroffLine());
+    WriteLine(options_.console_fd, contract::PoweroffLine());
   }
 
   const InitOptions options_;

@@ -30,6 +30,7 @@ namespace perfcell::guest {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 std::string Runfile(const std::string& path) {
@@ -101,9 +102,16 @@ class InitTest : public ::testing::Test {
                         "\" argv: \"", server_port_, "\"");
   }
 
-  void Start(const std::string& config_text) {
+  // Runs perfcell-init with `config_text` as its config and, when not
+  // empty, `cmdline` as its kernel command line.
+  void Start(const std::string& config_text, const std::string& cmdline = "") {
     std::string config = root_ + "/guest.textproto";
     ASSERT_TRUE(WriteFileAtomically(config, config_text).ok());
+    std::string cmdline_file = "/nonexistent";
+    if (!cmdline.empty()) {
+      cmdline_file = root_ + "/cmdline";
+      ASSERT_TRUE(WriteFileAtomically(cmdline_file, cmdline + "\n").ok());
+    }
     int out[2];
     ASSERT_EQ(pipe(out), 0);
     pid_ = fork();
@@ -113,8 +121,9 @@ class InitTest : public ::testing::Test {
       close(out[0]);
       std::string bin = Runfile("images/guest/perfcell-init");
       execl(bin.c_str(), bin.c_str(), ("--root=" + root_).c_str(),
-            ("--config=" + config).c_str(), "--cmdline=/nonexistent",
-            "--no_mount", "--no_modules", "--no_network",
+            ("--config=" + config).c_str(),
+            ("--cmdline=" + cmdline_file).c_str(), "--no_mount", "--no_modules",
+            "--no_network",
             ("--drop_caches_file=" + root_ + "/drop_caches").c_str(), nullptr);
       _exit(126);
     }
@@ -206,6 +215,30 @@ TEST_F(InitTest, ReadyThenMetricsThenPoweroff) {
   EXPECT_THAT(ConsoleText(),
               HasSubstr(absl::StrCat("\nserver: test_server TMPDIR=", root_,
                                      "/tmp\n")));
+}
+
+TEST_F(InitTest, TheNetworkComesFromTheKernelCommandLine) {
+  // The config names no address: only the backend knows its network.
+  Start(
+      Config(TestServerArgv(), ""),
+      "console=ttyS0 perfcell.net=172.16.0.2/24,172.16.0.1 perfcell.tmp=tmpfs");
+  ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"))
+      << ConsoleText();
+  EXPECT_THAT(ConsoleText(),
+              HasSubstr("perfcell-init: network eth0 172.16.0.2/24 via "
+                        "172.16.0.1\n"));
+  Exchange(metrics_port_, "POST /poweroff HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(ExitCode(), 0);
+}
+
+TEST_F(InitTest, AMalformedNetworkIsAnError) {
+  Start(Config(TestServerArgv(), ""), "console=ttyS0 perfcell.net=172.16.0.2");
+  std::string error = WaitForLine("PERFCELL ERROR");
+  EXPECT_THAT(error, HasSubstr("perfcell.net=\"172.16.0.2\""));
+  EXPECT_THAT(error, HasSubstr("expected <ip>/<prefix>[,<gateway>]"));
+  EXPECT_THAT(ConsoleText(), Not(HasSubstr("PERFCELL READY")));
+  EXPECT_EQ(WaitForLine("PERFCELL POWEROFF"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 1);
 }
 
 TEST_F(InitTest, DropCachesWritesThreeAfterSync) {

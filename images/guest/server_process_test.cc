@@ -37,9 +37,9 @@ TEST(LineForwarder, PrefixesCompleteLinesAndKeepsTheTail) {
 
 TEST(ServerEnvironment, AddsPathAndTmpdirUnlessSet) {
   ServerCommand c;
-  c.add_env("PORT=4001");
+  c.add_env("PORT=8080");
   std::vector<std::string> env = ServerEnvironment(c, "/tmp");
-  EXPECT_THAT(env, Contains("PORT=4001"));
+  EXPECT_THAT(env, Contains("PORT=8080"));
   EXPECT_THAT(env, Contains("TMPDIR=/tmp"));
   c.add_env("TMPDIR=/data/tmp");
   c.add_env("PATH=/x");

@@ -4,23 +4,24 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "contract/guest_layout.h"
+#include "contract/kernel_cmdline.h"
 #include "images/guest/system.h"
-#include "re2/re2.h"
 
 namespace perfcell::guest {
 
 absl::StatusOr<TmpPlan> PlanTmp(absl::string_view cmdline,
                                 const GuestConfig& config) {
-  static const LazyRE2 kTmp = {R"((?:^|\s)perfcell\.tmp=(\S*))"};
-  std::string mode;
-  const bool given = RE2::PartialMatch(
-      re2::StringPiece(cmdline.data(), cmdline.size()), *kTmp, &mode);
+  std::optional<std::string> given =
+      contract::KernelArgument(cmdline, contract::kTmpKey);
   const bool have_disk =
       !config.data_device().empty() && !config.data_mount().empty();
-  if (!given) mode = have_disk ? "disk" : "tmpfs";
+  const std::string mode =
+      given.has_value() ? *given : (have_disk ? "disk" : "tmpfs");
   TmpPlan plan;
   if (mode == "tmpfs") {
     plan.kind = TmpPlan::Kind::kTmpfs;
@@ -29,7 +30,7 @@ absl::StatusOr<TmpPlan> PlanTmp(absl::string_view cmdline,
   }
   if (mode != "disk") {
     return absl::InvalidArgumentError(
-        absl::StrCat("perfcell.tmp=", mode,
+        absl::StrCat(contract::kTmpKey, "=", mode,
                      " on the kernel command line: use disk or tmpfs"));
   }
   if (!have_disk) {
@@ -54,7 +55,7 @@ std::string DescribeTmp(const TmpPlan& plan) {
 }
 
 absl::Status MountTmp(const TmpPlan& plan, const std::string& root) {
-  const std::string tmp = absl::StrCat(root, "/tmp");
+  const std::string tmp = absl::StrCat(root, contract::kTmpMount);
   if (plan.kind == TmpPlan::Kind::kTmpfs)
     return MountTmpfs(tmp, plan.tmpfs_bytes);
   const std::string dir = absl::StrCat(root, plan.disk_dir);

@@ -12,6 +12,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "contract/guest_layout.h"
 #include "images/payload/payload_manifest.h"
 #include "tools/cc/atomic_file.h"
 #include "tools/cc/status_macros.h"
@@ -19,8 +20,10 @@
 ABSL_FLAG(std::string, binary, "", "The server executable.");
 ABSL_FLAG(std::string, out, "", "Where to write the manifest.");
 ABSL_FLAG(std::vector<std::string>, server_env, {}, "NAME=value entries.");
-ABSL_FLAG(uint32_t, server_port, 4001, "TCP port the server listens on.");
-ABSL_FLAG(uint32_t, metrics_port, 4002, "Guest init's metrics port.");
+ABSL_FLAG(uint32_t, server_port, perfcell::contract::kServerPort,
+          "TCP port the server listens on.");
+ABSL_FLAG(uint32_t, metrics_port, perfcell::contract::kMetricsPort,
+          "Guest init's metrics port.");
 ABSL_FLAG(std::string, host_libraries, "",
           "sha256sum-style digests of the host's shared libraries "
           "(@host_libraries//:sha256sums): each library of the closure must "

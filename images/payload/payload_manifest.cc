@@ -64,25 +64,19 @@ absl::Status AddLibrary(const PayloadSpec& spec, const std::string& path,
 absl::StatusOr<GuestConfig> PayloadGuestConfig(
     const PayloadSpec& spec, const std::string& interpreter_name) {
   GuestConfig config;
-  config.set_data_device("/dev/vdc");
-  config.set_data_mount(kDataMount);
-  // QEMU user-mode networking: the guest is 10.0.2.15/24, the host 10.0.2.2.
-  NetworkConfig* net = config.mutable_network();
-  net->set_interface("eth0");
-  net->set_address("10.0.2.15");
-  net->set_prefix_length(24);
-  net->set_gateway("10.0.2.2");
+  config.set_data_device(contract::kDataDevice);
+  config.set_data_mount(contract::kDataMount);
   ServerCommand* server = config.mutable_server();
-  std::string lib = absl::StrCat(kPayloadMount, "/lib");
+  std::string lib = absl::StrCat(contract::kPayloadMount, "/lib");
   if (!interpreter_name.empty()) {
     server->add_argv(absl::StrCat(lib, "/", interpreter_name));
     server->add_argv("--library-path");
     server->add_argv(lib);
   }
-  server->add_argv(absl::StrCat(kPayloadMount, "/bin/server"));
+  server->add_argv(absl::StrCat(contract::kPayloadMount, "/bin/server"));
   for (const std::string& a : spec.server_args) server->add_argv(a);
-  server->add_env("TMPDIR=/tmp");
-  server->add_env("HOME=/data");
+  server->add_env(absl::StrCat("TMPDIR=", contract::kTmpMount));
+  server->add_env(absl::StrCat("HOME=", contract::kDataMount));
   for (const std::string& e : spec.server_env) {
     if (e.find('=') == std::string::npos) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -90,7 +84,7 @@ absl::StatusOr<GuestConfig> PayloadGuestConfig(
     }
     server->add_env(e);
   }
-  server->set_working_dir(kDataMount);
+  server->set_working_dir(contract::kDataMount);
   server->set_port(spec.server_port);
   server->set_ready_timeout_seconds(spec.ready_timeout_seconds);
   config.set_metrics_port(spec.metrics_port);
@@ -156,7 +150,7 @@ absl::StatusOr<std::string> PayloadManifest(const PayloadSpec& spec) {
   std::string config_text;
   google::protobuf::TextFormat::PrintToString(*config, &config_text);
   images::Entry* e = manifest.add_entry();
-  e->set_path("perfcell/guest.textproto");
+  e->set_path(contract::kConfigPathInPayload);
   e->set_type(images::Entry::FILE);
   e->set_content(config_text);
   e->set_mode(0644);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "contract/guest_layout.h"
 #include "proto/guest.pb.h"
 
 namespace perfcell {
@@ -27,8 +28,8 @@ struct PayloadSpec {
   std::string binary;                    // host path of the server executable
   std::vector<std::string> server_args;  // after the binary in argv
   std::vector<std::string> server_env;   // "NAME=value"
-  uint32_t server_port = 4001;
-  uint32_t metrics_port = 4002;
+  uint32_t server_port = contract::kServerPort;
+  uint32_t metrics_port = contract::kMetricsPort;
   double ready_timeout_seconds = 120;
   // Directories the closure is searched in (empty: closure.h's defaults).
   std::vector<std::string> lib_dirs;
@@ -42,12 +43,10 @@ struct PayloadSpec {
 absl::StatusOr<std::map<std::string, std::string>> ParseSha256Sums(
     const std::string& text);
 
-// Where things go inside the guest (the payload disk is mounted at /payload).
-inline constexpr char kPayloadMount[] = "/payload";
-inline constexpr char kDataMount[] = "/data";
-
-// The GuestConfig the init reads: QEMU user-mode network address, data disk
-// at /dev/vdc on /data, the server started via lib/<interpreter>.
+// The GuestConfig the init reads: data disk at /dev/vdc on /data, the
+// server started via lib/<interpreter> (contract/guest_layout.h). No network
+// address: the backend gives it on the kernel command line (perfcell.net),
+// so one payload serves every backend.
 absl::StatusOr<GuestConfig> PayloadGuestConfig(
     const PayloadSpec& spec, const std::string& interpreter_name);
 

@@ -3,6 +3,7 @@
 #include <map>
 #include <string>
 
+#include "contract/guest_layout.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "images/manifest.pb.h"
@@ -41,8 +42,10 @@ TEST(PayloadManifest, HoldsTheServerItsLibrariesAndTheConfig) {
   EXPECT_EQ(config.server().argv(0), "/payload/lib/ld-linux-x86-64.so.2");
   EXPECT_EQ(config.server().argv(3), "/payload/bin/server");
   EXPECT_EQ(config.server().argv(4), "--debug_endpoints");
-  EXPECT_EQ(config.server().port(), 4001u);
-  EXPECT_EQ(config.data_device(), "/dev/vdc");
+  EXPECT_EQ(config.server().port(), contract::kServerPort);
+  EXPECT_EQ(config.data_device(), contract::kDataDevice);
+  // The backend gives the address (perfcell.net): the payload has none.
+  EXPECT_FALSE(config.has_network());
   bool has_secret = false;
   for (const std::string& e : config.server().env()) {
     has_secret |= e == "PS_SHARED_SECRET=s3cret";

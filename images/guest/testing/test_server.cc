@@ -1,7 +1,8 @@
-// A stand-in server for perfcell-init's tests: listens on 127.0.0.1:PORT,
-// says so on stdout, and exits with status N when a client sends "exit N".
+// A stand-in server for perfcell-init's tests: listens on 127.0.0.1:PORT
+// (default: the guest's server port, contract/guest_layout.h), says so on
+// stdout, and exits with status N when a client sends "exit N".
 //
-//   test_server PORT
+//   test_server [PORT]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,12 +13,14 @@
 #include <cstring>
 #include <string>
 
+#include "contract/guest_layout.h"
+
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: test_server PORT\n");
+  if (argc > 2) {
+    std::fprintf(stderr, "usage: test_server [PORT]\n");
     return 2;
   }
-  int port = std::atoi(argv[1]);
+  int port = argc == 2 ? std::atoi(argv[1]) : perfcell::contract::kServerPort;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
