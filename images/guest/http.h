@@ -34,7 +34,7 @@ std::string FormatResponse(int status, absl::string_view content_type,
 void WriteResponse(int fd, int status, absl::string_view content_type,
                    absl::string_view body);
 
-// Opens a TCP socket listening on `address`:`port` (e.g. "0.0.0.0", 4002),
+// Opens a TCP socket listening on `address`:`port` (e.g. "0.0.0.0", 8080),
 // close-on-exec. The error names the port.
 absl::StatusOr<int> ListenTcp(const std::string& address, int port);
 
