@@ -78,7 +78,8 @@ absl::StatusOr<AdaptiveReplay> ReplayAdaptive(const CellSpec& spec,
   if (looked) {
     replay.verdict = VerdictOf(last.decision);
     replay.ratio = std::exp(last.estimate);
-    replay.ratio_ci = {std::exp(last.lo), std::exp(last.hi)};
+    replay.ratio_ci = {std::exp(last.DecisionLo()),
+                       std::exp(last.DecisionHi())};
     replay.look_level = last.level;
     replay.more_blocks = last.more_blocks_estimate;
   }

@@ -72,8 +72,8 @@ std::map<std::string, RunnerDecision> RunnerDecisions(const CellResult& r) {
                                    Median(runs[{block, design.baseline()}])));
       if (n < sd.min_blocks) continue;
       const stats::SequentialLook look = *comparison.Look(n == sd.max_blocks);
-      decision.lo = std::exp(look.lo);
-      decision.hi = std::exp(look.hi);
+      decision.lo = std::exp(look.DecisionLo());
+      decision.hi = std::exp(look.DecisionHi());
       if (look.decision == stats::SequentialLook::kOpen ||
           look.decision == stats::SequentialLook::kInconclusive) {
         continue;

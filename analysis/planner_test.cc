@@ -179,8 +179,8 @@ TEST(Planner, ReadmeWorkedExample) {
                         {0.30, 0.05, 0.025, true, -1, -1, NAN},
                         {0.03, 0.10, 0.05, false, 17, 18, 545.1},
                         {0.03, 0.05, 0.025, false, 64, 71, 2150.3},
-                        {0.03, 0.10, 0.05, true, 15, 16, 484.6},
-                        {0.03, 0.05, 0.025, true, 56, 64, 1938.3}}) {
+                        {0.03, 0.10, 0.05, true, 15, 15, 454.3},
+                        {0.03, 0.05, 0.025, true, 56, 58, 1756.6}}) {
     SCOPED_TRACE(testing::Message()
                  << row.run_cv << " " << row.effect << " " << row.adaptive);
     PlanOptions options;

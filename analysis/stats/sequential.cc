@@ -261,11 +261,17 @@ absl::StatusOr<SequentialLook> LookSorted(const SequentialBoundary& boundary,
   look.level = boundary.look_level[n];
   const double lower = std::log(1 - design.min_effect);
   const double upper = std::log(1 + design.min_effect);
+  // The equivalence interval (level 1 - 2 alpha; inside [lo, hi]).
+  const int ke = static_cast<int>(boundary.equivalence_k.size()) > n
+                     ? boundary.equivalence_k[n]
+                     : k;
+  look.equivalence_lo = ke >= 1 ? walsh[ke - 1] : -kInf;
+  look.equivalence_hi = ke >= 1 ? walsh[m - ke] : kInf;
   if (look.lo > upper) {
     look.decision = SequentialLook::kFaster;
   } else if (look.hi < lower) {
     look.decision = SequentialLook::kSlower;
-  } else if (look.lo > lower && look.hi < upper) {
+  } else if (look.equivalence_lo > lower && look.equivalence_hi < upper) {
     look.decision = SequentialLook::kNoDifference;
   } else {
     look.decision = last_look || n == design.max_blocks
@@ -327,13 +333,22 @@ absl::StatusOr<SequentialBoundary> CalibrateBoundary(
   using Key = std::tuple<int, int, double, double>;
   static std::mutex* mu = new std::mutex;
   static auto* cache = new std::map<Key, SequentialBoundary>;
-  const Key key{design.min_blocks, design.max_blocks, design.alpha,
-                design.shape};
-  std::lock_guard<std::mutex> lock(*mu);
-  auto it = cache->find(key);
-  if (it == cache->end()) it = cache->emplace(key, Calibrate(design)).first;
-  SequentialBoundary b = it->second;
+  auto cached = [&](const SequentialDesign& d) {
+    const Key key{d.min_blocks, d.max_blocks, d.alpha, d.shape};
+    std::lock_guard<std::mutex> lock(*mu);
+    auto it = cache->find(key);
+    if (it == cache->end()) it = cache->emplace(key, Calibrate(d)).first;
+    return it->second;
+  };
+  SequentialBoundary b = cached(design);
   b.design.min_effect = design.min_effect;  // not part of the boundary
+  // "No difference" is two one-sided claims at alpha each (TOST): the
+  // interval at level 1 - 2 alpha.
+  SequentialDesign equivalence = design;
+  equivalence.alpha = std::min(2 * design.alpha, 0.5);
+  const SequentialBoundary e = cached(equivalence);
+  b.equivalence_k = e.k;
+  b.equivalence_look_level = e.look_level;
   return b;
 }
 
@@ -467,10 +482,16 @@ int SequentialBlocksNeeded(const SequentialBoundary& boundary, double noise_sd,
   }
   const double lower = std::log(1 - design.min_effect);
   const double upper = std::log(1 + design.min_effect);
+  // "No difference" is decided on the 1 - 2 alpha interval (TOST).
+  const bool inside = effect > lower && effect < upper;
+  const std::vector<int>& ks =
+      inside && boundary.equivalence_k.size() == boundary.k.size()
+          ? boundary.equivalence_k
+          : boundary.k;
   for (int n = design.min_blocks; n <= design.max_blocks; ++n) {
-    if (boundary.k[n] < 1) continue;
+    if (ks[n] < 1) continue;
     // The critical value the look's k actually achieves (discreteness).
-    const double z = (NullMean(n) - (boundary.k[n] - 0.5)) / NullSd(n);
+    const double z = (NullMean(n) - (ks[n] - 0.5)) / NullSd(n);
     const double tau = noise_sd * std::sqrt(M_PI / (3.0 * n));
     if (DecisionPower(effect, lower, upper, z * tau, tau) >= power) return n;
   }

@@ -8,8 +8,16 @@
 //
 //   faster         lo > log(1 + min_effect)
 //   slower         hi < log(1 - min_effect)
-//   no difference  log(1 - min_effect) < lo and hi < log(1 + min_effect)
+//   no difference  log(1 - min_effect) < lo' and hi' < log(1 + min_effect)
 //   open           anything else; "inconclusive" at the last look.
+//
+// [lo, hi] is the repeated interval at level 1 - alpha; [lo', hi'] the one
+// at 1 - 2 alpha (inside it): "no difference" is the two one-sided claims
+// "not faster by min_effect" and "not slower by min_effect", each wrong with
+// probability <= alpha, as in the two one-sided tests of equivalence
+// (Schuirmann, J. Pharmacokin. Biopharm. 15 (1987) 657-680; Jennison &
+// Turnbull 2000, ch. 6, for the group-sequential form). A wrong "faster" or
+// "slower" still needs the 1 - alpha interval to miss.
 //
 //   SequentialDesign design;  // 4..40 blocks, alpha 0.05, min_effect 0.05
 //   absl::StatusOr<SequentialBoundary> boundary = CalibrateBoundary(design);
@@ -80,8 +88,10 @@
 //   median 12, p90 21; t3 sd 0.05: 100%, mean 11.7; -10%: slower 100%,
 //   mean 12.0. Never the wrong direction. sd 0.10 normal: 66-68%
 //   (34% inconclusive at 40: a fixed design would need ~51 blocks).
-// - A/A sd 0.02: "no difference" in 100% at a mean of 9.1 blocks; sd 0.04:
-//   mean 12.2; sd 0.06: 98.9% at mean 19.9.
+// - A/A sd 0.02: "no difference" in 100% at a mean of 7.1 blocks; sd 0.04:
+//   mean 10.2; sd 0.06: 99.6% at mean 17.0 (on the 1 - alpha interval, as
+//   before TOST: 9.1, 12.2, 19.9). True change on the edge of the zone
+//   (+-5%), sd 0.02 and 0.05: "no difference" 5.0-5.2% (MC SE 0.2%).
 // Shape: Pocock (0.5) minimizes blocks run in these cases; O'Brien-Fleming
 // (0) needs ~4-7 more blocks on average but keeps more power at the cap
 // (77% vs 66% at sd 0.10). The default is Pocock ("least machine time").
@@ -124,6 +134,10 @@ struct SequentialBoundary {
   // interval alone (1 at a look with k[n] == 0, whose interval is unbounded; 0
   // outside the looks).
   std::vector<double> look_level;
+  // The same at level 1 - 2 alpha: the interval "no difference" is decided
+  // on (two one-sided claims at alpha each, Schuirmann's TOST).
+  std::vector<int> equivalence_k;
+  std::vector<double> equivalence_look_level;
   // Monte Carlo estimate of P(every look covers); exact for a single look.
   double simultaneous_level = 0;
   int simulations = 0;  // 0 for a single look (exact)
@@ -159,6 +173,17 @@ struct SequentialLook {
   // within 0.1% of a threshold or more than 10,000 blocks). 0 when decided.
   int more_blocks_estimate = 0;
   double level = 0;  // boundary.look_level[blocks]
+  // The 1 - 2 alpha interval "no difference" is decided on (inside [lo, hi]).
+  double equivalence_lo = 0;
+  double equivalence_hi = 0;
+  // The interval the decision rests on: the equivalence one for
+  // kNoDifference, [lo, hi] otherwise.
+  double DecisionLo() const {
+    return decision == kNoDifference ? equivalence_lo : lo;
+  }
+  double DecisionHi() const {
+    return decision == kNoDifference ? equivalence_hi : hi;
+  }
 };
 
 // Name of a decision: "open", "faster", "slower", "no difference",

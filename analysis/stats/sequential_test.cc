@@ -391,9 +391,37 @@ TEST(Simulation, EquivalenceStopsEarlyWithSmallNoise) {
         sd, oc.no_difference, oc.inconclusive, oc.mean_blocks, oc.median_blocks,
         oc.p90_blocks);
     EXPECT_GE(oc.no_difference, 0.95);
-    // 9 is the first look that can decide anything; 40 is the cap. Without
-    // an equivalence stop these cells could only end at 40.
-    EXPECT_LE(oc.p90_blocks, 11);
+    // 7 is the first look whose equivalence interval (1 - 2 alpha) is
+    // bounded; 40 is the cap. Without an equivalence stop these cells could
+    // only end at 40.
+    EXPECT_LE(oc.p90_blocks, 9);
+  }
+  for (double sd : {0.04, 0.06}) {
+    const SequentialOperatingCharacteristics oc =
+        SimulateDesign(b, 0.0, sd, BlockNoise::kNormal, 10000, 9);
+    std::printf(
+        "A/A sd %.2f: no difference %.4f inconclusive %.4f; blocks mean %.1f "
+        "median %d p90 %d\n",
+        sd, oc.no_difference, oc.inconclusive, oc.mean_blocks, oc.median_blocks,
+        oc.p90_blocks);
+    EXPECT_GE(oc.no_difference, 0.95);
+  }
+}
+
+// "No difference" is two one-sided claims at alpha each (TOST): with the true
+// effect on the edge of the zone, it is claimed at most alpha of the time,
+// from either side and for any noise.
+TEST(Simulation, NoDifferenceOnTheEdgeIsRare) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  for (double effect : {std::log(1.05), std::log(0.95)}) {
+    for (double sd : {0.02, 0.05}) {
+      const SequentialOperatingCharacteristics oc =
+          SimulateDesign(b, effect, sd, BlockNoise::kNormal, 10000, 17);
+      std::printf("edge %+.3f sd %.2f: no difference %.4f\n", effect, sd,
+                  oc.no_difference);
+      // alpha plus three Monte Carlo standard errors (0.0022 at 10,000).
+      EXPECT_LE(oc.no_difference, 0.05 + 3 * 0.0022) << effect << " " << sd;
+    }
   }
 }
 

@@ -93,9 +93,10 @@ std::string AdaptiveStop::Line() const {
     // Before the design can bound anything (too few blocks for its level),
     // the interval is the whole line.
     const std::string interval =
-        std::isinf(l.lo) && std::isinf(l.hi)
+        std::isinf(l.DecisionLo()) && std::isinf(l.DecisionHi())
             ? "[no bound yet]"
-            : absl::StrCat("[", Percent(l.lo), ", ", Percent(l.hi), "]");
+            : absl::StrCat("[", Percent(l.DecisionLo()), ", ",
+                           Percent(l.DecisionHi()), "]");
     parts.push_back(absl::StrCat(c.branch, " ", Percent(l.estimate), " % ",
                                  interval, " ", state));
   }
