@@ -215,6 +215,84 @@ def perf_matrix_load_errors(workloads, stages, arrival_rate, mix, warmup):
                 errors.append("mix weight %r of %r: a number above 0" % (weight, op))
     return errors
 
+_THRESHOLD_STATS = ["throughput", "p50", "p90", "p95", "p99", "p99.9", "max"]
+_THRESHOLD_UNITS = {
+    "latency": ["us", "ms", "s"],
+    "throughput": ["B/s", "KiB/s", "MiB/s", "GiB/s"],
+    "size": ["B", "KiB", "MiB", "GiB"],
+    "rate": ["%"],
+}
+_THRESHOLD_METRICS = "download.<stat> or upload.<stat> (stat: %s), errors.rate, server.rss_max, tmp.leftover_max or disk.used_max" % ", ".join(_THRESHOLD_STATS)
+
+def _threshold_kind(metric):
+    """"latency", "throughput", "size", "rate", or None for an unknown metric."""
+    if metric == "errors.rate":
+        return "rate"
+    if metric in ("server.rss_max", "tmp.leftover_max", "disk.used_max"):
+        return "size"
+    operation, _, stat = metric.partition(".")
+    if operation not in _OPERATIONS or stat not in _THRESHOLD_STATS:
+        return None
+    return "throughput" if stat == "throughput" else "latency"
+
+def _is_number(text):
+    whole, dot, fraction = text.partition(".")
+    return whole.isdigit() and (not dot or fraction.isdigit())
+
+def perf_matrix_threshold_errors(thresholds, workloads, mix):
+    """Everything wrong with `thresholds` ({metric: "< 200ms"}), one
+    message per mistake; the grammar is runner/cell/thresholds.h's."""
+    if type(thresholds) != "dict":
+        return ["thresholds %r: a dict {metric: condition}, e.g. {\"download.p95\": \"< 200ms\"}" % (thresholds,)]
+    performed = {}
+    for w in workloads:
+        if w == "upload":
+            performed["upload"] = True
+        elif w in ("download", "download_cold"):
+            performed["download"] = True
+        elif w == "load":
+            for op in (mix if type(mix) == "dict" and mix else {"download": 1}):
+                performed[op] = True
+    errors = []
+    for metric, condition in thresholds.items():
+        kind = _threshold_kind(metric) if type(metric) == "string" else None
+        if kind == None:
+            errors.append("threshold %r: unknown metric; use %s" % (metric, _THRESHOLD_METRICS))
+            continue
+        operation = metric.partition(".")[0]
+        if operation in _OPERATIONS and operation not in performed:
+            errors.append("threshold %r applies to no cell: workloads %s make no %s requests" % (metric, workloads, operation))
+        if type(condition) != "string":
+            errors.append("threshold %r: %r: write a condition string like \"< 200ms\"" % (metric, condition))
+            continue
+        text = condition.strip()
+        op = ""
+        for candidate in ("<=", ">=", "<", ">"):
+            if text.startswith(candidate):
+                op = candidate
+                break
+        if not op:
+            errors.append("threshold %r: %r: start with <, <=, > or >=, e.g. \"< 200ms\"" % (metric, condition))
+            continue
+        rest = text[len(op):].strip()
+        digits = 0
+        for c in rest.elems():
+            if not (c.isdigit() or c == "."):
+                break
+            digits += 1
+        number, unit = rest[:digits], rest[digits:].strip()
+        if not _is_number(number):
+            errors.append("threshold %r: %r: %r is not a number and a unit, e.g. \"%s 200%s\"" % (metric, condition, rest, op, _THRESHOLD_UNITS[kind][0]))
+        elif unit not in _THRESHOLD_UNITS[kind]:
+            errors.append("threshold %r: %r: unit %r: %s is a %s; use %s" % (metric, condition, unit, metric, kind, ", ".join(_THRESHOLD_UNITS[kind])))
+        elif kind == "rate" and float(number) > 100:
+            errors.append("threshold %r: %r: a rate is at most 100%%" % (metric, condition))
+    return errors
+
+def perf_matrix_thresholds_flag(thresholds):
+    """The --thresholds value of the cell: "download.p95 < 200ms; ..."."""
+    return "; ".join(["%s %s" % (metric, thresholds[metric].strip()) for metric in sorted(thresholds.keys())])
+
 def _number(x):
     return ("%d" % x) if type(x) == "int" else ("%r" % x)
 
@@ -406,6 +484,7 @@ def perf_matrix(
         stages = [],
         arrival_rate = 0,
         mix = {},
+        thresholds = {},
         vcpus = 1,
         images = "//images",
         data_disk_size = "50G",
@@ -500,6 +579,17 @@ def perf_matrix(
         e.g. {"download": 0.9, "upload": 0.1} (seeded by `seed`); downloads
         read one uploaded file, uploads send `sizes` bytes; one latency
         histogram per operation and stage. Empty: downloads only.
+      thresholds: limits the cell test checks per branch over its measured
+        iterations once every block ran, k6-style: {metric: condition},
+        e.g. {"download.p95": "< 200ms", "upload.throughput": "> 50MiB/s",
+        "errors.rate": "< 0.1%", "server.rss_max": "< 128MiB"}. Metrics:
+        download.<stat> and upload.<stat> (stat: throughput, p50, p90, p95,
+        p99, p99.9, max; they apply to the cells making such requests),
+        errors.rate, server.rss_max, tmp.leftover_max, disk.used_max
+        (proto/cell.proto, Threshold, says what each measures). A broken
+        threshold fails the cell with one line naming it, by how much and
+        for which branch, after its results are saved; the report has a
+        targets table.
       vcpus: VM vCPUs.
       images: package holding the shared guest images (kernel, kernel_pin,
         initramfs, base targets).
@@ -534,6 +624,7 @@ def perf_matrix(
     if type(load_seconds) not in ("int", "float") or load_seconds <= 0 or load_seconds > 3600:
         errors.append("load_seconds %r: seconds per load stage, above 0 and at most 3600" % (load_seconds,))
     errors += perf_matrix_load_errors(workloads, stages, arrival_rate, mix, warmup)
+    errors += perf_matrix_threshold_errors(thresholds, workloads, mix)
     if type(vcpus) != "int" or vcpus < 1 or vcpus > 64:
         errors.append("vcpus %r: an int from 1 to 64" % (vcpus,))
     if not _valid_name(shared_secret):
@@ -574,6 +665,8 @@ def perf_matrix(
         "--accel=" + accel,
         "--tmp=" + tmp,
     ]
+    if thresholds:
+        args_common.append(shell_quote("--thresholds=" + perf_matrix_thresholds_flag(thresholds)))
     if cache_mode:
         args_common.append("--cache_mode=" + cache_mode)
     vm = backend != "host"

@@ -5,7 +5,7 @@ makes a test that fails, listing every mismatch, when any check failed.
 """
 
 load(":images.bzl", "shell_quote")
-load(":perf_matrix.bzl", "cell_timeout", "parse_duration_ms", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_interleave_errors", "perf_matrix_load_errors", "perf_matrix_load_profile", "perf_matrix_iterations", "perf_matrix_stop_errors", "perf_matrix_tmp_errors")
+load(":perf_matrix.bzl", "cell_timeout", "parse_duration_ms", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_interleave_errors", "perf_matrix_load_errors", "perf_matrix_load_profile", "perf_matrix_iterations", "perf_matrix_stop_errors", "perf_matrix_threshold_errors", "perf_matrix_thresholds_flag", "perf_matrix_tmp_errors")
 
 def _check(failures, what, got, want):
     if got != want:
@@ -136,6 +136,31 @@ def _run_checks():
     _check(failures, "rate stages as text", p.text, "stages { seconds: 0.5 arrival_rate: 50 ramp: true } stages { seconds: 60.0 arrival_rate: 200 ramp: true }")
     _check(failures, "a constant rate as text", perf_matrix_load_profile([], 200, {}).text, "arrival_rate: 200")
     _check(failures, "no profile", perf_matrix_load_profile([], 0, {}), struct(text = "", seconds = 0))
+
+    seed = {"download.p95": "< 200ms", "upload.throughput": "> 50MiB/s", "errors.rate": "< 0.1%", "server.rss_max": "< 128MiB"}
+    _check(failures, "the issue's thresholds are fine", perf_matrix_threshold_errors(seed, ["upload", "download"], {}), [])
+    _check(failures, "thresholds of a mixed load", perf_matrix_threshold_errors({"upload.p99.9": "<= 2s", "download.max": ">=1us", "tmp.leftover_max": "< 0 B", "disk.used_max": "< 1GiB"}, ["load"], {"download": 0.9, "upload": 0.1}), [])
+    _check(failures, "thresholds as a flag", perf_matrix_thresholds_flag({"errors.rate": " < 0.1% ", "download.p95": "< 200ms"}), "download.p95 < 200ms; errors.rate < 0.1%")
+    bad = perf_matrix_threshold_errors({
+        "download.p97": "< 200ms",
+        "download.p95": "= 200ms",
+        "download.p99": "< 200MB",
+        "server.rss_max": "< lots",
+        "errors.rate": "< 120%",
+        "upload.max": "< 1s",
+    }, ["download"], {})
+    for fragment in [
+        'threshold "download.p97": unknown metric; use download.<stat>',
+        'threshold "download.p95": "= 200ms": start with <, <=, > or >=',
+        'threshold "download.p99": "< 200MB": unit "MB": download.p99 is a latency; use us, ms, s',
+        'threshold "server.rss_max": "< lots": "lots" is not a number and a unit',
+        'threshold "errors.rate": "< 120%": a rate is at most 100%',
+        'threshold "upload.max" applies to no cell: workloads ["download"] make no upload requests',
+    ]:
+        _check_error(failures, "bad thresholds", bad, fragment)
+    _check(failures, "one message per bad threshold", len(bad), 6)
+    _check_error(failures, "thresholds not a dict", perf_matrix_threshold_errors(["download.p95 < 1s"], ["download"], {}), "a dict {metric: condition}")
+    _check_error(failures, "a load without a mix only downloads", perf_matrix_threshold_errors({"upload.p50": "< 1s"}, ["load"], {}), "make no upload requests")
 
     _check(failures, "shell_quote plain", shell_quote("--chunk_size=1"), "'--chunk_size=1'")
     _check(failures, "shell_quote quote", shell_quote("it's"), "'it'\\''s'")

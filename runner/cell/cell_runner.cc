@@ -25,6 +25,7 @@
 #include "runner/cell/cpu_split.h"
 #include "runner/cell/host_fingerprint.h"
 #include "runner/cell/result_file.h"
+#include "runner/cell/thresholds.h"
 #include "runner/cell/turnstile.h"
 #include "runner/vm/firecracker_vm.h"
 #include "runner/vm/host_vm.h"
@@ -672,6 +673,10 @@ absl::Status CellRun::Execute() {
   if (adaptive.has_value()) {
     progress_ << "perfcell: " << result.stop_reason() << "\n";
   }
+  // Thresholds last, over everything measured (already saved): a broken
+  // one fails the cell with one line naming it.
+  const std::string broken = BrokenLine(CheckThresholds(result));
+  if (!broken.empty()) return Fail(absl::FailedPreconditionError(broken));
   result.set_status(CellResult::PASSED);
   result.set_end_unix_nanos(absl::ToUnixNanos(absl::Now()));
   RETURN_IF_ERROR(file_.Save());

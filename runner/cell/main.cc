@@ -36,6 +36,7 @@
 #include "re2/re2.h"
 #include "runner/cell/cell_inputs.pb.h"
 #include "runner/cell/cell_runner.h"
+#include "runner/cell/thresholds.h"
 #include "tools/cc/atomic_file.h"
 #include "tools/cc/text_proto.h"
 
@@ -67,6 +68,10 @@ ABSL_FLAG(std::string, load_profile, "",
           "Load workload: text-format perfcell.Workload fields (stages, "
           "arrival_rate, mix; perf_matrix writes them). Its stages replace "
           "those --load_seconds makes.");
+ABSL_FLAG(std::string, thresholds, "",
+          "Limits checked per branch at the end, e.g. \"download.p95 < "
+          "200ms; errors.rate < 0.1%\" (runner/cell/thresholds.h); a broken "
+          "one fails the cell after its results are saved.");
 ABSL_FLAG(std::string, api_profile, "chunkstore", "chunkstore or picoshare.");
 ABSL_FLAG(std::string, shared_secret, "perfcell",
           "The server's shared secret.");
@@ -342,6 +347,13 @@ int main(int argc, char** argv) {
       stage->set_seconds(absl::GetFlag(FLAGS_load_seconds));
       stage->set_concurrency(w->concurrency());
     }
+  }
+  absl::StatusOr<std::vector<perfcell::Threshold>> thresholds =
+      perfcell::ParseThresholds(absl::GetFlag(FLAGS_thresholds));
+  if (!thresholds.ok())
+    return BadFlag(std::string(thresholds.status().message()));
+  for (const perfcell::Threshold& t : *thresholds) {
+    *spec.add_thresholds() = t;
   }
   spec.set_api_profile(absl::GetFlag(FLAGS_api_profile));
   spec.mutable_timeouts()->set_boot_seconds(
