@@ -92,18 +92,21 @@ GuestMetrics CollectMetrics(const MetricsSources& sources) {
   if (!sources.data_mount.empty() &&
       statvfs(sources.data_mount.c_str(), &vfs) == 0) {
     m.set_data_disk_total_bytes(uint64_t{vfs.f_blocks} * vfs.f_frsize);
-    m.set_data_disk_used_bytes(uint64_t{vfs.f_blocks - vfs.f_bfree} *
-                               vfs.f_frsize);
+    // The files' blocks, as the host backend counts them: file-system
+    // metadata (journal, inode tables) is not the server's doing.
+    m.set_data_disk_used_bytes(
+        CountRegularFiles(sources.data_mount).allocated_bytes);
   }
   FileCount tmp = CountRegularFiles(sources.tmp_dir);
   m.set_tmp_leftover_files(tmp.files);
-  m.set_tmp_leftover_bytes(tmp.bytes);
+  m.set_tmp_leftover_bytes(tmp.allocated_bytes);  // space taken, as the host
   AddTmpPlacement(sources.tmp_dir, sources.data_mount, &m);
   if (sources.server_pid > 0) {
     absl::StatusOr<std::string> status = ReadFile(
         absl::StrCat(sources.proc_dir, "/", sources.server_pid, "/status"));
     if (status.ok()) {
       m.set_server_rss_bytes(KilobyteField(*status, "VmRSS").value_or(0));
+      m.set_server_rss_peak_bytes(KilobyteField(*status, "VmHWM").value_or(0));
     }
   }
   return m;

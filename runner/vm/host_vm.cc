@@ -191,6 +191,8 @@ class HostVm : public Vm {
     m.set_mem_total_bytes(limit);
     m.set_mem_available_bytes(rss < limit ? limit - rss : 0);
     m.set_server_rss_bytes(rss);
+    m.set_server_rss_peak_bytes(
+        status.ok() ? guest::KilobyteField(*status, "VmHWM").value_or(0) : 0);
     m.set_data_disk_used_bytes(
         guest::CountRegularFiles(data_dir_).allocated_bytes);
     struct statvfs vfs;

@@ -67,6 +67,7 @@ TEST(HostVm, RunsTheServerAndReportsMetrics) {
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_EQ(m->mem_total_bytes(), 256u << 20);
   EXPECT_GT(m->server_rss_bytes(), 0u);
+  EXPECT_GE(m->server_rss_peak_bytes(), m->server_rss_bytes());
   EXPECT_GT(m->data_disk_used_bytes(), 0u);  // the SQLite file
   EXPECT_EQ(m->tmp_leftover_files(), 0u);
   EXPECT_TRUE((*vm)->Health().ok());
