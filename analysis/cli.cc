@@ -10,9 +10,11 @@
 #include "absl/strings/str_cat.h"
 #include "analysis/cli_flags.h"
 #include "analysis/dataset.h"
+#include "analysis/guest_metrics_report.h"
 #include "analysis/html_report.h"
 #include "analysis/latency_report.h"
 #include "analysis/result_loader.h"
+#include "analysis/targets.h"
 #include "analysis/text_report.h"
 #include "tools/cc/atomic_file.h"
 #include "tools/cc/status_macros.h"
@@ -59,7 +61,9 @@ absl::StatusOr<std::vector<LoadedResult>> Load(const std::string& root,
 }
 
 absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options,
-                                   const LatencyReport* latency = nullptr) {
+                                   const LatencyReport* latency = nullptr,
+                                   const TargetsReport* targets = nullptr,
+                                   const GuestMetricsReport* guest = nullptr) {
   std::error_code error;
   std::filesystem::create_directories(options.out, error);
   if (error) {
@@ -68,10 +72,12 @@ absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options,
   }
   RETURN_IF_ERROR(
       WriteFileAtomically(options.out + "/cells.csv", CellsCsv(report)));
-  RETURN_IF_ERROR(WriteFileAtomically(options.out + "/summary.md",
-                                      SummaryMarkdown(report, latency)));
-  RETURN_IF_ERROR(WriteFileAtomically(options.out + "/report.html",
-                                      HtmlReport(report, latency)));
+  RETURN_IF_ERROR(
+      WriteFileAtomically(options.out + "/summary.md",
+                          SummaryMarkdown(report, latency, targets, guest)));
+  RETURN_IF_ERROR(
+      WriteFileAtomically(options.out + "/report.html",
+                          HtmlReport(report, latency, targets, guest)));
   for (const std::string& line : AaCheckLines(report)) {
     std::cout << line << "\n";
   }
@@ -156,7 +162,12 @@ absl::StatusOr<int> RunReport(const std::string& results,
   Report report = Analyze(std::move(input), options.analysis);
   const LatencyReport latency = AnalyzeLatency(loaded, report, options.warmup);
   for (const Warning& w : latency.warnings) report.warnings.push_back(w);
-  return WriteAndReport(std::move(report), options, &latency);
+  const TargetsReport targets =
+      AnalyzeTargets(loaded, report.series_order, options.warmup);
+  const GuestMetricsReport guest =
+      AnalyzeGuestMetrics(loaded, report.series_order, options.warmup);
+  for (const Warning& w : guest.warnings) report.warnings.push_back(w);
+  return WriteAndReport(std::move(report), options, &latency, &targets, &guest);
 }
 
 absl::StatusOr<int> RunCompare(const std::string& a, const std::string& b,

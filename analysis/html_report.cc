@@ -430,7 +430,9 @@ span.kind { display: inline-block; min-width: 80px; font-weight: bold; color: #a
 
 }  // namespace
 
-std::string HtmlReport(const Report& report, const LatencyReport* latency) {
+std::string HtmlReport(const Report& report, const LatencyReport* latency,
+                       const TargetsReport* targets,
+                       const GuestMetricsReport* guest) {
   const auto colors = SeriesColors(report);
   std::map<Verdict, int> counts;
   for (const Comparison& c : report.comparisons) ++counts[c.verdict];
@@ -473,6 +475,7 @@ std::string HtmlReport(const Report& report, const LatencyReport* latency) {
                     "these numbers.</b></p>");
   }
   absl::StrAppend(&out, "<h2>Summary</h2>", SummaryHtml(report));
+  if (targets != nullptr) out += TargetsHtml(*targets);
   absl::StrAppend(
       &out,
       "<h2>Ratios with confidence intervals</h2><p class=\"lead\">Each line: "
@@ -525,6 +528,7 @@ std::string HtmlReport(const Report& report, const LatencyReport* latency) {
   if (latency != nullptr) {
     out += LatencyHtml(*latency, report.options, report.series_order);
   }
+  if (guest != nullptr) out += GuestMetricsHtml(*guest);
   absl::StrAppend(&out, "<h2 id=\"warnings\">Warnings (",
                   report.warnings.size(), ")</h2><ul class=\"warnings\">");
   for (const Warning& w : report.warnings) {

@@ -9,14 +9,19 @@
 #include <string>
 
 #include "analysis/analysis.h"
+#include "analysis/guest_metrics_report.h"
 #include "analysis/latency_report.h"
+#include "analysis/targets.h"
 
 namespace perfcell::analysis {
 
 // `latency`, when given, adds the latency tables and percentile spectra of
-// LOAD cells after the block ratios.
+// LOAD cells after the block ratios; `targets` the targets table after the
+// summary; `guest` the server resources table after the latency.
 std::string HtmlReport(const Report& report,
-                       const LatencyReport* latency = nullptr);
+                       const LatencyReport* latency = nullptr,
+                       const TargetsReport* targets = nullptr,
+                       const GuestMetricsReport* guest = nullptr);
 
 }  // namespace perfcell::analysis
 

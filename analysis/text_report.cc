@@ -510,8 +510,9 @@ std::string AdaptiveSentence(const Report& report) {
       "; the units column says at which block each was decided.");
 }
 
-std::string SummaryMarkdown(const Report& report,
-                            const LatencyReport* latency) {
+std::string SummaryMarkdown(const Report& report, const LatencyReport* latency,
+                            const TargetsReport* targets,
+                            const GuestMetricsReport* guest) {
   std::map<Verdict, int> counts;
   for (const Comparison& c : report.comparisons) ++counts[c.verdict];
   std::set<CellKey> cells;
@@ -567,7 +568,9 @@ std::string SummaryMarkdown(const Report& report,
     absl::StrAppend(&out, adaptive, "\n\n");
   }
   out += SummaryTables(report);
+  if (targets != nullptr) out += TargetsMarkdown(*targets);
   if (latency != nullptr) out += LatencyMarkdown(*latency, report.options);
+  if (guest != nullptr) out += GuestMetricsMarkdown(*guest);
   absl::StrAppend(&out, "## Warnings (", report.warnings.size(), ")\n\n");
   if (report.warnings.empty()) out += "None.\n";
   for (const Warning& w : report.warnings) {

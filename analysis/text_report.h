@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "analysis/analysis.h"
+#include "analysis/guest_metrics_report.h"
 #include "analysis/latency_report.h"
+#include "analysis/targets.h"
 
 namespace perfcell::analysis {
 
@@ -79,10 +81,13 @@ std::string CellsCsv(const Report& report);
 // The Markdown tables only (what the CLIs print on stdout).
 std::string SummaryTables(const Report& report);
 
-// The whole summary.md: context, how to read it, tables, the latency of LOAD
-// cells when `latency` is given, warnings.
+// The whole summary.md: context, how to read it, tables, the targets table
+// (`targets`), the latency of LOAD cells (`latency`), server resources
+// (`guest`), each when given, warnings.
 std::string SummaryMarkdown(const Report& report,
-                            const LatencyReport* latency = nullptr);
+                            const LatencyReport* latency = nullptr,
+                            const TargetsReport* targets = nullptr,
+                            const GuestMetricsReport* guest = nullptr);
 
 // The A/A check that opens every output: "A/A check: 0 of 4 A/A
 // comparisons (main~aa vs main) came out faster or slower (expected:
