@@ -86,7 +86,9 @@ std::string Short(double x) {
 // Binary-prefixed bytes: "140MiB", "512B".
 std::string ScaledBytes(double bytes, absl::string_view suffix) {
   static constexpr const char* kPrefixes[] = {"KiB", "MiB", "GiB", "TiB"};
-  if (std::fabs(bytes) < 1024) return absl::StrCat(Short(bytes), "B", suffix);
+  if (std::fabs(bytes) < 1024) {  // whole bytes: "0B", "512B"
+    return absl::StrCat(absl::StrFormat("%.0f", bytes), "B", suffix);
+  }
   int i = 0;
   bytes /= 1024;
   while (std::fabs(bytes) >= 1024 && i < 3) {

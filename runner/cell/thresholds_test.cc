@@ -87,7 +87,7 @@ TEST(FormatMetricValue, ScalesLikeTheThresholds) {
   EXPECT_EQ(FormatMetricValue(MetricKind::kThroughput, 48.25 * (1 << 20)),
             "48.2MiB/s");
   EXPECT_EQ(FormatMetricValue(MetricKind::kBytes, 140.0 * (1 << 20)), "140MiB");
-  EXPECT_EQ(FormatMetricValue(MetricKind::kBytes, 0), "0.00B");
+  EXPECT_EQ(FormatMetricValue(MetricKind::kBytes, 0), "0B");
   EXPECT_EQ(FormatMetricValue(MetricKind::kFraction, 0.0025), "0.25%");
   EXPECT_EQ(FormatMetricValue(MetricKind::kFraction, NAN), "no data");
 }
