@@ -5,7 +5,7 @@ makes a test that fails, listing every mismatch, when any check failed.
 """
 
 load(":images.bzl", "shell_quote")
-load(":perf_matrix.bzl", "cell_timeout", "parse_duration_ms", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_interleave_errors", "perf_matrix_load_errors", "perf_matrix_load_profile", "perf_matrix_iterations", "perf_matrix_stop_errors", "perf_matrix_threshold_errors", "perf_matrix_thresholds_flag", "perf_matrix_tmp_errors")
+load(":perf_matrix.bzl", "cell_timeout", "parse_duration_ms", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_interleave_errors", "perf_matrix_iterations", "perf_matrix_load_errors", "perf_matrix_load_profile", "perf_matrix_stop_errors", "perf_matrix_threshold_errors", "perf_matrix_thresholds_flag", "perf_matrix_tmp_errors")
 
 def _check(failures, what, got, want):
     if got != want:
