@@ -6,7 +6,7 @@
 #
 # The tree has what exercises libext2fs's corners: a 3,000-entry (htree)
 # directory with names of every length mod 4, hard links, a sparse file
-# (300 MiB apparent, a few data blocks: a GiB would only slow cmp down),
+# (3 GiB apparent, three data blocks, larger than the 1 GiB image itself),
 # symlinks over 60 bytes (stored in a block, not in the inode), UTF-8 names
 # and a FIFO.
 set -euo pipefail
@@ -18,10 +18,11 @@ echo one >src/big/entry-1-a
 echo shared >src/links/a
 ln src/links/a src/links/b
 ln src/links/a src/big/hardlink-into-big
-truncate -s 300M src/sparse
+sparse_bytes=$((3 * 1024 * 1024 * 1024))
+truncate -s "$sparse_bytes" src/sparse
 printf 'head' | dd of=src/sparse conv=notrunc status=none
-printf 'middle' | dd of=src/sparse bs=1M seek=150 conv=notrunc status=none
-printf 'tail' | dd of=src/sparse bs=1 seek=$((300 * 1024 * 1024 - 4)) conv=notrunc status=none
+printf 'middle' | dd of=src/sparse bs=1M seek=1536 conv=notrunc status=none
+printf 'tail' | dd of=src/sparse bs=1 seek=$((sparse_bytes - 4)) conv=notrunc status=none
 ln -s "$(printf 'long/target/%.0s' {1..8})end" src/long-symlink
 ln -s "$(printf 'x%.0s' {1..300})" src/longer-symlink
 echo utf8 >'src/names/ünïcödé-名前'
@@ -45,4 +46,9 @@ fi
 [[ $(/sbin/debugfs -R 'ls /big' a.img 2>/dev/null | grep -o 'entry-[0-9]*-' | wc -l) == 3000 ]]
 /sbin/debugfs -R 'htree /big' a.img 2>/dev/null | grep -q 'Indirect levels'
 /sbin/debugfs -R 'stat /longer-symlink' a.img 2>/dev/null | grep -q 'EXTENTS'
+# The sparse file kept its size and its three blocks, holes between them:
+# (0), the middle one and the last of 786,432.
+/sbin/debugfs -R 'stat /sparse' a.img 2>/dev/null >sparse.stat
+grep -q "Size: $sparse_bytes\$" sparse.stat
+grep -q '^(0):[0-9]*, (393216):[0-9]*, (786431):[0-9]*$' sparse.stat
 echo PASS
