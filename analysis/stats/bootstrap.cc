@@ -48,19 +48,25 @@ double LargeSampleResampledMedian(const std::vector<double>& sorted,
 // values, O(1) after one sort above it.
 class MedianResampler {
  public:
-  explicit MedianResampler(const std::vector<double>& x) : x_(x) {
+  MedianResampler(const std::vector<double>& x, BootstrapWork* work)
+      : x_(x), work_(work) {
     if (x.size() > kLargeSample) {
       sorted_ = x;
       std::sort(sorted_.begin(), sorted_.end());
     }
   }
   double Next(std::mt19937_64& rng) {
-    return sorted_.empty() ? ResampledMedian(x_, rng, buffer_)
-                           : LargeSampleResampledMedian(sorted_, rng);
+    if (sorted_.empty()) {
+      if (work_ != nullptr) work_->values_drawn += x_.size();
+      return ResampledMedian(x_, rng, buffer_);
+    }
+    if (work_ != nullptr) ++work_->values_drawn;
+    return LargeSampleResampledMedian(sorted_, rng);
   }
 
  private:
   const std::vector<double>& x_;
+  BootstrapWork* work_;
   std::vector<double> sorted_;
   std::vector<double> buffer_;
 };
@@ -77,7 +83,7 @@ Interval BootstrapMedianCi(const std::vector<double>& x,
                            const BootstrapOptions& options) {
   if (x.size() < 2) return {kNaN, kNaN};
   std::mt19937_64 rng(options.seed);
-  MedianResampler resampler(x);
+  MedianResampler resampler(x, options.work);
   std::vector<double> estimates;
   estimates.reserve(options.resamples);
   for (int r = 0; r < options.resamples; ++r) {
@@ -91,7 +97,8 @@ Interval BootstrapRatioOfMediansCi(const std::vector<double>& numerator,
                                    const BootstrapOptions& options) {
   if (numerator.size() < 2 || denominator.size() < 2) return {kNaN, kNaN};
   std::mt19937_64 rng(options.seed);
-  MedianResampler top_resampler(numerator), bottom_resampler(denominator);
+  MedianResampler top_resampler(numerator, options.work);
+  MedianResampler bottom_resampler(denominator, options.work);
   std::vector<double> estimates;
   estimates.reserve(options.resamples);
   for (int r = 0; r < options.resamples; ++r) {

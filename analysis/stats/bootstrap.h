@@ -37,10 +37,19 @@ struct Interval {
   double high;
 };
 
+// What a call cost, for tests and benchmarks that check the work stays
+// bounded: each value drawn from a side's data counts once (n per resample
+// up to kLargeSample values, 1 above).
+struct BootstrapWork {
+  uint64_t values_drawn = 0;
+};
+
 struct BootstrapOptions {
   int resamples = 2000;
   double confidence = 0.95;
   uint64_t seed = 1;
+  // If set, receives the call's work (added to what it holds).
+  BootstrapWork* work = nullptr;
 };
 
 // Percentile interval of the median of `x`.
