@@ -1,6 +1,6 @@
-// A minimal HTTP/1.1 server for tests: one request per connection, served one
-// connection at a time on a background thread, over a unix socket (like
-// Firecracker's API) or TCP on loopback (like the guest's metrics port).
+// A small HTTP/1.1 server for tests, on cpp-httplib: requests are served one
+// at a time on a background thread, over a unix socket (like Firecracker's
+// API) or TCP on loopback (like the guest's metrics port).
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> server,
 //                    HttpServer::ListenTcp("127.0.0.1", 0, [](auto& request) {
@@ -8,8 +8,9 @@
 //                    }));
 //   server->port();  // the port the kernel picked, e.g. 41234
 //
-// Requests need a Content-Length for their body (what libcurl sends);
-// `Expect: 100-continue` is honoured. Every response closes its connection.
+// httplib parses the requests (Content-Length or chunked bodies, `Expect:
+// 100-continue`) and answers malformed ones with 400 itself; bodies over
+// 4 MiB get 413. Every response closes its connection.
 #ifndef PERFCELL_RUNNER_VM_FIRECRACKER_TESTING_HTTP_SERVER_H_
 #define PERFCELL_RUNNER_VM_FIRECRACKER_TESTING_HTTP_SERVER_H_
 
@@ -20,7 +21,11 @@
 #include <string>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "httplib.h"
 
 namespace perfcell {
 namespace firecracker_testing {
@@ -36,8 +41,8 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  // Runs after the response was written and its connection closed, e.g. to
-  // power off once the client has its answer.
+  // Runs once the response was written, e.g. to power off once the client
+  // has its answer.
   std::function<void()> after_send;
 };
 
@@ -64,17 +69,23 @@ class HttpServer {
   uint16_t port() const { return port_; }
 
  private:
-  HttpServer(int listen_fd, uint16_t port, std::string unix_path,
-             HttpHandler handler);
-  void Serve();
-  void HandleConnection(int fd);
+  // Routes every method to `handler`.
+  explicit HttpServer(HttpHandler handler);
+  // Serves the bound socket on thread_.
+  void Start(uint16_t port, std::string unix_path);
+  void Serve(const httplib::Request& request, httplib::Response& response);
+  void AfterSend(const httplib::Request& request);
 
-  const int listen_fd_;
-  const uint16_t port_;
-  const std::string unix_path_;
   const HttpHandler handler_;
-  int wake_pipe_[2] = {-1, -1};
+  httplib::Server server_;
+  uint16_t port_ = 0;
+  std::string unix_path_;
   std::thread thread_;
+  absl::Notification stopped_;  // the serving thread is done
+  absl::Mutex mu_;
+  // after_send of the responses being written, by their request.
+  std::map<const httplib::Request*, std::function<void()>> after_send_
+      ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace firecracker_testing
