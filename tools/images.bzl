@@ -74,6 +74,23 @@ def _ext4_image_impl(ctx):
         )
         manifest = combined
         inputs.append(combined)
+    if ctx.attr.base:
+        inputs.append(ctx.file.base)
+    _mkext4_action(ctx, out, manifest, inputs, rebuild = False)
+    rebuild = ctx.actions.declare_file(ctx.label.name + ".rebuild.ext4")
+    _mkext4_action(ctx, rebuild, manifest, inputs, rebuild = True)
+    return [
+        DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out])),
+        OutputGroupInfo(rebuild = depset([rebuild])),
+    ]
+
+# The "rebuild" output group of an image rule: the same image written by a
+# second action, a second later, with glibc filling fresh memory with 0xa5.
+# Only built when asked for (//images:determinism_test compares the two).
+_REBUILD_ENV = {"MALLOC_PERTURB_": "165"}
+_REBUILD_PREFIX = "sleep 1; "
+
+def _mkext4_action(ctx, out, manifest, inputs, rebuild):
     args = ctx.actions.args()
     args.add("--out", out)
     args.add("--manifest", manifest)
@@ -86,23 +103,37 @@ def _ext4_image_impl(ctx):
         args.add("--journal=false")
     if ctx.attr.base:
         args.add("--base", ctx.file.base)
-        inputs.append(ctx.file.base)
     else:
         args.add("--size", ctx.attr.image_size)
-    ctx.actions.run(
+    env = {"SOURCE_DATE_EPOCH": "0"}
+    if not rebuild:
+        ctx.actions.run(
+            outputs = [out],
+            inputs = inputs + ctx.files.data,
+            executable = ctx.executable._mkext4,
+            arguments = [args],
+            env = env,
+            mnemonic = "Ext4Image",
+            progress_message = "Writing ext4 image %s (%s)" % (ctx.label, ctx.attr.image_size),
+        )
+        return
+    env.update(_REBUILD_ENV)
+    ctx.actions.run_shell(
         outputs = [out],
         inputs = inputs + ctx.files.data,
-        executable = ctx.executable._mkext4,
-        arguments = [args],
-        env = {"SOURCE_DATE_EPOCH": "0"},
-        mnemonic = "Ext4Image",
-        progress_message = "Writing ext4 image %s (%s)" % (ctx.label, ctx.attr.image_size),
+        tools = [ctx.executable._mkext4],
+        command = _REBUILD_PREFIX + 'exec "$@"',
+        arguments = [ctx.executable._mkext4.path, args],
+        env = env,
+        mnemonic = "Ext4ImageRebuild",
+        progress_message = "Rebuilding ext4 image %s to compare" % ctx.label,
     )
-    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
 
 ext4_image = rule(
     implementation = _ext4_image_impl,
-    doc = """An ext4 image file (<name>.ext4), written through libext2fs.
+    doc = """An ext4 image file (<name>.ext4), written through libext2fs. Its
+"rebuild" output group writes the image again in a second action (a second
+later, MALLOC_PERTURB_) for //images:determinism_test to compare.
 
 Example:
     ext4_image(
@@ -166,30 +197,36 @@ flags+=(--file=etc/modules.order="$order.names":0644)
 "$mkinitramfs" "${flags[@]}"
 rm -f "$order" "$order.names"
 """
-    ctx.actions.run_shell(
-        outputs = [out],
-        inputs = modules + [ctx.file.init, ctx.file.busybox],
-        tools = [ctx.executable._modorder, ctx.executable._mkinitramfs],
-        command = script,
-        arguments = [
-            ctx.executable._modorder.path,
-            ctx.executable._mkinitramfs.path,
-            modules_dir,
-            ",".join(ctx.attr.want_modules),
-            ctx.file.init.path,
-            ctx.file.busybox.path,
-            out.path,
-        ],
-        env = {"SOURCE_DATE_EPOCH": "0"},
-        mnemonic = "GuestInitramfs",
-        progress_message = "Writing initramfs %s" % ctx.label,
-    )
-    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
+    rebuild = ctx.actions.declare_file(ctx.label.name + ".rebuild.cpio.gz")
+    for output, again in [(out, False), (rebuild, True)]:
+        ctx.actions.run_shell(
+            outputs = [output],
+            inputs = modules + [ctx.file.init, ctx.file.busybox],
+            tools = [ctx.executable._modorder, ctx.executable._mkinitramfs],
+            command = (_REBUILD_PREFIX if again else "") + script,
+            arguments = [
+                ctx.executable._modorder.path,
+                ctx.executable._mkinitramfs.path,
+                modules_dir,
+                ",".join(ctx.attr.want_modules),
+                ctx.file.init.path,
+                ctx.file.busybox.path,
+                output.path,
+            ],
+            env = dict({"SOURCE_DATE_EPOCH": "0"}, **(_REBUILD_ENV if again else {})),
+            mnemonic = "GuestInitramfsRebuild" if again else "GuestInitramfs",
+            progress_message = ("Rebuilding initramfs %s to compare" if again else "Writing initramfs %s") % ctx.label,
+        )
+    return [
+        DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out])),
+        OutputGroupInfo(rebuild = depset([rebuild])),
+    ]
 
 guest_initramfs = rule(
     implementation = _guest_initramfs_impl,
     doc = """A gzip newc initramfs: busybox, an /init script, and the wanted kernel
-modules with their dependencies, listed in load order in /etc/modules.order.""",
+modules with their dependencies, listed in load order in /etc/modules.order.
+Its "rebuild" output group writes it again, as ext4_image's does.""",
     attrs = {
         "init": attr.label(mandatory = True, allow_single_file = True),
         "busybox": attr.label(mandatory = True, allow_single_file = True),
