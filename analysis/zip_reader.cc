@@ -4,6 +4,7 @@
 #include <zip.h>
 
 #include <memory>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -42,12 +43,20 @@ absl::Status TooLarge(const std::string& path, const char* name,
       "; not a perfcell result"));
 }
 
+absl::Status TogetherTooLarge(const std::string& path, uint64_t max_total_bytes,
+                              absl::string_view detail) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("the entries read from ", path, " expand past ",
+                   FormatCap(max_total_bytes), " together", detail,
+                   "; not a perfcell result"));
+}
+
 }  // namespace
 
 absl::StatusOr<std::map<std::string, std::string>> ReadZipFiles(
     const std::string& path,
     const std::function<bool(absl::string_view)>& wanted,
-    uint64_t max_entry_bytes) {
+    uint64_t max_entry_bytes, uint64_t max_total_bytes) {
   // Only regular files: opening a FIFO named outputs.zip would block.
   struct stat archive_stat;
   if (stat(path.c_str(), &archive_stat) != 0) {
@@ -65,7 +74,10 @@ absl::StatusOr<std::map<std::string, std::string>> ReadZipFiles(
         path, ": not a readable zip archive (truncated or corrupt?): ",
         ZipErrorText(code)));
   }
-  std::map<std::string, std::string> files;
+  // The wanted entries and what their headers claim, checked before any is
+  // inflated: alone against the entry cap, together against the total.
+  std::vector<zip_int64_t> chosen;
+  uint64_t claimed_total = 0;
   const zip_int64_t count = zip_get_num_entries(archive.get(), 0);
   for (zip_int64_t i = 0; i < count; ++i) {
     zip_stat_t stat;
@@ -87,6 +99,24 @@ absl::StatusOr<std::map<std::string, std::string>> ReadZipFiles(
           stat.size, " bytes in a ", archive_bytes,
           "-byte archive (truncated or corrupt?)"));
     }
+    // Each claim is at most max_entry_bytes and the sum stops at the first
+    // crossing, so it cannot overflow.
+    if (stat.valid & ZIP_STAT_SIZE) claimed_total += stat.size;
+    if (claimed_total > max_total_bytes) {
+      return TogetherTooLarge(path, max_total_bytes,
+                              absl::StrCat(" (their headers claim ",
+                                           claimed_total, " bytes or more)"));
+    }
+    chosen.push_back(i);
+  }
+  std::map<std::string, std::string> files;
+  uint64_t total = 0;
+  for (const zip_int64_t i : chosen) {
+    zip_stat_t stat;
+    if (zip_stat_index(archive.get(), i, 0, &stat) != 0) {
+      return absl::DataLossError(absl::StrCat(
+          path, ": cannot read entry ", i, ": ", zip_strerror(archive.get())));
+    }
     EntryFile file(zip_fopen_index(archive.get(), i, 0));
     if (file == nullptr) {
       return absl::DataLossError(absl::StrCat(path, ": cannot open ", stat.name,
@@ -107,6 +137,10 @@ absl::StatusOr<std::map<std::string, std::string>> ReadZipFiles(
       if (content.size() + got > max_entry_bytes) {
         return TooLarge(path, stat.name, max_entry_bytes, "");
       }
+      if (total + got > max_total_bytes) {
+        return TogetherTooLarge(path, max_total_bytes, "");
+      }
+      total += got;
       content.append(buffer, got);
     }
     if ((stat.valid & ZIP_STAT_SIZE) && content.size() != stat.size) {

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
+#include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -173,6 +175,43 @@ TEST(ZipReader, HonestEntryAboveTheCapIsRefusedBeforeReading) {
                                 "expands past 1 MiB (its header claims 3145728 "
                                 "bytes); not a perfcell result"))
       << files.status();
+}
+
+// A bomb split over entries that each stay under the entry cap: read whole,
+// 16 entries of 250 MiB held 4 GB. The entries wanted together are capped.
+TEST(ZipReader, EntriesTogetherStopAtTheTotalCap) {
+  const std::string path = TempPath("split_bomb.zip");
+  std::map<std::string, std::string> entries;
+  for (const char* dir : {"a", "b", "c", "d"}) {
+    entries[absl::StrCat(dir, "/result.json")] = std::string(1 << 20, '\0');
+  }
+  entries["console.log"] = std::string(3 << 20, '\0');  // not wanted
+  ASSERT_TRUE(WriteZipFiles(path, entries).ok());
+  auto wanted = [](absl::string_view name) {
+    return absl::EndsWith(name, "result.json");
+  };
+  // Honest headers: refused from the sizes they claim, before inflating.
+  auto files = ReadZipFiles(path, wanted, /*max_entry_bytes=*/2 << 20,
+                            /*max_total_bytes=*/3 << 20);
+  ASSERT_FALSE(files.ok());
+  EXPECT_EQ(files.status().message(),
+            absl::StrCat("the entries read from ", path,
+                         " expand past 3 MiB together (their headers claim "
+                         "4194304 bytes or more); not a perfcell result"));
+  // Headers that lie (100 bytes each) do not get past the sum: the first
+  // entry that inflates to more than it claims is an error.
+  std::string zip = ReadFile(path).value();
+  ClaimSize(&zip, 100);
+  ASSERT_TRUE(WriteFileAtomically(path, zip).ok());
+  files = ReadZipFiles(path, wanted, 2 << 20, 3 << 20);
+  ASSERT_FALSE(files.ok());
+  EXPECT_TRUE(absl::StrContains(files.status().message(), "a/result.json"))
+      << files.status();
+  // Within the cap: every wanted entry, the unwanted one not counted.
+  ASSERT_TRUE(WriteZipFiles(path, entries).ok());
+  files = ReadZipFiles(path, wanted, 2 << 20, 4 << 20);
+  ASSERT_TRUE(files.ok()) << files.status();
+  EXPECT_EQ(files->size(), 4u);
 }
 
 TEST(ZipReader, FifoIsRefusedWithoutBlocking) {
