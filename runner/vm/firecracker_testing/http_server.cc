@@ -68,14 +68,36 @@ HttpServer::HttpServer(HttpHandler handler) : handler_(std::move(handler)) {
   server_.set_payload_max_length(kMaxBodyBytes);
   const auto serve = [this](const httplib::Request& request,
                             httplib::Response& response) {
-    Serve(request, response);
+    Serve(request, request.body, response);
+  };
+  // Methods that may carry a body read it here: a request with neither
+  // Content-Length nor chunked encoding has none (RFC 9112 6.3), where
+  // httplib's own reading would wait for the peer to close.
+  const auto serve_with_body = [this](const httplib::Request& request,
+                                      httplib::Response& response,
+                                      const httplib::ContentReader& reader) {
+    std::string body;
+    if ((request.has_header("Content-Length") ||
+         request.has_header("Transfer-Encoding")) &&
+        !reader([&body](const char* data, size_t size) {
+          body.append(data, size);
+          return true;
+        })) {
+      // httplib set 413 for a body over the limit, else 400.
+      if (response.status == -1) response.status = 400;
+      response.set_content(response.status == 413 ? "request body too large\n"
+                                                  : "malformed request body\n",
+                           "text/plain");
+      return;
+    }
+    Serve(request, body, response);
   };
   server_.Get(".*", serve);
-  server_.Post(".*", serve);
-  server_.Put(".*", serve);
-  server_.Patch(".*", serve);
-  server_.Delete(".*", serve);
   server_.Options(".*", serve);
+  server_.Post(".*", serve_with_body);
+  server_.Put(".*", serve_with_body);
+  server_.Patch(".*", serve_with_body);
+  server_.Delete(".*", serve_with_body);
   // httplib calls its logger once a response is written.
   server_.set_logger([this](const httplib::Request& request,
                             const httplib::Response&) { AfterSend(request); });
@@ -100,9 +122,9 @@ HttpServer::~HttpServer() {
   if (!unix_path_.empty()) unlink(unix_path_.c_str());
 }
 
-void HttpServer::Serve(const httplib::Request& request,
+void HttpServer::Serve(const httplib::Request& request, std::string body,
                        httplib::Response& response) {
-  HttpRequest ours{request.method, request.path, {}, request.body};
+  HttpRequest ours{request.method, request.path, {}, std::move(body)};
   for (const auto& [name, value] : request.headers) {
     ours.headers[absl::AsciiStrToLower(name)] = value;
   }

@@ -10,7 +10,8 @@
 //
 // httplib parses the requests (Content-Length or chunked bodies, `Expect:
 // 100-continue`) and answers malformed ones with 400 itself; bodies over
-// 4 MiB get 413. Every response closes its connection.
+// 4 MiB get 413, a request with neither header has an empty body. Every
+// response closes its connection.
 #ifndef PERFCELL_RUNNER_VM_FIRECRACKER_TESTING_HTTP_SERVER_H_
 #define PERFCELL_RUNNER_VM_FIRECRACKER_TESTING_HTTP_SERVER_H_
 
@@ -73,7 +74,8 @@ class HttpServer {
   explicit HttpServer(HttpHandler handler);
   // Serves the bound socket on thread_.
   void Start(uint16_t port, std::string unix_path);
-  void Serve(const httplib::Request& request, httplib::Response& response);
+  void Serve(const httplib::Request& request, std::string body,
+             httplib::Response& response);
   void AfterSend(const httplib::Request& request);
 
   const HttpHandler handler_;

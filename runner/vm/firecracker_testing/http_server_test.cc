@@ -1,5 +1,7 @@
 #include "runner/vm/firecracker_testing/http_server.h"
 
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -77,6 +79,27 @@ TEST(HttpServer, RefusesABodyOver4MiB) {
   auto result = PerformHttp(call);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_EQ(result->status, 413);
+}
+
+TEST(HttpServer, ARequestWithoutContentLengthHasNoBody) {
+  ScopedTempDir dir;
+  const std::string socket_path = dir.path() + "/api.sock";
+  auto server = *HttpServer::ListenUnix(socket_path, Echo);
+  // What `curl -X PUT` without -d sends: neither Content-Length nor a body.
+  const int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  socket_path.copy(addr.sun_path, sizeof(addr.sun_path) - 1);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  const std::string request = "PUT /actions HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(send(fd, request.data(), request.size(), 0),
+            static_cast<ssize_t>(request.size()));
+  std::string answer;
+  char chunk[4096];
+  ssize_t n;
+  while ((n = recv(fd, chunk, sizeof(chunk), 0)) > 0) answer.append(chunk, n);
+  close(fd);
+  EXPECT_THAT(answer, HasSubstr("\r\n\r\nPUT /actions - "));
 }
 
 TEST(HttpServer, StopsAtOnceAfterStarting) {
