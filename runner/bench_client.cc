@@ -85,25 +85,20 @@ double Now() {
       .count();
 }
 
-// Reads and drops each request body, answers 200. Refuses chunked bodies,
-// so a variant that fell back to chunked encoding fails loudly.
+// Reads and drops each request body (counting a multipart body's part
+// contents), answers 200. Refuses chunked bodies, so a variant that fell back
+// to chunked encoding fails loudly.
 std::unique_ptr<LoopbackServer> StartSink(std::atomic<uint64_t>* received) {
-  return *LoopbackServer::Start([received](HttpConnection& c) {
-    while (true) {
-      absl::StatusOr<RequestHead> head = c.ReadHead();
-      if (!head.ok()) return;
-      if (head->chunked) {
-        c.Write(HttpResponseText(411, {}, "no chunked bodies\n")).IgnoreError();
-        return;
-      }
-      if (!c.Discard(head->content_length).ok()) return;
-      received->fetch_add(head->content_length);
-      if (!c.Write(HttpResponseText(200, {"Content-Type: application/json"},
-                                    "{\"id\":\"sink000000\"}\n"))
-               .ok()) {
-        return;
-      }
+  return *LoopbackServer::Start([received](HttpExchange& exchange) {
+    if (exchange.head().chunked) {
+      exchange.Respond(411, {}, "no chunked bodies\n");
+      return;
     }
+    absl::StatusOr<uint64_t> bytes = exchange.DiscardBody();
+    if (!bytes.ok()) return;
+    received->fetch_add(*bytes);
+    exchange.Respond(200, {{"Content-Type", "application/json"}},
+                     "{\"id\":\"sink000000\"}\n");
   });
 }
 

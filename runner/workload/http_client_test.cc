@@ -23,31 +23,25 @@ using ::testing::HasSubstr;
 class EchoServer {
  public:
   EchoServer() {
-    server_ = *LoopbackServer::Start([this](HttpConnection& c) {
-      while (true) {
-        absl::StatusOr<RequestHead> head = c.ReadHead();
-        if (!head.ok()) return;
-        if (head->target == "/stall") {
-          stalls_.fetch_add(1);
-          server_->stopping().WaitForNotification();
-          return;
-        }
-        absl::StatusOr<std::string> body = c.ReadBody(head->content_length);
-        if (!body.ok()) return;
-        std::vector<std::string> headers;
-        if (head->target == "/login") {
-          headers.push_back("Set-Cookie: session=abc; Path=/");
-        }
-        const std::string echo = absl::StrCat(
-            head->method, " ", head->target, " cookie=", head->Header("cookie"),
-            " body=", body->size(), " te=", head->Header("transfer-encoding"),
-            " expect=", head->Header("expect"));
-        if (!c.Write(HttpResponseText(head->target == "/500" ? 500 : 200,
-                                      headers, echo))
-                 .ok()) {
-          return;
-        }
+    server_ = *LoopbackServer::Start([this](HttpExchange& exchange) {
+      const RequestHead& head = exchange.head();
+      if (head.target == "/stall") {
+        stalls_.fetch_add(1);
+        server_->stopping().WaitForNotification();
+        return;
       }
+      absl::StatusOr<std::string> body = exchange.ReadBody();
+      if (!body.ok()) return;
+      HttpExchange::Headers headers;
+      if (head.target == "/login") {
+        headers.emplace_back("Set-Cookie", "session=abc; Path=/");
+      }
+      exchange.Respond(head.target == "/500" ? 500 : 200, headers,
+                       absl::StrCat(head.method, " ", head.target,
+                                    " cookie=", head.Header("cookie"),
+                                    " body=", body->size(),
+                                    " te=", head.Header("transfer-encoding"),
+                                    " expect=", head.Header("expect")));
     });
   }
   std::string url() const { return server_->url(); }

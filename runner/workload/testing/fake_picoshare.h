@@ -82,14 +82,15 @@ class FakePicoShare {
 
  private:
   explicit FakePicoShare(FakePicoShareOptions options);
-  void Serve(HttpConnection& connection);
-  // Returns the response to send, or "" to send nothing (stall, close).
-  std::string Route(const RequestHead& head, HttpConnection& connection);
-  std::string PostEntry(const RequestHead& head, HttpConnection& connection);
+  // Answers `exchange`, or leaves it unanswered (stall, close): then the
+  // connection drops.
+  void Route(HttpExchange& exchange);
+  void PostEntry(HttpExchange& exchange);
   // GET /-<id>, with the download faults and counters.
-  std::string GetEntry(const std::string& id) ABSL_LOCKS_EXCLUDED(mu_);
-  std::string AnswerDownload(int attempt, const std::string& id)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void GetEntry(HttpExchange& exchange, const std::string& id)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  void AnswerDownload(HttpExchange& exchange, int attempt,
+                      const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Waits, releasing mu_, until `done()` (evaluated under mu_) or the server
   // stops.
   void AwaitOrStop(const std::function<bool()>& done)

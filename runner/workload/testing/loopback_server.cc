@@ -1,48 +1,88 @@
 #include "runner/workload/testing/loopback_server.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
+#include <functional>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
-#include "re2/re2.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace perfcell {
 namespace {
 
-constexpr size_t kRecvSize = 1 << 20;
+// Idle keep-alive connections stay open this long (httplib's default is 5 s
+// and 5 requests; the server this replaced kept them for ever).
+constexpr time_t kKeepAliveSeconds = 60;
+constexpr size_t kKeepAliveRequests = 1 << 20;
 
-absl::Status ErrnoError(absl::string_view what) {
-  return absl::UnavailableError(absl::StrCat(what, ": ", std::strerror(errno)));
+// One thread per connection: a handler may hold its request as long as it
+// likes without starving the others (httplib's default pool has 8 threads).
+class ThreadPerConnection : public httplib::TaskQueue {
+ public:
+  void enqueue(std::function<void()> fn) override {
+    absl::MutexLock lock(&mu_);
+    threads_.emplace_back(std::move(fn));
+  }
+  void shutdown() override {
+    std::vector<std::thread> threads;
+    {
+      absl::MutexLock lock(&mu_);
+      threads.swap(threads_);
+    }
+    for (std::thread& thread : threads) thread.join();
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(mu_);
+};
+
+// httplib hands a handler no socket. Returns this process's TCP sockets
+// whose local port is `local_port` and that have a peer (the server's
+// accepted connections), only the one whose peer port is `peer_port` when
+// given.
+std::vector<int> Connections(uint16_t local_port,
+                             std::optional<uint16_t> peer_port) {
+  std::vector<int> fds;
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return fds;
+  while (const dirent* entry = readdir(dir)) {
+    int fd;
+    if (!absl::SimpleAtoi(entry->d_name, &fd)) continue;
+    sockaddr_in local{}, peer{};
+    socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) == 0 &&
+        local.sin_family == AF_INET && ntohs(local.sin_port) == local_port &&
+        getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) == 0 &&
+        (!peer_port.has_value() || ntohs(peer.sin_port) == *peer_port)) {
+      fds.push_back(fd);
+    }
+  }
+  closedir(dir);
+  return fds;
 }
 
-const char* ReasonPhrase(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 404:
-      return "Not Found";
-    case 411:
-      return "Length Required";
-    case 500:
-      return "Internal Server Error";
-    default:
-      return "Status";
-  }
+// Resets the connection on `fd` now: the peer sees ECONNRESET, even while it
+// is still sending. The fd number stays valid (it then names an unconnected
+// socket), so httplib, which owns it, fails its next read and closes it.
+void ResetConnection(int fd) {
+  const linger reset = {1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+  const int placeholder = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (placeholder < 0 || dup2(placeholder, fd) < 0) shutdown(fd, SHUT_RDWR);
+  if (placeholder >= 0) close(placeholder);
 }
 
 }  // namespace
@@ -52,172 +92,178 @@ std::string RequestHead::Header(const std::string& lowercase_name) const {
   return it == headers.end() ? "" : it->second;
 }
 
-absl::StatusOr<size_t> HttpConnection::Fill() {
-  const size_t old_size = buffer_.size();
-  buffer_.resize(old_size + kRecvSize);
-  ssize_t n;
-  do {
-    n = recv(fd_, &buffer_[old_size], kRecvSize, 0);
-  } while (n < 0 && errno == EINTR);
-  buffer_.resize(old_size + (n > 0 ? n : 0));
-  if (n < 0) return ErrnoError("recv");
-  if (n == 0) return absl::UnavailableError("peer closed the connection");
-  return static_cast<size_t>(n);
+HttpExchange::HttpExchange(const httplib::Request& request,
+                           httplib::Response& response,
+                           const httplib::ContentReader* reader)
+    : request_(request), response_(response), reader_(reader) {
+  head_.method = request.method;
+  head_.target = request.target;
+  for (const auto& [name, value] : request.headers) {
+    head_.headers[absl::AsciiStrToLower(name)] = value;
+  }
+  if (!absl::SimpleAtoi(head_.Header("content-length"),
+                        &head_.content_length)) {
+    head_.content_length = 0;
+  }
+  head_.chunked =
+      absl::AsciiStrToLower(head_.Header("transfer-encoding")) == "chunked";
+  head_.multipart = request.is_multipart_form_data();
 }
 
-absl::StatusOr<RequestHead> HttpConnection::ReadHead() {
-  size_t end;
-  while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-    if (buffer_.size() > 64 * 1024) {
-      return absl::InvalidArgumentError("request head over 64 KiB");
-    }
-    absl::StatusOr<size_t> n = Fill();
-    if (!n.ok()) return n.status();
+absl::StatusOr<std::string> HttpExchange::ReadBody() {
+  if (reader_ == nullptr) return request_.body;
+  if (!HasBody()) return std::string();
+  if (head_.multipart) {
+    return absl::FailedPreconditionError("a multipart body: use ReadForm()");
   }
-  const std::string head_text = buffer_.substr(0, end);
-  buffer_.erase(0, end + 4);
-
-  std::vector<absl::string_view> lines = absl::StrSplit(head_text, "\r\n");
-  RequestHead head;
-  static const LazyRE2 kRequestLine = {R"re((\S+) (\S+) HTTP/1\.[01])re"};
-  if (!RE2::FullMatch(re2::StringPiece(lines[0].data(), lines[0].size()),
-                      *kRequestLine, &head.method, &head.target)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("bad request line \"", lines[0], "\""));
+  if (body_read_) return absl::FailedPreconditionError("body already read");
+  body_read_ = true;
+  std::string body;
+  if (!(*reader_)([&body](const char* data, size_t size) {
+        body.append(data, size);
+        return true;
+      })) {
+    return absl::UnavailableError("peer closed mid-body");
   }
-  for (size_t i = 1; i < lines.size(); ++i) {
-    std::pair<absl::string_view, absl::string_view> kv =
-        absl::StrSplit(lines[i], absl::MaxSplits(':', 1));
-    head.headers[absl::AsciiStrToLower(kv.first)] =
-        std::string(absl::StripAsciiWhitespace(kv.second));
-  }
-  const std::string length = head.Header("content-length");
-  if (!length.empty() && !absl::SimpleAtoi(length, &head.content_length)) {
-    return absl::InvalidArgumentError("bad Content-Length");
-  }
-  head.chunked =
-      absl::AsciiStrToLower(head.Header("transfer-encoding")) == "chunked";
-  return head;
-}
-
-absl::StatusOr<std::string> HttpConnection::ReadBody(uint64_t size) {
-  while (buffer_.size() < size) {
-    absl::StatusOr<size_t> n = Fill();
-    if (!n.ok()) return n.status();
-  }
-  std::string body = buffer_.substr(0, size);
-  buffer_.erase(0, size);
   return body;
 }
 
-absl::Status HttpConnection::Discard(uint64_t size) {
-  const uint64_t buffered = std::min<uint64_t>(size, buffer_.size());
-  buffer_.erase(0, buffered);
-  size -= buffered;
-  std::string scratch(kRecvSize, '\0');
-  while (size > 0) {
-    ssize_t n =
-        recv(fd_, &scratch[0],
-             static_cast<size_t>(std::min<uint64_t>(size, kRecvSize)), 0);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError("recv");
-    if (n == 0) return absl::UnavailableError("peer closed mid-body");
-    size -= n;
+absl::StatusOr<std::vector<httplib::MultipartFormData>>
+HttpExchange::ReadForm() {
+  if (reader_ == nullptr || !HasBody() || !head_.multipart) {
+    return absl::InvalidArgumentError("not multipart/form-data");
   }
-  return absl::OkStatus();
+  if (body_read_) return absl::FailedPreconditionError("body already read");
+  body_read_ = true;
+  std::vector<httplib::MultipartFormData> parts;
+  if (!(*reader_)(
+          [&parts](const httplib::MultipartFormData& part) {
+            parts.push_back(part);
+            return true;
+          },
+          [&parts](const char* data, size_t size) {
+            if (parts.empty()) return false;
+            parts.back().content.append(data, size);
+            return true;
+          })) {
+    return absl::InvalidArgumentError("malformed or truncated multipart body");
+  }
+  return parts;
 }
 
-absl::Status HttpConnection::Write(absl::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ErrnoError("send");
-    data.remove_prefix(n);
+absl::StatusOr<uint64_t> HttpExchange::DiscardBody(uint64_t at_most) {
+  if (reader_ == nullptr) return request_.body.size();
+  if (!HasBody()) return 0;
+  if (body_read_) return absl::FailedPreconditionError("body already read");
+  body_read_ = true;
+  uint64_t received = 0;
+  const httplib::ContentReceiver count = [&](const char*, size_t size) {
+    received += size;
+    return received < at_most;
+  };
+  const bool complete =
+      head_.multipart
+          ? (*reader_)([](const httplib::MultipartFormData&) { return true; },
+                       count)
+          : (*reader_)(count);
+  if (!complete && received < at_most) {
+    return absl::UnavailableError("peer closed mid-body");
   }
-  return absl::OkStatus();
+  return received;
 }
 
-void HttpConnection::Close() { shutdown(fd_, SHUT_RDWR); }
+bool HttpExchange::HasBody() const {
+  // Without either header a request has no body (RFC 9112 6.3); httplib's
+  // reader would wait for the peer to close instead.
+  return head_.chunked || head_.headers.count("content-length") > 0;
+}
 
-std::string HttpResponseText(int status,
-                             const std::vector<std::string>& headers,
-                             absl::string_view body) {
-  std::string text =
-      absl::StrCat("HTTP/1.1 ", status, " ", ReasonPhrase(status), "\r\n",
-                   "Content-Length: ", body.size(), "\r\n");
-  for (const std::string& header : headers) {
-    absl::StrAppend(&text, header, "\r\n");
+void HttpExchange::Respond(int status, const Headers& headers,
+                           std::string body) {
+  responded_ = true;
+  response_.status = status;
+  for (const auto& [name, value] : headers) response_.set_header(name, value);
+  response_.body = std::move(body);
+}
+
+void HttpExchange::DropConnection() {
+  if (dropped_) return;
+  dropped_ = true;
+  for (int fd : Connections(static_cast<uint16_t>(request_.local_port),
+                            static_cast<uint16_t>(request_.remote_port))) {
+    ResetConnection(fd);
   }
-  absl::StrAppend(&text, "\r\n", body);
-  return text;
+}
+
+void HttpExchange::Finish() {
+  if (!responded_) {
+    DropConnection();
+  } else if (!body_read_ && !dropped_) {
+    DiscardBody().IgnoreError();
+  }
 }
 
 absl::StatusOr<std::unique_ptr<LoopbackServer>> LoopbackServer::Start(
     Handler handler) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return ErrnoError("socket");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      listen(fd, 64) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    absl::Status status = ErrnoError("listen on 127.0.0.1");
-    close(fd);
-    return status;
+  std::unique_ptr<LoopbackServer> server(
+      new LoopbackServer(std::move(handler)));
+  const int port = server->server_.bind_to_any_port("127.0.0.1");
+  if (port <= 0) {
+    return absl::UnavailableError("cannot listen on 127.0.0.1");
   }
-  auto server = std::unique_ptr<LoopbackServer>(
-      new LoopbackServer(fd, ntohs(addr.sin_port), std::move(handler)));
-  server->accept_thread_ = std::thread([s = server.get()] { s->AcceptLoop(); });
+  server->port_ = static_cast<uint16_t>(port);
+  LoopbackServer* raw = server.get();
+  server->thread_ = std::thread([raw] {
+    raw->server_.listen_after_bind();
+    raw->stopped_.Notify();
+  });
   return server;
 }
 
-LoopbackServer::LoopbackServer(int listen_fd, uint16_t port, Handler handler)
-    : listen_fd_(listen_fd), port_(port), handler_(std::move(handler)) {}
+LoopbackServer::LoopbackServer(Handler handler) : handler_(std::move(handler)) {
+  server_.new_task_queue = [] { return new ThreadPerConnection(); };
+  server_.set_tcp_nodelay(true);
+  server_.set_keep_alive_timeout(kKeepAliveSeconds);
+  server_.set_keep_alive_max_count(kKeepAliveRequests);
+  const auto serve = [this](const httplib::Request& request,
+                            httplib::Response& response) {
+    Serve(request, response, nullptr);
+  };
+  const auto serve_with_body = [this](const httplib::Request& request,
+                                      httplib::Response& response,
+                                      const httplib::ContentReader& reader) {
+    Serve(request, response, &reader);
+  };
+  server_.Get(".*", serve);
+  server_.Options(".*", serve);
+  server_.Post(".*", serve_with_body);
+  server_.Put(".*", serve_with_body);
+  server_.Patch(".*", serve_with_body);
+  server_.Delete(".*", serve_with_body);
+}
 
 LoopbackServer::~LoopbackServer() {
   stopping_.Notify();
-  shutdown(listen_fd_, SHUT_RDWR);
-  accept_thread_.join();
-  close(listen_fd_);
-  std::vector<std::thread> threads;
-  {
-    absl::MutexLock lock(&mu_);
-    for (int fd : open_fds_) shutdown(fd, SHUT_RDWR);
-    threads.swap(connection_threads_);
+  // stop() does nothing until the thread is in its accept loop, and idle
+  // keep-alive connections would hold httplib for their timeout: repeat.
+  while (thread_.joinable() &&
+         !stopped_.WaitForNotificationWithTimeout(absl::Milliseconds(10))) {
+    server_.stop();
+    for (int fd : Connections(port_, std::nullopt)) shutdown(fd, SHUT_RDWR);
   }
-  for (std::thread& t : threads) t.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 std::string LoopbackServer::url() const {
   return absl::StrCat("http://127.0.0.1:", port_);
 }
 
-void LoopbackServer::AcceptLoop() {
-  while (!stopping_.HasBeenNotified()) {
-    const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) {
-      if (errno == EINTR || errno == ECONNABORTED) continue;
-      return;  // shut down
-    }
-    const int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    absl::MutexLock lock(&mu_);
-    if (stopping_.HasBeenNotified()) {
-      close(fd);
-      return;
-    }
-    open_fds_.insert(fd);
-    connection_threads_.emplace_back([this, fd] {
-      HttpConnection connection(fd);
-      handler_(connection);
-      absl::MutexLock lock(&mu_);
-      open_fds_.erase(fd);
-      close(fd);
-    });
-  }
+void LoopbackServer::Serve(const httplib::Request& request,
+                           httplib::Response& response,
+                           const httplib::ContentReader* reader) {
+  HttpExchange exchange(request, response, reader);
+  handler_(exchange);
+  exchange.Finish();
 }
 
 }  // namespace perfcell

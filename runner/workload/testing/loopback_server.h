@@ -1,14 +1,13 @@
-// A tiny HTTP/1.1 server on 127.0.0.1 for tests and benchmarks: one thread
-// accepts, one thread per connection runs the handler, keep-alive included.
-// Only what perfcell's fakes need: Content-Length bodies, no chunked
-// requests, no TLS.
+// A small HTTP/1.1 server on 127.0.0.1 for tests and benchmarks, on
+// cpp-httplib: httplib parses the requests (keep-alive, Content-Length or
+// chunked bodies); the handler reads each body as it likes, then answers or
+// drops the connection. Each connection has its own thread, so a handler may
+// hold its request (a stall, a rendezvous) without starving the others.
 //
 //   ASSIGN_OR_RETURN(auto server, LoopbackServer::Start(
-//       [](HttpConnection& conn) {
-//         while (auto head = conn.ReadHead(); head.ok()) {
-//           conn.Discard(head->content_length).IgnoreError();
-//           conn.Write(HttpResponseText(200, {}, "ok")).IgnoreError();
-//         }
+//       [](HttpExchange& exchange) {
+//         exchange.DiscardBody().IgnoreError();
+//         exchange.Respond(200, {}, "ok");
 //       }));
 //   server->url();  // "http://127.0.0.1:41234"
 #ifndef PERFCELL_RUNNER_WORKLOAD_TESTING_LOOPBACK_SERVER_H_
@@ -16,20 +15,18 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "httplib.h"
 
 namespace perfcell {
 
@@ -38,47 +35,64 @@ struct RequestHead {
   std::string target;                          // "/api/entry?expiration=..."
   std::map<std::string, std::string> headers;  // names lowercased
   uint64_t content_length = 0;
-  bool chunked = false;  // Transfer-Encoding: chunked (fakes refuse it)
+  bool chunked = false;    // Transfer-Encoding: chunked
+  bool multipart = false;  // Content-Type: multipart/form-data
 
   // Value of header `lowercase_name`, "" when absent.
   std::string Header(const std::string& lowercase_name) const;
 };
 
-// One accepted connection. Reads are buffered; all calls block.
-class HttpConnection {
+// One request being served. A handler that returns without Respond() drops
+// the connection; a body it left unread is read and dropped before the
+// answer goes out, so the connection stays usable.
+class HttpExchange {
  public:
-  explicit HttpConnection(int fd) : fd_(fd) {}
+  // Extra response headers: name, value.
+  using Headers = std::vector<std::pair<std::string, std::string>>;
 
-  // Reads the next request line and headers. Unavailable when the peer closed
-  // the connection (normal end of keep-alive), InvalidArgument when malformed.
-  absl::StatusOr<RequestHead> ReadHead();
-  // Reads exactly `size` body bytes.
-  absl::StatusOr<std::string> ReadBody(uint64_t size);
-  // Reads and drops `size` body bytes, as fast as the socket gives them.
-  absl::Status Discard(uint64_t size);
-  absl::Status Write(absl::string_view data);
-  // Closes the socket now (the peer sees the connection drop).
-  void Close();
+  HttpExchange(const httplib::Request& request, httplib::Response& response,
+               const httplib::ContentReader* reader);
+
+  const RequestHead& head() const { return head_; }
+
+  // Reads the whole body. Unavailable when the peer goes away mid-body;
+  // FailedPrecondition for a multipart body (httplib only hands those out
+  // parsed: use ReadForm()).
+  absl::StatusOr<std::string> ReadBody();
+  // Reads a multipart/form-data body into its parts, in order.
+  // InvalidArgument when it is not one or is malformed or cut short.
+  absl::StatusOr<std::vector<httplib::MultipartFormData>> ReadForm();
+  // Reads the body and drops it as it arrives; returns how many bytes came
+  // (of a multipart body: the bytes of its parts' contents). Stops once
+  // `at_most` bytes came (the rest stays unread: drop the connection next).
+  absl::StatusOr<uint64_t> DiscardBody(
+      uint64_t at_most = std::numeric_limits<uint64_t>::max());
+  // Answers with `status`, the extra `headers` and `body`.
+  void Respond(int status, const Headers& headers, std::string body);
+  // Closes the connection now, without an answer (the peer sees it drop).
+  void DropConnection();
 
  private:
-  absl::StatusOr<size_t> Fill();  // appends one recv() to buffer_
+  friend class LoopbackServer;
+  // Called by the server once the handler returned.
+  void Finish();
+  bool HasBody() const;
 
-  int fd_;
-  std::string buffer_;  // received, not yet consumed
+  const httplib::Request& request_;
+  httplib::Response& response_;
+  const httplib::ContentReader* const reader_;  // null: body already read
+  RequestHead head_;
+  bool body_read_ = false;
+  bool responded_ = false;
+  bool dropped_ = false;
 };
-
-// Returns a full response: status line, Content-Length, the extra `headers`
-// ("Name: value", no CRLF), and the body.
-std::string HttpResponseText(int status,
-                             const std::vector<std::string>& headers,
-                             absl::string_view body);
 
 class LoopbackServer {
  public:
-  using Handler = std::function<void(HttpConnection&)>;
+  using Handler = std::function<void(HttpExchange&)>;
 
-  // Listens on an ephemeral port of 127.0.0.1 and serves every connection
-  // with `handler` on its own thread.
+  // Listens on an ephemeral port of 127.0.0.1 and serves every request with
+  // `handler`.
   static absl::StatusOr<std::unique_ptr<LoopbackServer>> Start(Handler handler);
   // Stops accepting, shuts every open connection down, joins all threads.
   ~LoopbackServer();
@@ -89,17 +103,16 @@ class LoopbackServer {
   const absl::Notification& stopping() const { return stopping_; }
 
  private:
-  LoopbackServer(int listen_fd, uint16_t port, Handler handler);
-  void AcceptLoop();
+  explicit LoopbackServer(Handler handler);
+  void Serve(const httplib::Request& request, httplib::Response& response,
+             const httplib::ContentReader* reader);
 
-  const int listen_fd_;
-  const uint16_t port_;
   const Handler handler_;
+  httplib::Server server_;
+  uint16_t port_ = 0;
   absl::Notification stopping_;
-  std::thread accept_thread_;
-  absl::Mutex mu_;
-  std::set<int> open_fds_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::thread> connection_threads_ ABSL_GUARDED_BY(mu_);
+  absl::Notification stopped_;  // the accepting thread is done
+  std::thread thread_;
 };
 
 }  // namespace perfcell
