@@ -378,7 +378,7 @@ WorkloadRun CellRun::MakeWork(const BranchInput& branch, uint32_t block,
     *kept = it;
     kept->set_block(block);
     kept->set_run(run_index);
-    absl::Status saved = file_.Save();
+    absl::Status saved = file_.SaveIfDue();
     if (!saved.ok()) std::cerr << "perfcell: " << saved.message() << "\n";
     double mibs = it.seconds() > 0 ? it.bytes() / it.seconds() / (1 << 20) : 0;
     if (it.ok() && !it.warmup()) measured->push_back(mibs);

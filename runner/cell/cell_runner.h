@@ -15,7 +15,8 @@
 // does anything at a time, so the client side is what it is in a single
 // run. With interleave RUNS each run goes through whole, one after another.
 // Results (result.pb, result.json, one console log per VM) are rewritten in
-// the output directory after every iteration; every Iteration carries its
+// the output directory after every iteration (at most once a second, see
+// ResultFile::SaveIfDue) and every block; every Iteration carries its
 // block, run and branch, and CellResult.blocks records each block's order
 // and how each run ended.
 //

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <string>
@@ -75,7 +76,23 @@ ResultFile::ResultFile(std::string dir) : dir_(std::move(dir)) {
   result_.set_schema_version(SCHEMA_VERSION_CURRENT);
 }
 
+absl::Status ResultFile::SaveIfDue() {
+  if (absl::Now() - last_save_end_ <
+      std::min(20 * last_save_cost_, absl::Seconds(1))) {
+    return absl::OkStatus();
+  }
+  return Save();
+}
+
 absl::Status ResultFile::Save() {
+  const absl::Time start = absl::Now();
+  absl::Status saved = Write();
+  last_save_end_ = absl::Now();
+  last_save_cost_ = last_save_end_ - start;
+  return saved;
+}
+
+absl::Status ResultFile::Write() {
   std::string json;
   RETURN_IF_ERROR(ToJson(result_, &json));
   RETURN_IF_ERROR(WriteFileAtomically(pb_path(), result_.SerializeAsString()));

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tools/cc/atomic_file.h"
@@ -43,6 +44,32 @@ TEST(ResultFile, BothFormatsHoldEveryIterationSaved) {
   EXPECT_EQ(from_pb.schema_version(), SCHEMA_VERSION_CURRENT);
   CellResult from_json = ReadJson(file.json_path());
   EXPECT_EQ(from_json.SerializeAsString(), from_pb.SerializeAsString());
+}
+
+TEST(ResultFile, IterationsInQuickSuccessionAreSavedAtMostEverySecond) {
+  ResultFile file(NewDir("due"));
+  file.result().set_status(CellResult::RUNNING);
+  auto saved_iterations = [&] {
+    CellResult r;
+    EXPECT_TRUE(r.ParseFromString(*ReadFile(file.pb_path())));
+    return r.iterations_size();
+  };
+  for (int i = 0; i < 100000; ++i) file.result().add_iterations();
+  ASSERT_TRUE(file.SaveIfDue().ok());  // the first save is always due
+  EXPECT_EQ(saved_iterations(), 100000);
+  // Right after a save of 100,000 iterations, the next one waits.
+  file.result().add_iterations();
+  ASSERT_TRUE(file.SaveIfDue().ok());
+  EXPECT_EQ(saved_iterations(), 100000);
+  // A second later it is due whatever a save costs here.
+  absl::SleepFor(absl::Milliseconds(1100));
+  file.result().add_iterations();
+  ASSERT_TRUE(file.SaveIfDue().ok());
+  EXPECT_EQ(saved_iterations(), 100002);
+  // Save writes at once.
+  file.result().add_iterations();
+  ASSERT_TRUE(file.Save().ok());
+  EXPECT_EQ(saved_iterations(), 100003);
 }
 
 TEST(ResultFile, AKilledCellKeepsWhatItMeasured) {
