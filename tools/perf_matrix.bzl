@@ -536,8 +536,8 @@ def perf_matrix(
       min_blocks: adaptive: blocks before the first look.
       max_blocks: adaptive: the most blocks a cell runs.
       min_effect: the smallest relative change that matters (0.05: 5 %):
-        adaptive cells decide "faster"/"slower" when the interval lies
-        wholly beyond it, "no difference" when wholly inside.
+        "faster"/"slower" needs the estimate beyond it (and the interval
+        beyond no change), "no difference" the interval wholly inside.
       alpha: adaptive: the chance of a wrong decision per comparison.
       max_cell_seconds: adaptive: start no block after this many seconds
         (0: no limit).

@@ -267,9 +267,9 @@ absl::StatusOr<SequentialLook> LookSorted(const SequentialBoundary& boundary,
                      : k;
   look.equivalence_lo = ke >= 1 ? walsh[ke - 1] : -kInf;
   look.equivalence_hi = ke >= 1 ? walsh[m - ke] : kInf;
-  if (look.lo > upper) {
+  if (look.lo > 0 && look.estimate >= upper) {
     look.decision = SequentialLook::kFaster;
-  } else if (look.hi < lower) {
+  } else if (look.hi < 0 && look.estimate <= lower) {
     look.decision = SequentialLook::kSlower;
   } else if (look.equivalence_lo > lower && look.equivalence_hi < upper) {
     look.decision = SequentialLook::kNoDifference;
@@ -315,11 +315,13 @@ double Noise(Rng& rng, BlockNoise noise, double sd) {
   return 0;
 }
 
-// P(right decision) at half-width h and estimate sd tau, normal model.
+// P(right decision) at half-width h and estimate sd tau, normal model:
+// "faster" needs est - h > 0 and est >= upper (the verdict rule of fixed and
+// adaptive designs alike), "no difference" both ends inside.
 double DecisionPower(double effect, double lower, double upper, double h,
                      double tau) {
-  if (effect > upper) return NormalCdf((effect - upper - h) / tau);
-  if (effect < lower) return NormalCdf((lower - effect - h) / tau);
+  if (effect > upper) return NormalCdf((effect - std::max(h, upper)) / tau);
+  if (effect < lower) return NormalCdf((std::min(-h, lower) - effect) / tau);
   const double p = NormalCdf((upper - h - effect) / tau) -
                    NormalCdf((lower + h - effect) / tau);
   return std::max(0.0, p);
