@@ -11,6 +11,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -188,14 +189,18 @@ TEST(LoopbackServer, ReadsFormParts) {
 
 TEST(LoopbackServer, StalledHandlerIsReleasedWhenTheServerStops) {
   std::atomic<bool> released{false};
+  absl::Notification stalled;
   LoopbackServer* raw = nullptr;  // set before any request arrives
   auto server = *LoopbackServer::Start([&](HttpExchange&) {
+    stalled.Notify();
     raw->stopping().WaitForNotification();
     released = true;
   });
   raw = server.get();
   RawClient client(server->port());
   client.Send("GET /stall HTTP/1.1\r\nHost: x\r\n\r\n");
+  // Stop only once the handler is stalled (not before its request arrived).
+  stalled.WaitForNotification();
   server.reset();
   EXPECT_TRUE(released);
   EXPECT_TRUE(client.Closed());
