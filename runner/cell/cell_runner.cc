@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -20,6 +19,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "analysis/stats/descriptive.h"
+#include "images/guest/metrics.h"
 #include "runner/cell/adaptive_stop.h"
 #include "runner/cell/block_order.h"
 #include "runner/cell/cpu_split.h"
@@ -32,6 +32,7 @@
 #include "runner/vm/process.h"
 #include "runner/vm/qemu_vm.h"
 #include "runner/workload/workload.h"
+#include "tools/cc/atomic_file.h"
 #include "tools/cc/sha256.h"
 #include "tools/cc/sparse_copy.h"
 #include "tools/cc/status_macros.h"
@@ -60,14 +61,9 @@ void AddArtifact(Provenance* p, const std::string& name,
 
 // MemAvailable of /proc/meminfo in bytes; 0 when it cannot be read.
 uint64_t MemAvailableBytes() {
-  std::ifstream in("/proc/meminfo");
-  std::string key;
-  uint64_t kib = 0;
-  std::string unit;
-  while (in >> key >> kib >> unit) {
-    if (key == "MemAvailable:") return kib * 1024;
-  }
-  return 0;
+  absl::StatusOr<std::string> meminfo = ReadFile("/proc/meminfo");
+  if (!meminfo.ok()) return 0;
+  return guest::KilobyteField(*meminfo, "MemAvailable").value_or(0);
 }
 
 std::string Mib(uint64_t bytes) {
