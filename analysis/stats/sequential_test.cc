@@ -391,7 +391,7 @@ TEST(Simulation, TwiceTheMinimumEffectIsDecidedTheRightWay) {
 
 TEST(Simulation, EquivalenceStopsEarlyWithSmallNoise) {
   const SequentialBoundary b = Boundary(Adaptive());
-  for (double sd : {0.01, 0.02}) {
+  for (double sd : {0.01, 0.02, 0.04, 0.06}) {
     const SequentialOperatingCharacteristics oc =
         SimulateDesign(b, 0.0, sd, BlockNoise::kNormal, 10000, 9);
     std::printf(
@@ -400,20 +400,10 @@ TEST(Simulation, EquivalenceStopsEarlyWithSmallNoise) {
         sd, oc.no_difference, oc.inconclusive, oc.mean_blocks, oc.median_blocks,
         oc.p90_blocks);
     EXPECT_GE(oc.no_difference, 0.95);
-    // 7 is the first look whose equivalence interval (1 - 2 alpha) is
-    // bounded; 40 is the cap. Without an equivalence stop these cells could
-    // only end at 40.
-    EXPECT_LE(oc.p90_blocks, 9);
-  }
-  for (double sd : {0.04, 0.06}) {
-    const SequentialOperatingCharacteristics oc =
-        SimulateDesign(b, 0.0, sd, BlockNoise::kNormal, 10000, 9);
-    std::printf(
-        "A/A sd %.2f: no difference %.4f inconclusive %.4f; blocks mean %.1f "
-        "median %d p90 %d\n",
-        sd, oc.no_difference, oc.inconclusive, oc.mean_blocks, oc.median_blocks,
-        oc.p90_blocks);
-    EXPECT_GE(oc.no_difference, 0.95);
+    // With little noise: 7 is the first look whose equivalence interval
+    // (1 - 2 alpha) is bounded; 40 is the cap. Without an equivalence stop
+    // these cells could only end at 40.
+    if (sd <= 0.02) EXPECT_LE(oc.p90_blocks, 9);
   }
 }
 
