@@ -28,6 +28,8 @@ PACKAGES=(
   bazel-bootstrap g++ libabsl-dev libprotobuf-dev protobuf-compiler
   libre2-dev libcurl4-openssl-dev libext2fs-dev libgtest-dev libsqlite3-dev
   libssl-dev zlib1g-dev libbenchmark-dev libzip-dev libcpp-httplib-dev
+  # Header-only Boost (Boost.Math distributions in analysis/stats).
+  libboost-dev
   # VMs and images: QEMU (TCG or KVM), e2fsprogs (e2fsck/debugfs check the
   # images), dpkg-dev for apt-get download of pinned guest packages.
   qemu-system-x86 qemu-utils e2fsprogs cpio dpkg-dev
