@@ -96,6 +96,37 @@ TEST(ResultLoader, OtherSchemaVersionIsRejected) {
   EXPECT_TRUE(absl::StrContains(loaded.status().message(), "schema_version 0"));
 }
 
+// GuestMetrics moved from proto/cell.proto to contract/guest_metrics.proto
+// with the same package, names and numbers: results written before the move
+// (JSON and binary) still read the same.
+TEST(ResultLoader, GuestMetricsOfResultsWrittenBeforeTheMoveRead) {
+  const char kJson[] = R"({"schemaVersion": "SCHEMA_VERSION_CURRENT",
+    "iterations": [{"index": 1, "metrics": {"memTotalBytes": "241172480",
+      "tmpLeftoverFiles": "2", "tmpFilesystem": "ext4",
+      "tmpOnDataDisk": true, "serverRssPeakBytes": "17825792"}}]})";
+  auto json = ParseResult(kJson, /*json=*/true, "old/result.json");
+  ASSERT_TRUE(json.ok()) << json.status();
+  ASSERT_EQ(json->iterations_size(), 1);
+  const GuestMetrics& m = json->iterations(0).metrics();
+  EXPECT_EQ(m.mem_total_bytes(), 241172480u);
+  EXPECT_EQ(m.tmp_leftover_files(), 2u);
+  EXPECT_EQ(m.tmp_filesystem(), "ext4");
+  EXPECT_TRUE(m.tmp_on_data_disk());
+  EXPECT_EQ(m.server_rss_peak_bytes(), 17825792u);
+
+  // schema_version 1; iterations { metrics { mem_total_bytes: 1000
+  // tmp_filesystem: "ext4" } }, as encoded by the old schema.
+  const std::string kPb(
+      "\x08\x01\x1a\x0b\x5a\x09\x08\xe8\x07\x42\x04"
+      "ext4",
+      15);
+  auto pb = ParseResult(kPb, /*json=*/false, "old/result.pb");
+  ASSERT_TRUE(pb.ok()) << pb.status();
+  ASSERT_EQ(pb->iterations_size(), 1);
+  EXPECT_EQ(pb->iterations(0).metrics().mem_total_bytes(), 1000u);
+  EXPECT_EQ(pb->iterations(0).metrics().tmp_filesystem(), "ext4");
+}
+
 TEST(ResultLoader, EmptyOrMissingTreeIsNotFound) {
   const std::string dir = NewDir("empty");
   fs::create_directories(dir + "/sub/dir");

@@ -1,4 +1,4 @@
-// What GET /metrics reports: a GuestMetrics (proto/cell.proto) gathered
+// What GET /metrics reports: a GuestMetrics (contract/guest_metrics.proto)
 // from /proc, statvfs and a walk of /tmp.
 //
 //   MetricsSources s;
@@ -15,7 +15,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "proto/cell.pb.h"
+#include "contract/guest_metrics.pb.h"
 
 namespace perfcell::guest {
 
