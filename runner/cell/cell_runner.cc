@@ -19,7 +19,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "analysis/stats/descriptive.h"
-#include "images/guest/metrics.h"
+#include "contract/proc_metrics.h"
 #include "runner/cell/adaptive_stop.h"
 #include "runner/cell/block_order.h"
 #include "runner/cell/cpu_split.h"
@@ -63,7 +63,7 @@ void AddArtifact(Provenance* p, const std::string& name,
 uint64_t MemAvailableBytes() {
   absl::StatusOr<std::string> meminfo = ReadFile("/proc/meminfo");
   if (!meminfo.ok()) return 0;
-  return guest::KilobyteField(*meminfo, "MemAvailable").value_or(0);
+  return contract::KilobyteField(*meminfo, "MemAvailable").value_or(0);
 }
 
 std::string Mib(uint64_t bytes) {

@@ -19,7 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
-#include "images/guest/metrics.h"
+#include "contract/proc_metrics.h"
 #include "re2/re2.h"
 #include "runner/vm/console_log.h"
 #include "runner/vm/file_cache.h"
@@ -187,23 +187,24 @@ class HostVm : public Vm {
     absl::StatusOr<std::string> status =
         ReadFile(absl::StrCat("/proc/", process_->pid(), "/status"));
     uint64_t rss =
-        status.ok() ? guest::KilobyteField(*status, "VmRSS").value_or(0) : 0;
+        status.ok() ? contract::KilobyteField(*status, "VmRSS").value_or(0) : 0;
     m.set_mem_total_bytes(limit);
     m.set_mem_available_bytes(rss < limit ? limit - rss : 0);
     m.set_server_rss_bytes(rss);
     m.set_server_rss_peak_bytes(
-        status.ok() ? guest::KilobyteField(*status, "VmHWM").value_or(0) : 0);
+        status.ok() ? contract::KilobyteField(*status, "VmHWM").value_or(0)
+                    : 0);
     m.set_data_disk_used_bytes(
-        guest::CountRegularFiles(data_dir_).allocated_bytes);
+        contract::CountRegularFiles(data_dir_).allocated_bytes);
     struct statvfs vfs;
     if (statvfs(data_dir_.c_str(), &vfs) == 0) {
       m.set_data_disk_total_bytes(static_cast<uint64_t>(vfs.f_blocks) *
                                   vfs.f_frsize);
     }
-    guest::FileCount tmp = guest::CountRegularFiles(tmp_dir_);
+    contract::FileCount tmp = contract::CountRegularFiles(tmp_dir_);
     m.set_tmp_leftover_files(tmp.files);
     m.set_tmp_leftover_bytes(tmp.allocated_bytes);
-    guest::AddTmpPlacement(tmp_dir_, data_dir_, &m);
+    contract::AddTmpPlacement(tmp_dir_, data_dir_, &m);
     return m;
   }
 
