@@ -179,7 +179,12 @@ def _guest_initramfs_impl(ctx):
     script = """set -euo pipefail
 modorder="$1"; mkinitramfs="$2"; modules_dir="$3"; want="$4"; init="$5"; busybox="$6"; out="$7"
 order="$out.order"
-"$modorder" --modules_dir="$modules_dir" --want="$want" > "$order"
+# Plain .ko copies, decompressed where the package compresses them (.ko.xz,
+# .ko.zst): busybox insmod loads plain files whatever its build.
+plain="$out.ko.d"
+rm -rf "$plain"
+"$modorder" --modules_dir="$modules_dir" --want="$want" --decompress_to="$plain" > "$order"
+modules_dir="$plain"
 flags=(--output="$out" --gzip
   --file=init="$init":0755 --file=bin/busybox="$busybox":0755
   --dir=proc --dir=sys --dir=dev --dir=newroot --dir=etc
@@ -195,7 +200,7 @@ done < "$order"
 printf '%s' "$names" > "$order.names"
 flags+=(--file=etc/modules.order="$order.names":0644)
 "$mkinitramfs" "${flags[@]}"
-rm -f "$order" "$order.names"
+rm -rf "$order" "$order.names" "$plain"
 """
     rebuild = ctx.actions.declare_file(ctx.label.name + ".rebuild.cpio.gz")
     for output, again in [(out, False), (rebuild, True)]:

@@ -30,11 +30,13 @@ PACKAGES=(
   libssl-dev zlib1g-dev libbenchmark-dev libzip-dev libcpp-httplib-dev
   # Header-only Boost (Boost.Math distributions in analysis/stats).
   libboost-dev
+  # Compressed kernel modules (.ko.xz, .ko.zst) for modorder.
+  liblzma-dev libzstd-dev
   # VMs and images: QEMU (TCG or KVM), e2fsprogs (e2fsck/debugfs check the
   # images), dpkg-dev for apt-get download of pinned guest packages.
   qemu-system-x86 qemu-utils e2fsprogs cpio dpkg-dev
   # Clients and tools the tests and benchmarks compare against.
-  curl zip unzip procps git
+  curl zip unzip procps git xz-utils zstd
   # tools/remote_cache_check.sh: nginx as a Bazel HTTP cache (WebDAV PUT).
   # Debian 12's nginx package has the dav module built in (nginx -V:
   # --with-http_dav_module), enough for dav_methods PUT; nginx-light and

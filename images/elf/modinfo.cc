@@ -1,21 +1,15 @@
 #include "images/elf/modinfo.h"
 
 #include <algorithm>
+#include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "images/elf/elf_file.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell::elf {
-namespace {
-
-constexpr absl::string_view kCompressedSuffixes[] = {".ko.xz", ".ko.zst",
-                                                     ".ko.gz"};
-
-}  // namespace
 
 ModuleInfo ParseModinfo(absl::string_view section) {
   ModuleInfo info;
@@ -37,32 +31,16 @@ ModuleInfo ParseModinfo(absl::string_view section) {
   return info;
 }
 
-bool IsCompressedModule(absl::string_view path) {
-  for (absl::string_view suffix : kCompressedSuffixes) {
-    if (absl::EndsWith(path, suffix)) return true;
-  }
-  return false;
-}
-
 std::string ModuleNameFromPath(absl::string_view path) {
-  absl::string_view base = path.substr(path.rfind('/') + 1);
-  for (absl::string_view suffix : kCompressedSuffixes) {
-    if (absl::ConsumeSuffix(&base, suffix)) break;
-  }
-  absl::ConsumeSuffix(&base, ".ko");
-  std::string name(base);
+  std::string name = UncompressedModulePath(path.substr(path.rfind('/') + 1));
+  if (absl::EndsWith(name, ".ko")) name.resize(name.size() - 3);
   std::replace(name.begin(), name.end(), '-', '_');
   return name;
 }
 
 absl::StatusOr<ModuleInfo> ReadModuleInfo(const std::string& path) {
-  if (IsCompressedModule(path)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "module \"", path,
-        "\" is compressed; decompress it (xz -d / zstd -d / gunzip) before "
-        "reading or loading it"));
-  }
-  ASSIGN_OR_RETURN(ElfFile elf, ElfFile::Read(path));
+  ASSIGN_OR_RETURN(std::string bytes, ReadModuleFile(path));
+  ASSIGN_OR_RETURN(ElfFile elf, ElfFile::Parse(std::move(bytes), path));
   ASSIGN_OR_RETURN(std::string section, elf.Section(".modinfo"));
   return ParseModinfo(section);
 }

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "images/elf/module_file.h"  // IsCompressedModule
 
 namespace perfcell::elf {
 
@@ -25,18 +26,15 @@ struct ModuleInfo {
 // Parses the raw bytes of a .modinfo section.
 ModuleInfo ParseModinfo(absl::string_view section);
 
-// Reads the .modinfo section of the uncompressed module at `path`.
-// FailedPrecondition for a compressed module (.ko.xz, .ko.zst, .ko.gz);
-// NotFound when it has no .modinfo section.
+// Reads the .modinfo section of the module at `path`, decompressing a
+// .ko.xz, .ko.zst or .ko.gz first (module_file.h). NotFound when it has no
+// .modinfo section; InvalidArgument for a corrupt file.
 absl::StatusOr<ModuleInfo> ReadModuleInfo(const std::string& path);
 
 // The module name a file name implies: the base name without ".ko" and a
 // compression suffix, with '-' read as '_' (as the kernel does).
 //   ModuleNameFromPath("kernel/drivers/block/virtio-blk.ko.xz") -> "virtio_blk"
 std::string ModuleNameFromPath(absl::string_view path);
-
-// Whether `path` ends in .ko.xz, .ko.zst or .ko.gz.
-bool IsCompressedModule(absl::string_view path);
 
 }  // namespace perfcell::elf
 

@@ -36,7 +36,9 @@ absl::StatusOr<std::map<std::string, std::string>> IndexModules(
   for (; it != end; it.increment(ec)) {
     if (ec) break;
     if (it->is_regular_file() && IsModuleFile(it->path().string())) {
-      files.push_back(fs::relative(it->path(), dir).string());
+      // Lexically: a module that is a symlink (Bazel's sandbox) keeps its
+      // path under `dir` instead of its target's.
+      files.push_back(it->path().lexically_relative(dir).string());
     }
   }
   std::sort(files.begin(), files.end());

@@ -21,8 +21,9 @@ namespace perfcell::elf {
 // everything they depend on, dependencies first, each once. Wanted names
 // are read with '-' as '_'. A module listed in `modules_dir`/modules.builtin
 // is built into the kernel and skipped. Errors: a module that is neither
-// found nor built in (naming who needs it), a dependency cycle, a
-// compressed module.
+// found nor built in (naming who needs it), a dependency cycle, a corrupt
+// module. Modules may be compressed (.ko.xz, .ko.zst, .ko.gz, as kmod
+// reads them); the returned paths keep their suffixes.
 absl::StatusOr<std::vector<std::string>> OrderModules(
     const std::string& modules_dir, const std::vector<std::string>& wanted);
 
