@@ -5,20 +5,38 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "re2/re2.h"
 
 namespace perfcell {
 
 absl::StatusOr<std::string> ParseEntryId(absl::string_view body) {
-  static const LazyRE2 kId = {
-      R"re(\s*\{\s*"id"\s*:\s*"([A-Za-z0-9_-]+)"\s*\}\s*)re"};
-  std::string id;
-  if (!RE2::FullMatch(re2::StringPiece(body.data(), body.size()), *kId, &id)) {
+  auto refuse = [body](absl::string_view why) {
     return absl::InvalidArgumentError(
-        absl::StrCat("upload answer is not {\"id\":\"...\"}: \"",
+        absl::StrCat("upload answer ", why, ": \"",
                      absl::CEscape(body.substr(0, 80)), "\""));
+  };
+  google::protobuf::Struct answer;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  if (!google::protobuf::util::JsonStringToMessage(
+           google::protobuf::StringPiece(body.data(), body.size()), &answer,
+           options)
+           .ok()) {
+    return refuse("is not a JSON object");
   }
-  return id;
+  auto id = answer.fields().find("id");
+  if (id == answer.fields().end() ||
+      id->second.kind_case() != google::protobuf::Value::kStringValue) {
+    return refuse("has no string \"id\"");
+  }
+  // The id goes into a URL path (/-<id>, /api/entry/<id>).
+  static const LazyRE2 kIdChars = {R"re([A-Za-z0-9_-]+)re"};
+  if (!RE2::FullMatch(id->second.string_value(), *kIdChars)) {
+    return refuse("has an \"id\" that is not [A-Za-z0-9_-]+");
+  }
+  return id->second.string_value();
 }
 
 absl::StatusOr<double> ParseServerTimingSeconds(absl::string_view value,

@@ -1,4 +1,5 @@
-// Parsers for the bits of PicoShare answers the workload reads, on RE2.
+// Parsers for the bits of PicoShare answers the workload reads: JSON through
+// protobuf's json_util, header values with RE2.
 //
 //   ParseEntryId("{\"id\":\"AbCdEfGhIj\"}\n");     // "AbCdEfGhIj"
 //   ParseServerTimingSeconds("app;dur=12.5");      // 0.0125
@@ -13,9 +14,10 @@
 
 namespace perfcell {
 
-// Returns the entry id of an upload answer `{"id":"<id>"}` (whitespace and a
-// trailing newline allowed). InvalidArgument, quoting the start of the body,
-// for anything else.
+// Returns the entry id of an upload answer, a JSON object with a string
+// "id" of [A-Za-z0-9_-]+ (`{"id":"<id>"}` and a newline from PicoShare;
+// other fields and any key order are fine). InvalidArgument, quoting the
+// start of the body, for anything else.
 absl::StatusOr<std::string> ParseEntryId(absl::string_view body);
 
 // Returns the duration of `metric` in a Server-Timing header value, in

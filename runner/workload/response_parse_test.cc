@@ -14,6 +14,17 @@ TEST(ParseEntryId, ReadsPicoShareAnswer) {
   EXPECT_EQ(*ParseEntryId("{ \"id\" : \"x1_-Z\" }"), "x1_-Z");
 }
 
+TEST(ParseEntryId, AcceptsExtraFieldsInAnyOrder) {
+  EXPECT_EQ(*ParseEntryId(R"({"size":3000000,"id":"AbCdEfGhIj"})"),
+            "AbCdEfGhIj");
+  EXPECT_EQ(*ParseEntryId(R"({"id":"AbCdEfGhIj","note":{"a":[1,"}"]}})"
+                          "\r\n"),
+            "AbCdEfGhIj");
+  EXPECT_EQ(*ParseEntryId("{\n  \"filename\": \"a \\\"b\\\"\",\n"
+                          "  \"id\": \"Q\\u0031\"\n}"),
+            "Q1");
+}
+
 TEST(ParseEntryId, RejectsOtherBodiesQuotingThem) {
   absl::StatusOr<std::string> id = ParseEntryId("<html>502 Bad Gateway");
   ASSERT_FALSE(id.ok());
@@ -21,6 +32,11 @@ TEST(ParseEntryId, RejectsOtherBodiesQuotingThem) {
   EXPECT_THAT(id.status().message(), HasSubstr("502 Bad Gateway"));
   EXPECT_FALSE(ParseEntryId("{\"id\":\"\"}").ok());
   EXPECT_FALSE(ParseEntryId("").ok());
+  EXPECT_FALSE(ParseEntryId(R"({"id":12345})").ok());
+  EXPECT_FALSE(ParseEntryId(R"({"ID":"AbCdEfGhIj"})").ok());
+  EXPECT_FALSE(ParseEntryId(R"({"id":"../etc"})").ok());
+  EXPECT_FALSE(ParseEntryId(R"(["AbCdEfGhIj"])").ok());
+  EXPECT_FALSE(ParseEntryId(R"({"id":"AbCdEfGhIj")").ok());
 }
 
 TEST(ParseServerTimingSeconds, ReadsAppDurationInSeconds) {
