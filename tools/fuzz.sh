@@ -41,11 +41,11 @@ sources() {
     manifest_loader_fuzzer)
       echo images/ext4/manifest_loader_fuzzer.cc images/ext4/manifest_loader.cc \
         images/ext4/tree.cc images/ext4/dir_scanner.cc tools/cc/sha256.cc \
-        tools/cc/text_proto.cc "$work/gen/images/manifest.pb.cc" ;;
+        tools/cc/text_proto.cc "$work/gen/images/manifest/manifest.pb.cc" ;;
     plan_fuzzer)
       echo images/initramfs/plan_fuzzer.cc images/initramfs/plan.cc \
         images/initramfs/newc.cc tools/cc/text_proto.cc \
-        "$work/gen/images/manifest.pb.cc" ;;
+        "$work/gen/images/manifest/manifest.pb.cc" ;;
     http_request_fuzzer)
       echo examples/chunkstore/http_request_fuzzer.cc \
         examples/chunkstore/http_request_parser.cc \
@@ -56,7 +56,8 @@ sources() {
     result_loader_fuzzer)
       echo analysis/result_loader_fuzzer.cc analysis/result_loader.cc \
         analysis/invocations.cc analysis/zip_reader.cc \
-        "$work/gen/proto/cell.pb.cc" ;;
+        "$work/gen/proto/cell.pb.cc" \
+        "$work/gen/contract/guest_metrics.pb.cc" ;;
     *) echo "tools/fuzz.sh: unknown fuzzer $1 (one of: ${all[*]})" >&2
       return 1 ;;
   esac
@@ -71,7 +72,8 @@ corpus() {
   esac
 }
 
-protoc --cpp_out="$work/gen" images/manifest.proto proto/cell.proto
+protoc --cpp_out="$work/gen" images/manifest/manifest.proto proto/cell.proto \
+  contract/guest_metrics.proto
 
 mapfile -t absl_libs < <(sed -n 's/^ *"\(-labsl_[a-z_0-9]*\)",$/\1/p' \
   third_party/BUILD.bazel)

@@ -14,9 +14,10 @@
 #include "images/ext4/mkext4.h"
 
 ABSL_FLAG(std::string, from_dir, "", "Directory tree to copy into the image");
-ABSL_FLAG(std::string, manifest, "",
-          "Manifest (images/manifest.proto, text format); applied on top "
-          "of --from_dir");
+ABSL_FLAG(
+    std::string, manifest, "",
+    "Manifest (images/manifest/manifest.proto, text format); applied on top "
+    "of --from_dir");
 ABSL_FLAG(std::string, size, "",
           "Apparent image size: 50G, 512M, 64K or bytes; or fit, fit+N% or "
           "fit+SIZE: the content and its metadata plus that much free space, "

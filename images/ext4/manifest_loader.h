@@ -1,5 +1,6 @@
-// Reads an image manifest (images/manifest.proto, text format, the schema
-// mkinitramfs reads too) and adds its entries to an FsTree, checking each one.
+// Reads an image manifest (images/manifest/manifest.proto, text format, the
+// schema mkinitramfs reads too) and adds its entries to an FsTree, checking
+// each one.
 //
 //   ASSIGN_OR_RETURN(images::Manifest m, LoadManifest("image.textproto"));
 //   RETURN_IF_ERROR(AddManifest(m, &tree));  // on top of a scanned tree
@@ -11,7 +12,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "images/ext4/tree.h"
-#include "images/manifest.pb.h"
+#include "images/manifest/manifest.pb.h"
 
 namespace perfcell::ext4 {
 

@@ -8,7 +8,7 @@
 
 #include "images/ext4/manifest_loader.h"
 #include "images/ext4/tree.h"
-#include "images/manifest.pb.h"
+#include "images/manifest/manifest.pb.h"
 #include "tools/cc/text_proto.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -8,8 +8,8 @@
 //     --dir=newroot --node=dev/console=c:5:1:0600
 //
 // --file, --dir, --symlink and --node may be repeated; their entries are
-// added after the manifest's. See images/manifest.proto (the schema mkext4
-// reads too) and specs.h for the forms.
+// added after the manifest's. See images/manifest/manifest.proto (the schema
+// mkext4 reads too) and specs.h for the forms.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -24,7 +24,7 @@
 
 ABSL_FLAG(std::string, output, "", "Archive to write (atomically).");
 ABSL_FLAG(std::string, manifest, "",
-          "Manifest in protobuf text format (images/manifest.proto).");
+          "Manifest in protobuf text format (images/manifest/manifest.proto).");
 ABSL_FLAG(bool, gzip, false, "Compress with gzip (deterministic header).");
 ABSL_FLAG(int64_t, mtime, -1,
           "Modification time of every entry; -1 = $SOURCE_DATE_EPOCH or 0.");

@@ -13,7 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "images/manifest.pb.h"
+#include "images/manifest/manifest.pb.h"
 
 namespace perfcell::initramfs {
 
@@ -23,8 +23,8 @@ struct InitramfsOptions {
   uint32_t mtime = 0;
 };
 
-// Reads an images::Manifest (images/manifest.proto) in protobuf text format.
-// The error names the file and, for a parse error, the line.
+// Reads an images::Manifest (images/manifest/manifest.proto) in protobuf text
+// format. The error names the file and, for a parse error, the line.
 absl::StatusOr<images::Manifest> ReadManifest(const std::string& path);
 
 // Returns the archive bytes for `manifest` (gzip-compressed when asked).

@@ -30,7 +30,7 @@ if "$bin" --output=c.cpio --file=../init=init.sh 2>err.txt; then
 fi
 grep -q '"../init"' err.txt
 [[ ! -e c.cpio ]]
-# The shared manifest schema (images/manifest.proto, as mkext4 reads it):
+# The shared manifest schema (images/manifest/manifest.proto, as mkext4 reads it):
 # hard links share an inode, FIFOs are FIFOs.
 cat >m.textproto <<'EOM'
 entry { path: "bin/busybox" type: FILE source: "init.sh" }

@@ -160,7 +160,7 @@ TEST_F(MkinitramfsTest, HardLinksAndFifosExtractAsSuch) {
 }
 
 TEST_F(MkinitramfsTest, ReadManifestTakesTheSharedSchema) {
-  // A manifest as mkext4 reads it (images/manifest.proto).
+  // A manifest as mkext4 reads it (images/manifest/manifest.proto).
   ASSERT_TRUE(
       WriteFileAtomically(dir_ + "/m.textproto",
                           "entry { path: \"etc\" type: DIR mode: 0755 }\n"

@@ -8,10 +8,10 @@
 //   } absl::StatusOr<std::vector<Member>> members = PlanArchive(m);
 //   // members: "bin" (dir 0755), "bin/busybox" (file, content of "bb")
 //
-// The manifest is images/manifest.proto, the schema mkext4 reads too. Every
-// entry type has a newc form: FILE, DIR, SYMLINK, CHAR, BLOCK and FIFO are
-// members of their own; a HARDLINK is a member that shares its target's inode
-// (see Member::link_to).
+// The manifest is images/manifest/manifest.proto, the schema mkext4 reads too.
+// Every entry type has a newc form: FILE, DIR, SYMLINK, CHAR, BLOCK and FIFO
+// are members of their own; a HARDLINK is a member that shares its target's
+// inode (see Member::link_to).
 #ifndef PERFCELL_IMAGES_INITRAMFS_PLAN_H_
 #define PERFCELL_IMAGES_INITRAMFS_PLAN_H_
 
@@ -22,7 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "images/manifest.pb.h"
+#include "images/manifest/manifest.pb.h"
 
 namespace perfcell::initramfs {
 

@@ -10,7 +10,7 @@
 
 #include "images/initramfs/newc.h"
 #include "images/initramfs/plan.h"
-#include "images/manifest.pb.h"
+#include "images/manifest/manifest.pb.h"
 #include "tools/cc/text_proto.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

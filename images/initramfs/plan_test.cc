@@ -171,7 +171,7 @@ TEST(PlanArchive, TypeMustBeSet) {
 }
 
 TEST(PlanArchive, OldManifestsParseUnchanged) {
-  // Written for images/ext4's schema, now images/manifest.proto.
+  // Written for images/ext4's schema, now images/manifest/manifest.proto.
   absl::StatusOr<std::vector<Member>> members = PlanArchive(Parse(R"pb(
     entry { path: "etc" type: DIR mode: 0755 }
     entry { path: "etc/hostname" type: FILE content: "vm\n" }

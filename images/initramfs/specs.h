@@ -8,7 +8,7 @@
 //   ParseNodeSpec("dev/console=c:5:1:0600")
 //     -> CHAR "dev/console" 5:1, mode 0600 ("b" for BLOCK)
 //
-// Entries are images/manifest.proto's, the schema of --manifest.
+// Entries are images/manifest/manifest.proto's, the schema of --manifest.
 #ifndef PERFCELL_IMAGES_INITRAMFS_SPECS_H_
 #define PERFCELL_IMAGES_INITRAMFS_SPECS_H_
 
@@ -17,7 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "images/manifest.pb.h"
+#include "images/manifest/manifest.pb.h"
 
 namespace perfcell::initramfs {
 

@@ -8,7 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/text_format.h"
 #include "images/elf/closure.h"
-#include "images/manifest.pb.h"
+#include "images/manifest/manifest.pb.h"
 #include "tools/cc/sha256.h"
 #include "tools/cc/status_macros.h"
 

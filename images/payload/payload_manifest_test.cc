@@ -6,7 +6,7 @@
 #include "contract/guest_layout.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "images/manifest.pb.h"
+#include "images/manifest/manifest.pb.h"
 
 namespace perfcell {
 namespace {
