@@ -1,7 +1,7 @@
 // Runs every file of a fuzz corpus directory (the test's first argument, a
 // runfiles path) through the LLVMFuzzerTestOneInput linked into the test, so
 // the corpus and past crashers replay on every `bazel test` with gcc; the
-// fuzzers themselves are built with clang by images/fuzz.sh.
+// fuzzers themselves are built with clang by tools/fuzz.sh.
 #include <dirent.h>
 
 #include <algorithm>
