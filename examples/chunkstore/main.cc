@@ -179,8 +179,9 @@ int main(int argc, char** argv) {
   server_options.pacing = pacing;
   chunkstore::Server server(&api, server_options);
   if (absl::Status s = server.Listen(); !s.ok()) return Fail(s.ToString());
-  std::fprintf(stderr, "chunkstore: listening on 0.0.0.0:%d, database %s\n",
-               server.port(), db_path.c_str());
+  std::fprintf(stderr,
+               "chunkstore: listening on 0.0.0.0:%d, database %s, pid %d\n",
+               server.port(), db_path.c_str(), static_cast<int>(getpid()));
 
   std::thread signal_waiter([&server, signals] {
     int received = 0;

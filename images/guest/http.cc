@@ -26,6 +26,8 @@ const char* Reason(int status) {
       return "Not Found";
     case 405:
       return "Method Not Allowed";
+    case 409:
+      return "Conflict";
     default:
       return "Internal Server Error";
   }

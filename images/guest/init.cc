@@ -323,6 +323,19 @@ class Init {
       } else {
         WriteResponse(fd, 405, "text/plain", "use POST\n");
       }
+    } else if (request->path == "/restart_server") {
+      if (request->method == "POST") {
+        absl::StatusOr<std::string> restarted = RestartServer();
+        if (restarted.ok()) {
+          WriteResponse(fd, 200, "text/plain", *restarted);
+        } else {
+          WriteResponse(
+              fd, absl::IsFailedPrecondition(restarted.status()) ? 409 : 500,
+              "text/plain", absl::StrCat(restarted.status().message(), "\n"));
+        }
+      } else {
+        WriteResponse(fd, 405, "text/plain", "use POST\n");
+      }
     } else if (request->path == "/poweroff") {
       if (request->method == "POST") {
         WriteResponse(fd, 200, "text/plain", "powering off\n");
@@ -337,6 +350,107 @@ class Init {
     if (poweroff) {
       Log("power-off requested over HTTP");
       BeginShutdown(0);
+    }
+  }
+
+  // POST /restart_server: stops the server (SIGTERM to its session, up to
+  // kStopGrace, then SIGKILL and up to kKillGrace), starts it again with the
+  // same command and environment, and waits (up to the ready timeout) until
+  // its port accepts connections. Blocks the event loop meanwhile, as a
+  // bounded request. A planned stop prints no SERVER_EXIT line (that means
+  // a crash to the runner); a restarted server that ends before listening
+  // does. Returns the answer's text ("server restarted: pid 12 -> 34").
+  absl::StatusOr<std::string> RestartServer() {
+    if (!server_running_) {
+      return absl::FailedPreconditionError(
+          "the server is not running (it ended before: see its SERVER_EXIT "
+          "line); not restarting it");
+    }
+    const int old_pid = server_pid_;
+    RETURN_IF_ERROR(StopServerForRestart());
+    ASSIGN_OR_RETURN(ServerProcess server,
+                     StartServer(config_.server(), Path(contract::kTmpMount)));
+    server_pid_ = server.pid;
+    server_running_ = true;
+    output_fd_ = server.output_fd;
+    Log(absl::StrCat("server restarted, pid ", server_pid_));
+    const absl::Time deadline = absl::Now() + ReadyTimeout();
+    while (!LoopbackPortAccepts(config_.server().port())) {
+      int status = 0;
+      if (waitpid(server_pid_, &status, WNOHANG) == server_pid_) {
+        OnServerExit(status);
+        return absl::FailedPreconditionError(absl::StrCat(
+            "the restarted server ended (",
+            contract::ServerExit::FromWaitStatus(status).ToString(),
+            ") before 127.0.0.1:", config_.server().port(),
+            " accepted connections"));
+      }
+      if (absl::Now() > deadline) {
+        return absl::DeadlineExceededError(absl::StrCat(
+            "the restarted server did not accept connections on 127.0.0.1:",
+            config_.server().port(), " within ",
+            absl::FormatDuration(ReadyTimeout())));
+      }
+      WaitForOutput(kReadyProbeInterval);
+    }
+    DrainOutput();
+    return absl::StrCat("server restarted: pid ", old_pid, " -> ", server_pid_,
+                        "\n");
+  }
+
+  // Stops the server for a restart and reaps it; forwards the rest of its
+  // output and closes its pipe.
+  absl::Status StopServerForRestart() {
+    kill(-server_pid_, SIGTERM);  // its whole session (setsid)
+    kill(server_pid_, SIGTERM);
+    int status = 0;
+    bool ended = WaitForServer(kStopGrace, &status);
+    if (!ended) {
+      Log(absl::StrCat("server did not stop within ",
+                       absl::FormatDuration(kStopGrace),
+                       " for a restart; sending SIGKILL"));
+      kill(-server_pid_, SIGKILL);
+      kill(server_pid_, SIGKILL);
+      ended = WaitForServer(kKillGrace, &status);
+    }
+    if (!ended) {
+      return absl::InternalError(absl::StrCat(
+          "the server (pid ", server_pid_, ") survived SIGKILL for ",
+          absl::FormatDuration(kKillGrace), "; not restarting it"));
+    }
+    server_running_ = false;
+    DrainOutput();
+    forwarder_.Flush();
+    if (output_fd_ >= 0) {  // a child of the server may still hold it
+      close(output_fd_);
+      output_fd_ = -1;
+    }
+    Log(absl::StrCat("server pid ", server_pid_, " stopped for a restart (",
+                     contract::ServerExit::FromWaitStatus(status).ToString(),
+                     ")"));
+    return absl::OkStatus();
+  }
+
+  // Waits up to `grace` for the server to end, forwarding its output; true
+  // once it ended (and was reaped, its wait status in `status`).
+  bool WaitForServer(absl::Duration grace, int* status) {
+    const absl::Time deadline = absl::Now() + grace;
+    while (true) {
+      if (waitpid(server_pid_, status, WNOHANG) == server_pid_) return true;
+      if (absl::Now() >= deadline) return false;
+      WaitForOutput(absl::Milliseconds(20));
+    }
+  }
+
+  // Forwards what the server writes for up to `wait`.
+  void WaitForOutput(absl::Duration wait) {
+    if (output_fd_ < 0) {
+      absl::SleepFor(wait);
+      return;
+    }
+    pollfd p = {output_fd_, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(wait))) > 0) {
+      DrainOutput();
     }
   }
 

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -268,6 +269,97 @@ TEST_F(InitTest, DropCachesWritesThreeAfterSync) {
       Exchange(metrics_port_, "POST /drop_caches HTTP/1.0\r\n\r\n");
   EXPECT_THAT(failed, StartsWith("HTTP/1.0 500"));
   EXPECT_THAT(Body(failed), HasSubstr("dropping the page cache: writing 3 to"));
+  kill(pid_, SIGTERM);
+  EXPECT_EQ(WaitForLine("PERFCELL POWEROFF"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 0);
+}
+
+TEST_F(InitTest, RestartServerStartsANewServerProcessOnTheSamePort) {
+  Start(Config(TestServerArgv(), "poweroff_on_server_exit: true"));
+  ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"));
+  const std::string first = Exchange(server_port_, "pid\n");
+  ASSERT_FALSE(first.empty());
+  EXPECT_THAT(Exchange(metrics_port_, "GET /restart_server HTTP/1.0\r\n\r\n"),
+              StartsWith("HTTP/1.0 405"));
+
+  const std::string answer =
+      Exchange(metrics_port_, "POST /restart_server HTTP/1.0\r\n\r\n");
+  EXPECT_THAT(answer, StartsWith("HTTP/1.0 200 OK\r\n"));
+  // Answered only once the new server listens: it answers at once.
+  const std::string second = Exchange(server_port_, "pid\n");
+  ASSERT_FALSE(second.empty());
+  EXPECT_NE(second, first);
+  EXPECT_EQ(Body(answer), absl::StrCat("server restarted: pid ", first, " -> ",
+                                       second, "\n"));
+  // Restarted with the same arguments and environment, and the old one was
+  // stopped by SIGTERM; a planned stop is no SERVER_EXIT (no crash) and does
+  // not power off.
+  EXPECT_THAT(WaitForLine("perfcell-init: server restarted"),
+              HasSubstr(absl::StrCat("pid ", second)));
+  EXPECT_THAT(ConsoleText(),
+              HasSubstr(absl::StrCat("server pid ", first,
+                                     " stopped for a restart (signal=15)")));
+  EXPECT_THAT(ConsoleText(), Not(HasSubstr("SERVER_EXIT")));
+  // /metrics follows the new server.
+  GuestMetrics metrics;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      Body(Exchange(metrics_port_, "GET /metrics HTTP/1.0\r\n\r\n")),
+      &metrics));
+  EXPECT_GT(metrics.server_rss_bytes(), 0u);
+
+  // The new server is the one whose exit counts.
+  Exchange(server_port_, "exit 4\n");
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL SERVER_EXIT code=4");
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 0);
+  // Both servers' output reached the console: the same port, the same
+  // environment.
+  EXPECT_EQ(std::count(console_.begin(), console_.end(),
+                       absl::StrCat("server: test_server listening on ",
+                                    server_port_)),
+            2);
+  EXPECT_EQ(
+      std::count(console_.begin(), console_.end(),
+                 absl::StrCat("server: test_server TMPDIR=", root_, "/tmp")),
+      2);
+  EXPECT_EQ(std::count_if(console_.begin(), console_.end(),
+                          [](const std::string& line) {
+                            return absl::StartsWith(line,
+                                                    "PERFCELL SERVER_EXIT");
+                          }),
+            1)
+      << ConsoleText();
+}
+
+TEST_F(InitTest, RestartKillsAServerThatIgnoresSigterm) {
+  Start(Config(TestServerArgv(), ""));
+  ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"));
+  const std::string first = Exchange(server_port_, "pid\n");
+  ASSERT_EQ(Exchange(server_port_, "ignore SIGTERM\n"), "ok");
+  const std::string answer =
+      Exchange(metrics_port_, "POST /restart_server HTTP/1.0\r\n\r\n");
+  EXPECT_THAT(answer, StartsWith("HTTP/1.0 200 OK\r\n"));
+  const std::string second = Exchange(server_port_, "pid\n");
+  EXPECT_NE(second, first);
+  EXPECT_THAT(WaitForLine("perfcell-init: server restarted"),
+              HasSubstr(absl::StrCat("pid ", second)));
+  EXPECT_THAT(ConsoleText(), HasSubstr("for a restart; sending SIGKILL"));
+  EXPECT_THAT(ConsoleText(), HasSubstr("stopped for a restart (signal=9)"));
+  kill(pid_, SIGTERM);
+  EXPECT_EQ(WaitForLine("PERFCELL POWEROFF"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 0);
+}
+
+TEST_F(InitTest, RestartOfAServerThatEndedIsRefused) {
+  Start(Config(TestServerArgv(), "poweroff_on_server_exit: false"));
+  ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"));
+  Exchange(server_port_, "exit 2\n");
+  EXPECT_EQ(WaitForLine("PERFCELL"), "PERFCELL SERVER_EXIT code=2");
+  const std::string answer =
+      Exchange(metrics_port_, "POST /restart_server HTTP/1.0\r\n\r\n");
+  EXPECT_THAT(answer, StartsWith("HTTP/1.0 409"));
+  EXPECT_THAT(Body(answer), HasSubstr("the server is not running"));
+  EXPECT_EQ(Exchange(server_port_, "pid\n"), "");  // nothing started
   kill(pid_, SIGTERM);
   EXPECT_EQ(WaitForLine("PERFCELL POWEROFF"), "PERFCELL POWEROFF");
   EXPECT_EQ(ExitCode(), 0);

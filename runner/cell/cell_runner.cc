@@ -361,6 +361,7 @@ WorkloadRun CellRun::MakeWork(const BranchInput& branch, uint32_t block,
       WorkloadRunFromSpec(o_.spec, vm->ServerUrl(), o_.shared_secret, name);
   work.guest_metrics = [vm]() { return vm->Metrics(); };
   work.drop_caches = [vm]() { return vm->DropCaches(); };
+  work.restart_server = [vm]() { return vm->RestartServer(); };
   const uint32_t total =
       o_.spec.workload().iterations() + o_.spec.workload().warmup_iterations();
   const std::string where =
@@ -378,10 +379,19 @@ WorkloadRun CellRun::MakeWork(const BranchInput& branch, uint32_t block,
     if (!saved.ok()) std::cerr << "perfcell: " << saved.message() << "\n";
     double mibs = it.seconds() > 0 ? it.bytes() / it.seconds() / (1 << 20) : 0;
     if (it.ok() && !it.warmup()) measured->push_back(mibs);
+    std::string cold;
+    if (it.server_restarted()) {
+      cold =
+          absl::StrFormat(" (cold: server restarted in %.2f s, caches dropped)",
+                          it.restart_seconds());
+    } else if (it.caches_dropped()) {
+      cold = " (cold: caches dropped; the profile allows no restart)";
+    }
     progress_ << absl::StrFormat(
-        "perfcell: %siteration %d/%d%s %s in %.3f s = %.1f MiB/s%s%s\n", where,
-        it.index() + 1, total, it.warmup() ? " (warm-up)" : "", Mib(it.bytes()),
-        it.seconds(), mibs, it.ok() ? "" : "  FAILED: ", it.error());
+        "perfcell: %siteration %d/%d%s %s in %.3f s = %.1f MiB/s%s%s%s\n",
+        where, it.index() + 1, total, it.warmup() ? " (warm-up)" : "",
+        Mib(it.bytes()), it.seconds(), mibs, cold,
+        it.ok() ? "" : "  FAILED: ", it.error());
     progress_.flush();
   };
   return work;

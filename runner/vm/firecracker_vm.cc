@@ -118,6 +118,9 @@ class FirecrackerVm : public Vm {
   absl::Status DropCaches() override {
     return RequestGuestDropCaches(MetricsUrl());
   }
+  absl::Status RestartServer() override {
+    return RequestGuestRestartServer(MetricsUrl());
+  }
   absl::Status Health() override;
   absl::Status Stop(absl::Duration grace) override;
   double BootSeconds() const override { return boot_seconds_; }

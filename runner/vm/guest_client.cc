@@ -49,6 +49,13 @@ absl::Status RequestGuestDropCaches(const std::string& base_url,
       .status();
 }
 
+absl::Status RequestGuestRestartServer(const std::string& base_url,
+                                       absl::Duration timeout) {
+  return Request(absl::StrCat(base_url, "/restart_server"), /*post=*/true,
+                 timeout)
+      .status();
+}
+
 absl::Status RequestGuestPoweroff(const std::string& base_url,
                                   absl::Duration timeout) {
   return Request(absl::StrCat(base_url, "/poweroff"), /*post=*/true, timeout)

@@ -27,6 +27,12 @@ absl::StatusOr<GuestMetrics> FetchGuestMetrics(
 absl::Status RequestGuestDropCaches(const std::string& base_url,
                                     absl::Duration timeout = absl::Seconds(60));
 
+// POST <base_url>/restart_server; OK once the guest init stopped the server
+// and started it again, and its port accepts connections. An error quotes
+// the init's answer (409: the server had already ended).
+absl::Status RequestGuestRestartServer(
+    const std::string& base_url, absl::Duration timeout = absl::Seconds(120));
+
 // POST <base_url>/poweroff; OK once the guest accepted it.
 absl::Status RequestGuestPoweroff(const std::string& base_url,
                                   absl::Duration timeout = absl::Seconds(5));

@@ -100,6 +100,9 @@ MemoryCgroup MakeMemoryCgroup(uint64_t bytes) {
   return {};
 }
 
+// How long a restart waits for the server to end after SIGTERM, then kills.
+constexpr absl::Duration kRestartGrace = absl::Seconds(10);
+
 class HostVm : public Vm {
  public:
   explicit HostVm(const VmConfig& config)
@@ -155,8 +158,34 @@ class HostVm : public Vm {
       spawn.cgroup_dir = cgroup_.dir;
       limit_kind_ = cgroup_.kind;
     }
+    argv_ = std::move(argv);
+    spawn_ = std::move(spawn);
     absl::Time start = absl::Now();
-    ASSIGN_OR_RETURN(process_, Process::Spawn(argv, spawn));
+    RETURN_IF_ERROR(SpawnAndWaitForPort());
+    boot_seconds_ = absl::ToDoubleSeconds(absl::Now() - start);
+    return absl::OkStatus();
+  }
+
+  absl::Status RestartServer() override {
+    if (process_ == nullptr)
+      return absl::FailedPreconditionError("not started");
+    if (!process_->Running()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "host backend: the server ", process_->exit_status()->ToString(),
+          " before the restart; not restarting it"));
+    }
+    process_->Signal(SIGTERM);
+    if (!process_->WaitFor(kRestartGrace).has_value()) process_->Kill();
+    // The same command line, environment, cgroup and CPUs; the data
+    // directory stays.
+    return SpawnAndWaitForPort();
+  }
+
+  // Starts the server (argv_, spawn_) and waits until its port accepts
+  // connections, at most the boot timeout.
+  absl::Status SpawnAndWaitForPort() {
+    absl::Time start = absl::Now();
+    ASSIGN_OR_RETURN(process_, Process::Spawn(argv_, spawn_));
     while (!LoopbackPortAccepts(port_)) {
       if (!process_->Running()) {
         return absl::AbortedError(absl::StrCat(
@@ -171,7 +200,6 @@ class HostVm : public Vm {
       }
       absl::SleepFor(absl::Milliseconds(20));
     }
-    boot_seconds_ = absl::ToDoubleSeconds(absl::Now() - start);
     return absl::OkStatus();
   }
 
@@ -260,6 +288,8 @@ class HostVm : public Vm {
  private:
   VmConfig config_;
   ConsoleLog console_;
+  std::vector<std::string> argv_;  // the server's, placeholders filled in
+  SpawnOptions spawn_;
   std::unique_ptr<Process> process_;
   MemoryCgroup cgroup_;
   std::string limit_kind_;

@@ -3,13 +3,19 @@
 #include "runner/vm/host_vm.h"
 
 #include <curl/curl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "re2/re2.h"
 
 namespace perfcell {
 namespace {
@@ -73,6 +79,77 @@ TEST(HostVm, RunsTheServerAndReportsMetrics) {
   EXPECT_TRUE((*vm)->Health().ok());
   EXPECT_EQ((*vm)->Info().backend, "host");
   EXPECT_TRUE((*vm)->Stop(absl::Seconds(20)).ok());
+}
+
+// The pids in the server's "listening on ..., pid N" lines, in order.
+std::vector<int> ServerPids(const std::string& console_log) {
+  std::ifstream in(console_log);
+  std::string line;
+  std::vector<int> pids;
+  int pid = 0;
+  while (std::getline(in, line)) {
+    if (RE2::PartialMatch(line, R"(chunkstore: listening on .*, pid (\d+))",
+                          &pid)) {
+      pids.push_back(pid);
+    }
+  }
+  return pids;
+}
+
+TEST(HostVm, RestartRunsANewServerProcessOnTheSameDataAndCpus) {
+  SKIP_UNDER_ASAN();
+  VmConfig config = Config("restart", 256, {});
+  config.cpus = {0};
+  auto vm = MakeHostVm(config);
+  ASSERT_TRUE(vm.ok()) << vm.status();
+  ASSERT_TRUE((*vm)->Start().ok());
+  const std::string db = config.work_dir + "/data/store.db";
+  struct stat before;
+  ASSERT_EQ(stat(db.c_str(), &before), 0);
+
+  ASSERT_TRUE((*vm)->RestartServer().ok());
+  // Answers at once: RestartServer returned once the port accepted.
+  EXPECT_EQ(HttpStatus((*vm)->ServerUrl() + "/api/health"), 200);
+  EXPECT_TRUE((*vm)->Health().ok());
+  std::vector<int> pids = ServerPids(config.console_log);
+  ASSERT_EQ(pids.size(), 2u);
+  EXPECT_NE(pids[0], pids[1]);
+  EXPECT_NE(kill(pids[0], 0), 0);  // the first one is gone
+  // The old one stopped cleanly, on SIGTERM.
+  std::ifstream log(config.console_log);
+  std::string text((std::istreambuf_iterator<char>(log)),
+                   std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("chunkstore: stopped"), std::string::npos) << text;
+  // Its data stays (the same database file), and so does its CPU.
+  struct stat after;
+  ASSERT_EQ(stat(db.c_str(), &after), 0);
+  EXPECT_EQ(after.st_ino, before.st_ino);
+  cpu_set_t cpus;
+  ASSERT_EQ(sched_getaffinity(pids[1], sizeof(cpus), &cpus), 0);
+  EXPECT_EQ(CPU_COUNT(&cpus), 1);
+  EXPECT_TRUE(CPU_ISSET(0, &cpus));
+  absl::StatusOr<GuestMetrics> m = (*vm)->Metrics();
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_GT(m->server_rss_bytes(), 0u);
+  EXPECT_TRUE((*vm)->Stop(absl::Seconds(20)).ok());
+}
+
+TEST(HostVm, RestartOfAServerThatEndedIsRefused) {
+  SKIP_UNDER_ASAN();
+  VmConfig config = Config("restart_dead", 256, {});
+  auto vm = MakeHostVm(config);
+  ASSERT_TRUE(vm.ok()) << vm.status();
+  ASSERT_TRUE((*vm)->Start().ok());
+  std::vector<int> pids = ServerPids(config.console_log);
+  ASSERT_EQ(pids.size(), 1u);
+  ASSERT_EQ(kill(pids[0], SIGKILL), 0);
+  while ((*vm)->Health().ok()) absl::SleepFor(absl::Milliseconds(10));
+  absl::Status s = (*vm)->RestartServer();
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+  EXPECT_NE(s.message().find("killed by SIGKILL before the restart"),
+            std::string::npos)
+      << s;
+  EXPECT_EQ(ServerPids(config.console_log).size(), 1u);
 }
 
 TEST(HostVm, AServerThatDiesBeforeListeningIsReported) {

@@ -218,6 +218,11 @@ class QemuVm : public Vm {
         absl::StrCat("http://127.0.0.1:", metrics_port_));
   }
 
+  absl::Status RestartServer() override {
+    return RequestGuestRestartServer(
+        absl::StrCat("http://127.0.0.1:", metrics_port_));
+  }
+
   absl::Status Health() override {
     RETURN_IF_ERROR(GuestFailureFromConsole(console_));
     if (process_ == nullptr)

@@ -90,6 +90,13 @@ class Vm {
   // cache, and no root is needed).
   virtual absl::Status DropCaches() = 0;
 
+  // Restarts the server under test: SIGTERM (SIGKILL past a grace), then
+  // the same command line, environment and CPUs again, and returns once its
+  // port accepts connections (bounded; DeadlineExceeded past it). Its data
+  // directory stays. VM backends ask the guest init (POST /restart_server);
+  // the host backend restarts its child process.
+  virtual absl::Status RestartServer() = 0;
+
   // Whether the guest or server is still running, and if it ended, why
   // (e.g. "server exited with code 2", "killed by the OOM killer").
   virtual absl::Status Health() = 0;

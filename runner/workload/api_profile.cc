@@ -8,8 +8,9 @@ namespace {
 
 const std::vector<ApiProfile>& Profiles() {
   static const auto* profiles = new std::vector<ApiProfile>{
-      {"chunkstore", ResetMode::kDebugClear},
-      {"picoshare", ResetMode::kDeleteEntries},
+      {"chunkstore", ResetMode::kDebugClear, /*restart_keeps_data=*/true},
+      {"in-memory", ResetMode::kDebugClear, /*restart_keeps_data=*/false},
+      {"picoshare", ResetMode::kDeleteEntries, /*restart_keeps_data=*/true},
   };
   return *profiles;
 }

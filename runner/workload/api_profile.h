@@ -6,6 +6,15 @@
 //                 (perfcell's reference server has the route).
 //   "picoshare"   login, then DELETE /api/entry/<id> of every entry the
 //                 iteration made (a PicoShare release has no clear route).
+//   "in-memory"   as chunkstore, for a server that keeps its entries in
+//                 memory only (test doubles such as
+//                 runner/workload/testing/fake_picoshare).
+//
+// A profile also says whether the server's data survives a restart
+// (`restart_keeps_data`): chunkstore and PicoShare keep theirs in SQLite on
+// the data disk, so download_cold restarts them before each cold read; an
+// in-memory server would lose the file, so it is only dropped from the
+// page cache.
 //
 //   ASSIGN_OR_RETURN(ApiProfile profile, ApiProfileByName(spec.api_profile()));
 //   RETURN_IF_ERROR(ResetServer(profile, api, {"AbCdEfGhIj"}));
@@ -30,13 +39,16 @@ enum class ResetMode {
 struct ApiProfile {
   std::string name;
   ResetMode reset;
+  // The server keeps what it stores across a restart (on the data disk), so
+  // a cold read may restart it first.
+  bool restart_keeps_data = false;
 };
 
 // Returns the profile called `name`. InvalidArgument naming the known
 // profiles for any other name:
 //   ApiProfileByName("picoshare")->reset;  // ResetMode::kDeleteEntries
 //   ApiProfileByName("nginx");  // error: unknown API profile "nginx" (known:
-//                               // chunkstore, picoshare)
+//                               // chunkstore, in-memory, picoshare)
 absl::StatusOr<ApiProfile> ApiProfileByName(absl::string_view name);
 
 // The names ApiProfileByName accepts, sorted.

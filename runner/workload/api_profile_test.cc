@@ -15,10 +15,18 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-TEST(ApiProfileByName, KnowsChunkstoreAndPicoshare) {
+TEST(ApiProfileByName, KnowsChunkstorePicoshareAndInMemory) {
   EXPECT_EQ(ApiProfileByName("chunkstore")->reset, ResetMode::kDebugClear);
   EXPECT_EQ(ApiProfileByName("picoshare")->reset, ResetMode::kDeleteEntries);
-  EXPECT_THAT(ApiProfileNames(), ElementsAre("chunkstore", "picoshare"));
+  EXPECT_EQ(ApiProfileByName("in-memory")->reset, ResetMode::kDebugClear);
+  EXPECT_THAT(ApiProfileNames(),
+              ElementsAre("chunkstore", "in-memory", "picoshare"));
+}
+
+TEST(ApiProfileByName, SaysWhoseDataSurvivesARestart) {
+  EXPECT_TRUE(ApiProfileByName("chunkstore")->restart_keeps_data);
+  EXPECT_TRUE(ApiProfileByName("picoshare")->restart_keeps_data);
+  EXPECT_FALSE(ApiProfileByName("in-memory")->restart_keeps_data);
 }
 
 TEST(ApiProfileByName, UnknownNameIsAClearError) {
@@ -26,7 +34,8 @@ TEST(ApiProfileByName, UnknownNameIsAClearError) {
   ASSERT_FALSE(profile.ok());
   EXPECT_EQ(profile.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(profile.status().message(),
-            "unknown API profile \"nginx\" (known: chunkstore, picoshare)");
+            "unknown API profile \"nginx\" (known: chunkstore, in-memory, "
+            "picoshare)");
 }
 
 // Uploads `n` entries and returns their ids.

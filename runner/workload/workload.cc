@@ -64,6 +64,15 @@ class Driver {
   PicoShareApi& api() { return api_; }
 
  private:
+  // What was done before a cold read.
+  struct ColdPreparation {
+    bool restarted = false;
+    double restart_seconds = 0;
+  };
+  // Untimed, before each cold read: restarts the server where the profile
+  // allows (and logs in again), then drops the page cache.
+  absl::StatusOr<ColdPreparation> PrepareColdRead();
+
   uint32_t total() const {
     return run_.workload.warmup_iterations() + run_.workload.iterations();
   }
@@ -204,12 +213,15 @@ absl::Status Driver::Download() {
   const bool cold = w.kind() == Workload::DOWNLOAD_COLD;
   for (uint32_t i = 0; i < total(); ++i) {
     const bool verify = (i == 0);
+    ColdPreparation prepared;
     if (cold) {
-      if (absl::Status dropped = run_.drop_caches(); !dropped.ok()) {
-        return absl::Status(dropped.code(),
+      absl::StatusOr<ColdPreparation> done = PrepareColdRead();
+      if (!done.ok()) {
+        return absl::Status(done.status().code(),
                             absl::StrCat("iteration ", i, " (cold download): ",
-                                         dropped.message()));
+                                         done.status().message()));
       }
+      prepared = *done;
     }
     Sha256 sha;
     const Timed timed = TimeExchange([&] {
@@ -217,6 +229,11 @@ absl::Status Driver::Download() {
                            verify ? &sha : nullptr);
     });
     Iteration it = Start(i, timed);
+    if (cold) {
+      it.set_caches_dropped(true);
+      it.set_server_restarted(prepared.restarted);
+      it.set_restart_seconds(prepared.restart_seconds);
+    }
     absl::Status error = timed.exchange.status;
     if (error.ok() && verify) {
       if (const std::string got = sha.HexDigest(); got != sent_sha) {
@@ -239,6 +256,33 @@ absl::Status Driver::Download() {
                      " profile) after the downloads: ", reset.message()));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<Driver::ColdPreparation> Driver::PrepareColdRead() {
+  ColdPreparation prepared;
+  if (profile_.restart_keeps_data) {
+    const auto start = std::chrono::steady_clock::now();
+    if (absl::Status restarted = run_.restart_server(); !restarted.ok()) {
+      return absl::Status(
+          restarted.code(),
+          absl::StrCat("restarting the server: ", restarted.message()));
+    }
+    // The old connection died with the server: open the new one now (and
+    // renew the session), not inside the timed request.
+    if (absl::Status login = api_.Login(run_.shared_secret); !login.ok()) {
+      return absl::Status(
+          login.code(),
+          absl::StrCat("logging in after the restart: ", login.message()));
+    }
+    prepared.restarted = true;
+    prepared.restart_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+  }
+  if (absl::Status dropped = run_.drop_caches(); !dropped.ok()) {
+    return dropped;
+  }
+  return prepared;
 }
 
 absl::Status Driver::Load(const std::vector<StagePlan>& plan,
@@ -379,6 +423,12 @@ absl::Status RunWorkload(const WorkloadRun& run, WorkloadResult* result) {
         return absl::FailedPreconditionError(
             "DOWNLOAD_COLD needs a way to drop the server's page cache "
             "(WorkloadRun::drop_caches); this backend gave none");
+      }
+      if (profile.restart_keeps_data && !run.restart_server) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "DOWNLOAD_COLD with the ", profile.name,
+            " profile restarts the server before each read, and this "
+            "backend gave no way to (WorkloadRun::restart_server)"));
       }
       break;
     case Workload::LOAD: {

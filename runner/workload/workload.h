@@ -21,10 +21,16 @@
 //             server is reset once at the end. Every read after the first
 //             is warm: the file is in the page cache.
 //   DOWNLOAD_COLD
-//             the same, but before each timed download `drop_caches` runs
-//             (untimed): the guest drops its page cache, so every download
-//             reads the file from the disk (FailedPrecondition before
-//             anything runs when `drop_caches` is unset).
+//             the same, but before each timed download, untimed: where the
+//             API profile says the server's data survives a restart
+//             (ApiProfile::restart_keeps_data), `restart_server` restarts
+//             it and the client logs in again (a fresh connection, so the
+//             timed request does not pay for one); then `drop_caches` drops
+//             the page cache, so every download reads the file from the
+//             disk into a server that has cached nothing. The Iteration
+//             says what was done (caches_dropped, server_restarted,
+//             restart_seconds). FailedPrecondition before anything runs
+//             when a needed function is unset.
 //   LOAD      one untimed upload of bytes_per_request bytes, read back once
 //             (untimed) and its sha256 checked, then stages of concurrent
 //             requests (below). The server is reset once at the end (every
@@ -91,10 +97,13 @@ using GuestMetricsFn = std::function<absl::StatusOr<GuestMetrics>()>;
 using IterationFn = std::function<void(const Iteration&)>;
 // Drops the OS's cache of the server's files (Vm::DropCaches).
 using DropCachesFn = std::function<absl::Status()>;
+// Restarts the server with the same arguments and returns once it accepts
+// connections again (Vm::RestartServer).
+using RestartServerFn = std::function<absl::Status()>;
 
 struct WorkloadRun {
   std::string base_url;       // "http://127.0.0.1:34567"
-  std::string api_profile;    // "chunkstore" or "picoshare"
+  std::string api_profile;    // "chunkstore", "picoshare", "in-memory"
   std::string shared_secret;  // PicoShare's PS_SHARED_SECRET
   std::string branch;         // copied into every Iteration
   Workload workload;
@@ -105,6 +114,8 @@ struct WorkloadRun {
   GuestMetricsFn guest_metrics;  // optional
   IterationFn on_iteration;      // optional
   DropCachesFn drop_caches;      // DOWNLOAD_COLD: required
+  // DOWNLOAD_COLD: required when the profile's data survives a restart.
+  RestartServerFn restart_server;
 };
 
 // Fills a WorkloadRun from a cell's spec: workload, api_profile and

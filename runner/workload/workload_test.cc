@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -194,11 +195,18 @@ TEST(RunWorkload, DownloadsOneUploadRepeatedly) {
   }
 }
 
-TEST(RunWorkload, ColdDownloadsDropTheCacheBeforeEachDownload) {
+TEST(RunWorkload, ColdDownloadsRestartTheServerAndDropTheCacheBeforeEach) {
   auto fake = StartFake();
   WorkloadRun run = MakeRun(*fake, Workload::DOWNLOAD_COLD, 3, /*warmup=*/1);
-  // The order of events: each drop must come right before a download.
+  // The order of events: each restart, then a drop, right before a download.
   std::vector<std::string> events;
+  std::vector<int64_t> restart_ends;  // wall clock, as start_unix_nanos
+  run.restart_server = [&] {
+    events.push_back(absl::StrCat("restart after ", fake->downloads()));
+    absl::SleepFor(absl::Milliseconds(50));
+    restart_ends.push_back(absl::ToUnixNanos(absl::Now()));
+    return absl::OkStatus();
+  };
   run.drop_caches = [&] {
     events.push_back(absl::StrCat("drop after ", fake->downloads()));
     return absl::OkStatus();
@@ -208,18 +216,68 @@ TEST(RunWorkload, ColdDownloadsDropTheCacheBeforeEachDownload) {
   };
   WorkloadResult result;
   ASSERT_TRUE(RunWorkload(run, &result).ok());
-  EXPECT_THAT(events, ::testing::ElementsAre("drop after 0", "iteration 0",
-                                             "drop after 1", "iteration 1",
-                                             "drop after 2", "iteration 2",
-                                             "drop after 3", "iteration 3"));
+  EXPECT_THAT(events, ::testing::ElementsAre(
+                          "restart after 0", "drop after 0", "iteration 0",
+                          "restart after 1", "drop after 1", "iteration 1",
+                          "restart after 2", "drop after 2", "iteration 2",
+                          "restart after 3", "drop after 3", "iteration 3"));
   EXPECT_THAT(fake->uploads(), SizeIs(1));
   EXPECT_EQ(fake->downloads(), 4);
   EXPECT_EQ(fake->entries(), 0u);
   ASSERT_THAT(result.iterations, SizeIs(4));
-  for (const Iteration& it : result.iterations) {
+  ASSERT_THAT(restart_ends, SizeIs(4));
+  for (size_t i = 0; i < result.iterations.size(); ++i) {
+    const Iteration& it = result.iterations[i];
     EXPECT_TRUE(it.ok()) << it.error();
     EXPECT_EQ(it.bytes(), kBytes);
+    EXPECT_TRUE(it.caches_dropped());
+    EXPECT_TRUE(it.server_restarted());
+    EXPECT_GE(it.restart_seconds(), 0.05);
+    // The timed request starts after the restart has ended: its time is not
+    // in `seconds`.
+    EXPECT_GE(it.start_unix_nanos(), restart_ends[i]);
   }
+}
+
+TEST(RunWorkload, ColdDownloadsFromAnInMemoryServerOnlyDropTheCache) {
+  auto fake = StartFake();
+  WorkloadRun run = MakeRun(*fake, Workload::DOWNLOAD_COLD, 2);
+  run.api_profile = "in-memory";  // a restart would lose the file
+  int restarts = 0, drops = 0;
+  run.restart_server = [&] {
+    ++restarts;
+    return absl::OkStatus();
+  };
+  run.drop_caches = [&] {
+    ++drops;
+    return absl::OkStatus();
+  };
+  WorkloadResult result;
+  ASSERT_TRUE(RunWorkload(run, &result).ok());
+  EXPECT_EQ(restarts, 0);
+  EXPECT_EQ(drops, 2);
+  ASSERT_THAT(result.iterations, SizeIs(2));
+  for (const Iteration& it : result.iterations) {
+    EXPECT_TRUE(it.caches_dropped());
+    EXPECT_FALSE(it.server_restarted());
+    EXPECT_EQ(it.restart_seconds(), 0);
+  }
+}
+
+TEST(RunWorkload, WarmDownloadsNeitherRestartNorDrop) {
+  auto fake = StartFake();
+  WorkloadRun run = MakeRun(*fake, Workload::DOWNLOAD, 2);
+  int calls = 0;
+  run.restart_server = run.drop_caches = [&] {
+    ++calls;
+    return absl::OkStatus();
+  };
+  WorkloadResult result;
+  ASSERT_TRUE(RunWorkload(run, &result).ok());
+  EXPECT_EQ(calls, 0);
+  ASSERT_THAT(result.iterations, SizeIs(2));
+  EXPECT_FALSE(result.iterations[0].caches_dropped());
+  EXPECT_FALSE(result.iterations[0].server_restarted());
 }
 
 TEST(RunWorkload, ColdDownloadsNeedAWayToDropTheCache) {
@@ -232,9 +290,22 @@ TEST(RunWorkload, ColdDownloadsNeedAWayToDropTheCache) {
   EXPECT_THAT(fake->uploads(), SizeIs(0));
 }
 
+TEST(RunWorkload, ColdDownloadsOfAPersistentServerNeedAWayToRestartIt) {
+  auto fake = StartFake();
+  WorkloadRun run = MakeRun(*fake, Workload::DOWNLOAD_COLD, 2);
+  run.drop_caches = [] { return absl::OkStatus(); };
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(status.message(),
+              HasSubstr("with the chunkstore profile restarts the server"));
+  EXPECT_THAT(fake->uploads(), SizeIs(0));
+}
+
 TEST(RunWorkload, FailedCacheDropStopsTheColdRunSayingWhy) {
   auto fake = StartFake();
   WorkloadRun run = MakeRun(*fake, Workload::DOWNLOAD_COLD, 3);
+  run.restart_server = [] { return absl::OkStatus(); };
   int drops = 0;
   run.drop_caches = [&] {
     return ++drops == 2 ? absl::UnavailableError("guest gone")
@@ -247,6 +318,25 @@ TEST(RunWorkload, FailedCacheDropStopsTheColdRunSayingWhy) {
               HasSubstr("iteration 1 (cold download): guest gone"));
   EXPECT_THAT(result.iterations, SizeIs(1));
   EXPECT_EQ(fake->downloads(), 1);
+}
+
+TEST(RunWorkload, FailedRestartStopsTheColdRunSayingWhy) {
+  auto fake = StartFake();
+  WorkloadRun run = MakeRun(*fake, Workload::DOWNLOAD_COLD, 3);
+  int restarts = 0;
+  run.restart_server = [&] {
+    return ++restarts == 3 ? absl::DeadlineExceededError(
+                                 "the server did not listen within 60s")
+                           : absl::OkStatus();
+  };
+  run.drop_caches = [] { return absl::OkStatus(); };
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(status.message(),
+              HasSubstr("iteration 2 (cold download): restarting the server: "
+                        "the server did not listen within 60s"));
+  EXPECT_THAT(result.iterations, SizeIs(2));
 }
 
 TEST(RunWorkload, DownloadOfAlteredBytesFailsTheFirstDownload) {

@@ -1,10 +1,13 @@
 // A stand-in server for perfcell-init's tests: listens on 127.0.0.1:PORT
 // (default: the guest's server port, contract/guest_layout.h), says so on
-// stdout, and exits with status N when a client sends "exit N".
+// stdout, and exits with status N when a client sends "exit N". "pid"
+// answers its process id; "ignore SIGTERM" makes it ignore SIGTERM (and
+// answers "ok").
 //
 //   test_server [PORT]
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -47,6 +50,14 @@ int main(int argc, char** argv) {
       std::fflush(stdout);
       return code;
     }
+    std::string answer;
+    if (n > 0 && std::strncmp(buf, "pid", 3) == 0) {
+      answer = std::to_string(getpid());
+    } else if (n > 0 && std::strncmp(buf, "ignore SIGTERM", 14) == 0) {
+      signal(SIGTERM, SIG_IGN);
+      answer = "ok";
+    }
+    if (!answer.empty()) (void)!write(c, answer.data(), answer.size());
     close(c);
   }
 }
