@@ -39,6 +39,10 @@ std::string ReadAll(const std::string& path) {
 
 Child::Child(const std::vector<std::string>& args,
              const std::map<std::string, std::string>& env)
+    : Child(kBinary, args, env) {}
+
+Child::Child(const std::string& binary, const std::vector<std::string>& args,
+             const std::map<std::string, std::string>& env)
     : dir_(NewDir()), log_(dir_ + "/stderr.log") {
   std::vector<std::string> envs;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -48,7 +52,7 @@ Child::Child(const std::vector<std::string>& args,
   for (const auto& [name, value] : env) {
     if (!value.empty()) envs.push_back(absl::StrCat(name, "=", value));
   }
-  std::vector<std::string> argv = {kBinary};
+  std::vector<std::string> argv = {binary};
   argv.insert(argv.end(), args.begin(), args.end());
   pid_ = fork();
   if (pid_ == 0) {
@@ -61,7 +65,7 @@ Child::Child(const std::vector<std::string>& args,
     for (auto& e : envs) cenv.push_back(e.data());
     cargv.push_back(nullptr);
     cenv.push_back(nullptr);
-    execve(kBinary, cargv.data(), cenv.data());
+    execve(binary.c_str(), cargv.data(), cenv.data());
     _exit(127);
   }
 }

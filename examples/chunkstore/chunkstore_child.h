@@ -33,6 +33,10 @@ class Child {
   // value) remove variables of this process's environment.
   Child(const std::vector<std::string>& args,
         const std::map<std::string, std::string>& env);
+  // The same for another server binary (runfiles path) that prints the same
+  // "listening on 0.0.0.0:PORT" line.
+  Child(const std::string& binary, const std::vector<std::string>& args,
+        const std::map<std::string, std::string>& env);
   // Kills the child (SIGKILL) if it still runs.
   ~Child();
   Child(const Child&) = delete;
