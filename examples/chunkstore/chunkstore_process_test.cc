@@ -140,6 +140,40 @@ TEST(Chunkstore, CalibrationFlagsInRangeStartTheServer) {
   EXPECT_EQ(client.Request("GET", "/api/health").status, 200);
 }
 
+TEST(Chunkstore, FailPercentFailsThatShareOfDownloadsEvenly) {
+  Child child({"--port=0", "--shared_secret=s", "--data_dir=" + NewDir(),
+               "--fail_percent=25"},
+              {});
+  const int port = child.WaitListening();
+  ASSERT_NE(port, 0) << child.Stderr();
+  TestClient client(port);
+  ASSERT_EQ(client.Auth("s").status, 200);
+  HttpResult up = client.Upload(1000, 1, kNever);
+  ASSERT_EQ(up.status, 200);
+  const std::string id = IdFromJson(up.body);
+  std::string statuses;
+  for (int i = 0; i < 8; ++i) {
+    absl::StrAppend(&statuses, client.Request("GET", "/-" + id).status, " ");
+  }
+  // The 4th and the 8th: a quarter, spread out.
+  EXPECT_EQ(statuses, "200 200 200 500 200 200 200 500 ");
+  // Nothing else fails.
+  EXPECT_EQ(client.Request("GET", "/api/health").status, 200);
+  EXPECT_EQ(client.Upload(1000, 2, kNever).status, 200);
+}
+
+TEST(Chunkstore, FailPercentOutOfRangeIsOneLineAndExitStatus2) {
+  for (const std::string flag :
+       {"--fail_percent=100", "--fail_percent=-1", "--fail_percent=nan"}) {
+    Child child(
+        {"--port=0", "--shared_secret=s", "--data_dir=" + NewDir(), flag}, {});
+    int status = child.Wait();
+    ASSERT_TRUE(WIFEXITED(status)) << flag;
+    EXPECT_EQ(WEXITSTATUS(status), 2) << flag;
+    EXPECT_THAT(child.Stderr(), HasSubstr("--fail_percent")) << flag;
+  }
+}
+
 TEST(Chunkstore, CreatesAMissingDataDir) {
   const std::string data = NewDir() + "/not/there/yet";
   Child child({"--port=0", "--shared_secret=s", "--data_dir=" + data}, {});

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <optional>
 
@@ -244,8 +245,20 @@ void Api::HandleClear(ResponseWriter* out) {
   out->WriteHead(200, 0).IgnoreError();
 }
 
+bool DownloadFails(int64_t n, double percent) {
+  // In hundredths of a percent, so the spread is exact in integers.
+  const int64_t basis_points = std::llround(percent * 100);
+  return n > 0 && (n * basis_points) / 10000 > ((n - 1) * basis_points) / 10000;
+}
+
 void Api::HandleDownload(const HttpRequest& req, absl::string_view id,
                          ResponseWriter* out) {
+  if (options_.fail_percent > 0 &&
+      DownloadFails(++downloads_seen_, options_.fail_percent)) {
+    out->SendError(500, "internal error: a --fail_percent test failure")
+        .IgnoreError();
+    return;
+  }
   const absl::Time start = absl::Now();
   absl::StatusOr<EntryInfo> entry = store_->GetEntry(std::string(id));
   if (!entry.ok() || entry->expiration_time < start) {

@@ -32,6 +32,10 @@ struct ApiOptions {
   // Fault injection: abort() once this many upload body bytes have arrived
   // in total (0 = never).
   int64_t crash_after_bytes = 0;
+  // Test: this share of downloads (0 <= percent < 100) answers 500, spread
+  // evenly and deterministically: the n-th download (counting from 1) fails
+  // when floor(n * percent / 100) goes up, so 5 fails the 20th, 40th, ...
+  double fail_percent = 0;
 };
 
 class Api {
@@ -57,7 +61,13 @@ class Api {
   const ApiOptions options_;
   const Auth auth_;
   std::atomic<int64_t> upload_bytes_total_{0};
+  std::atomic<int64_t> downloads_seen_{0};  // for fail_percent
 };
+
+// Whether the n-th download (1-based) fails under fail_percent `percent`.
+//   DownloadFails(20, 5);  // true
+//   DownloadFails(21, 5);  // false
+bool DownloadFails(int64_t n, double percent);
 
 // Maps a failed operation's status to an HTTP status: InvalidArgument and
 // DataLoss 400, NotFound 404, ResourceExhausted 507, Unavailable 503,

@@ -50,6 +50,9 @@ ABSL_FLAG(double, slowdown_percent, 0,
 ABSL_FLAG(double, drift_percent_per_minute, 0,
           "Calibration: requests get this much slower (0..1000 %) for every "
           "minute since start, on top of --slowdown_percent.");
+ABSL_FLAG(double, fail_percent, 0,
+          "Test: this share of downloads (0 <= N < 100) answers HTTP 500, "
+          "evenly spread: the n-th fails when floor(n * N / 100) goes up.");
 ABSL_FLAG(double, stall_every_seconds, 0,
           "Test: with --stall_seconds, the server stalls during the last "
           "--stall_seconds of every --stall_every_seconds since start.");
@@ -140,6 +143,10 @@ int main(int argc, char** argv) {
   if (absl::Status s = chunkstore::ValidatePacingOptions(pacing); !s.ok()) {
     return Fail(std::string(s.message()), 2);
   }
+  const double fail_percent = absl::GetFlag(FLAGS_fail_percent);
+  if (!(fail_percent >= 0 && fail_percent < 100)) {
+    return Fail("--fail_percent must be at least 0 and below 100", 2);
+  }
   HoldMemory(absl::GetFlag(FLAGS_hold_memory_mib));
 
   // SIGTERM and SIGINT are taken by a thread below, never by a handler.
@@ -172,6 +179,7 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_download_batch_chunks);
   api_options.debug_endpoints = absl::GetFlag(FLAGS_debug_endpoints);
   api_options.crash_after_bytes = absl::GetFlag(FLAGS_crash_after_bytes);
+  api_options.fail_percent = fail_percent;
   chunkstore::Api api(store->get(), api_options);
 
   chunkstore::ServerOptions server_options;

@@ -387,6 +387,14 @@ WorkloadRun CellRun::MakeWork(const BranchInput& branch, uint32_t block,
     } else if (it.caches_dropped()) {
       cold = " (cold: caches dropped; the profile allows no restart)";
     }
+    const RequestCounts& req = it.requests();
+    if (req.sent() > req.ok()) {
+      absl::StrAppendFormat(
+          &cold,
+          " (%d of %d requests failed: %d 4xx, %d 5xx, %d timeouts, %d other)",
+          req.sent() - req.ok(), req.sent(), req.http_4xx(), req.http_5xx(),
+          req.timeout(), req.http_other() + req.transport() + req.bad_body());
+    }
     progress_ << absl::StrFormat(
         "perfcell: %siteration %d/%d%s %s in %.3f s = %.1f MiB/s%s%s%s\n",
         where, it.index() + 1, total, it.warmup() ? " (warm-up)" : "",

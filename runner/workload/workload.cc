@@ -26,6 +26,15 @@ constexpr absl::string_view kFileField = "file";
 // LOAD: the bound on each request when the run has none.
 constexpr absl::Duration kLoadFallbackTimeout = absl::Seconds(300);
 
+// LOAD: whether a stage lost more requests than it may (workload.h).
+bool TooManyFailures(const RequestCounts& c) {
+  const uint64_t failures = c.sent() - c.ok();
+  if (failures == 0) return false;
+  return c.ok() == 0 ||
+         static_cast<double>(failures) >
+             kMaxLoadFailureShare * static_cast<double>(c.sent());
+}
+
 // One timed exchange: the facts an Iteration records.
 struct Timed {
   Exchange exchange;
@@ -347,19 +356,22 @@ absl::Status Driver::Load(const std::vector<StagePlan>& plan,
     it.set_bytes(outcome.ok_bytes());
     it.set_seconds(outcome.seconds);
     const uint64_t failures = total.sent() - total.ok();
-    it.set_http_status(failures > 0 ? outcome.last_failure_http_status : 200);
+    const bool too_many = TooManyFailures(total);
+    it.set_http_status(too_many ? outcome.last_failure_http_status : 200);
     it.set_ok(true);
     *it.mutable_requests() = total;
     absl::Status error;
-    if (failures > 0) {
+    if (too_many) {
       Fail(it,
            absl::Status(outcome.first_failure.code(),
                         absl::StrCat(failures, " of ", total.sent(),
-                                     " requests failed; first: ",
+                                     " requests failed, more than the ",
+                                     kMaxLoadFailureShare * 100,
+                                     " % a stage may lose; first: ",
                                      outcome.first_failure.message())),
            &error);
-    } else if (!outcome.first_failure.ok()) {  // the stage could not run
-      Fail(it, outcome.first_failure, &error);
+    } else if (failures == 0 && !outcome.first_failure.ok()) {
+      Fail(it, outcome.first_failure, &error);  // the stage could not run
     }
     const std::string name = absl::StrCat("stage ", i, ": ", stage.label);
     for (int op = 0; op < kLoadOperations; ++op) {

@@ -565,9 +565,37 @@ TEST(RunWorkload, LoadWithoutStagesRepeatsOneStagePerIteration) {
   EXPECT_EQ(two.histograms[0].name(), "stage 0: 2 clients");
 }
 
-TEST(RunWorkload, LoadStageWithFailedDownloadsFailsSayingHowMany) {
+TEST(RunWorkload, LoadStageWithAFewFailedRequestsCountsThemAndGoesOn) {
   FakePicoShareOptions options;
   options.fail_downloads = {2, 3};  // the first two stage requests
+  auto fake = StartFake(options);
+  // Long enough for far more than 20 requests (each takes about 1 ms here),
+  // so two failures stay within the 10 % a stage may lose.
+  WorkloadRun run = MakeLoadRun(*fake, {{1.0, 2}, {0.2, 2}});
+  WorkloadResult result;
+  absl::Status status = RunWorkload(run, &result);
+
+  ASSERT_TRUE(status.ok()) << status;
+  ASSERT_THAT(result.iterations, SizeIs(2));  // the second stage ran too
+  const Iteration& it = result.iterations[0];
+  EXPECT_TRUE(it.ok());
+  EXPECT_EQ(it.error(), "");
+  EXPECT_EQ(it.http_status(), 200);
+  const RequestCounts& c = it.requests();
+  ASSERT_GE(c.sent(), 20u);
+  EXPECT_EQ(c.http_5xx(), 2u);
+  EXPECT_EQ(c.ok(), c.sent() - 2);
+  EXPECT_EQ(it.bytes(), c.ok() * kLoadBytes);  // throughput of what succeeded
+  ASSERT_THAT(result.histograms, SizeIs(2));
+  EXPECT_EQ(result.histograms[0].requests().http_5xx(), 2u);
+  EXPECT_EQ(result.histograms[0].total(), c.sent());  // failed ones included
+  EXPECT_EQ(result.iterations[1].requests().http_5xx(), 0u);
+  EXPECT_EQ(fake->entries(), 0u);  // reset at the end as usual
+}
+
+TEST(RunWorkload, LoadStageLosingMoreThanTheBoundFailsSayingHowMany) {
+  FakePicoShareOptions options;
+  for (int i = 2; i < 100000; ++i) options.fail_downloads.insert(i);
   auto fake = StartFake(options);
   WorkloadRun run = MakeLoadRun(*fake, {{0.3, 2}, {0.3, 2}});
   int reported = 0;
@@ -579,17 +607,19 @@ TEST(RunWorkload, LoadStageWithFailedDownloadsFailsSayingHowMany) {
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal) << status;
   EXPECT_THAT(status.message(),
               HasSubstr(absl::StrCat(
-                  "iteration 0 (load stage, 2 clients) failed: 2 of ", requests,
-                  " requests failed; first: GET /-fake000000 "
-                  "answered HTTP 500: \"internal error: download on fire")))
+                  "iteration 0 (load stage, 2 clients) failed: ", requests,
+                  " of ", requests,
+                  " requests failed, more than the 10 % a stage may lose; "
+                  "first: GET /-fake000000 answered HTTP 500: \"internal "
+                  "error: download on fire")))
       << status;
   ASSERT_THAT(result.iterations, SizeIs(1));  // the second stage never ran
   EXPECT_EQ(reported, 1);
   const Iteration& it = result.iterations[0];
   EXPECT_FALSE(it.ok());
   EXPECT_EQ(it.http_status(), 500);
-  EXPECT_THAT(it.error(), HasSubstr(absl::StrCat("2 of ", requests)));
-  EXPECT_EQ(it.bytes(), (requests - 2) * kLoadBytes);
+  EXPECT_EQ(it.bytes(), 0u);
+  EXPECT_EQ(it.requests().http_5xx(), requests);
   ASSERT_THAT(result.histograms, SizeIs(1));
   EXPECT_EQ(result.histograms[0].total(), requests);
   EXPECT_EQ(SumCounts(result.histograms[0]), requests);
@@ -607,8 +637,9 @@ TEST(RunWorkload, LoadRequestThatHangsTimesOutAndFailsTheStage) {
   // One client, a stage shorter than the timeout: exactly one request.
   EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
   EXPECT_THAT(status.message(),
-              HasSubstr("1 of 1 requests failed; first: GET /-fake000000: "
-                        "timed out after 300ms"));
+              HasSubstr("1 of 1 requests failed, more than the 10 % a stage "
+                        "may lose; first: GET /-fake000000: timed out after "
+                        "300ms"));
   ASSERT_THAT(result.iterations, SizeIs(1));
   EXPECT_EQ(result.iterations[0].http_status(), 0);
   EXPECT_EQ(result.iterations[0].bytes(), 0u);
@@ -657,8 +688,7 @@ TEST(RunWorkload, LoadStageCountsFailuresByKind) {
   options.fail_downloads = {2};  // the first stage request answers 500
   auto fake = StartFake(options);
   WorkloadResult result;
-  absl::Status status = RunWorkload(MakeLoadRun(*fake, {{0.2, 1}}), &result);
-  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  RunWorkload(MakeLoadRun(*fake, {{0.2, 1}}), &result).IgnoreError();
   ASSERT_THAT(result.iterations, SizeIs(1));
   const RequestCounts& c = result.iterations[0].requests();
   EXPECT_EQ(c.sent(), static_cast<uint64_t>(fake->download_attempts() - 1));
@@ -721,7 +751,9 @@ TEST(RunWorkload, OpenModelChargesQueuedRequestsFromTheirIntendedStart) {
   run.request_timeout = absl::Milliseconds(100);
   WorkloadResult result;
   absl::Status status = RunWorkload(run, &result);
-  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  // One timeout among at least ten requests sent (the nine late ones and
+  // itself): within the 10 % a stage may lose, so the run goes on.
+  EXPECT_TRUE(status.ok()) << status;
   ASSERT_THAT(result.iterations, SizeIs(1));
   const RequestCounts& c = result.iterations[0].requests();
   EXPECT_EQ(c.scheduled(), 30u);
