@@ -48,7 +48,7 @@ sources() {
         "$work/gen/images/manifest/manifest.pb.cc" ;;
     http_request_fuzzer)
       echo examples/chunkstore/http_request_fuzzer.cc \
-        examples/chunkstore/http_request_parser.cc \
+        tools/cc/http_request.cc \
         examples/chunkstore/body_reader.cc ;;
     multipart_fuzzer)
       echo examples/chunkstore/multipart_fuzzer.cc \

@@ -22,7 +22,7 @@ absl::Status ClosedEarly() {
 
 }  // namespace
 
-absl::StatusOr<BodyFraming> FramingOf(const HttpRequest& req) {
+absl::StatusOr<BodyFraming> FramingOf(const perfcell::HttpRequest& req) {
   BodyFraming framing;
   if (std::optional<absl::string_view> te = req.Header("transfer-encoding")) {
     if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(*te), "chunked")) {

@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "examples/chunkstore/byte_source.h"
-#include "examples/chunkstore/http_request_parser.h"
+#include "tools/cc/http_request.h"
 
 namespace chunkstore {
 
@@ -27,7 +27,7 @@ struct BodyFraming {
 // Returns how `req`'s body is framed. InvalidArgument for a malformed
 // Content-Length, Content-Length headers (or list items) that disagree, or
 // a transfer coding other than chunked. Identical duplicates are accepted.
-absl::StatusOr<BodyFraming> FramingOf(const HttpRequest& req);
+absl::StatusOr<BodyFraming> FramingOf(const perfcell::HttpRequest& req);
 
 class BodyReader : public ByteSource {
  public:

@@ -65,7 +65,7 @@ TEST(BodyReader, CallsBeforeFirstReadOnceAndOnlyWhenReading) {
 }
 
 TEST(FramingOf, ReadsTheHeaders) {
-  HttpRequest req;
+  perfcell::HttpRequest req;
   req.headers = {{"content-length", "42"}};
   EXPECT_EQ(FramingOf(req)->content_length, 42);
   req.headers = {{"transfer-encoding", "chunked"}, {"content-length", "3"}};
@@ -77,14 +77,14 @@ TEST(FramingOf, ReadsTheHeaders) {
 }
 
 TEST(FramingOf, ConflictingContentLengthsAreRefusedIdenticalOnesAccepted) {
-  HttpRequest two;
+  perfcell::HttpRequest two;
   two.headers = {{"content-length", "5"}, {"content-length", "50"}};
   EXPECT_EQ(FramingOf(two).status().code(), absl::StatusCode::kInvalidArgument);
-  HttpRequest listed;
+  perfcell::HttpRequest listed;
   listed.headers = {{"content-length", "5, 6"}};
   EXPECT_EQ(FramingOf(listed).status().code(),
             absl::StatusCode::kInvalidArgument);
-  HttpRequest same;
+  perfcell::HttpRequest same;
   same.headers = {{"content-length", "5"}, {"content-length", "5, 5"}};
   ASSERT_TRUE(FramingOf(same).ok());
   EXPECT_EQ(FramingOf(same)->content_length, 5);

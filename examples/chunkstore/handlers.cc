@@ -126,12 +126,12 @@ Api::Api(Store* store, ApiOptions options)
       options_(std::move(options)),
       auth_(options_.shared_secret) {}
 
-bool Api::Authenticated(const HttpRequest& req) const {
+bool Api::Authenticated(const perfcell::HttpRequest& req) const {
   std::optional<std::string> token = req.Cookie(kSessionCookie);
   return token.has_value() && auth_.IsValidToken(*token);
 }
 
-void Api::Handle(const HttpRequest& req, BodyReader* body,
+void Api::Handle(const perfcell::HttpRequest& req, BodyReader* body,
                  ResponseWriter* out) {
   const std::string& path = req.path;
   if (path == "/api/health") {
@@ -203,7 +203,7 @@ void Api::HandleAuth(BodyReader* body, ResponseWriter* out) {
   out->WriteHead(200, 0).IgnoreError();
 }
 
-void Api::HandleUpload(const HttpRequest& req, BodyReader* body,
+void Api::HandleUpload(const perfcell::HttpRequest& req, BodyReader* body,
                        ResponseWriter* out) {
   const absl::Time start = absl::Now();
   absl::StatusOr<absl::Time> expiration =
@@ -251,7 +251,7 @@ bool DownloadFails(int64_t n, double percent) {
   return n > 0 && (n * basis_points) / 10000 > ((n - 1) * basis_points) / 10000;
 }
 
-void Api::HandleDownload(const HttpRequest& req, absl::string_view id,
+void Api::HandleDownload(const perfcell::HttpRequest& req, absl::string_view id,
                          ResponseWriter* out) {
   if (options_.fail_percent > 0 &&
       DownloadFails(++downloads_seen_, options_.fail_percent)) {

@@ -15,10 +15,10 @@
 
 #include "examples/chunkstore/auth.h"
 #include "examples/chunkstore/body_reader.h"
-#include "examples/chunkstore/http_request_parser.h"
 #include "examples/chunkstore/http_response.h"
 #include "examples/chunkstore/store.h"
 #include "examples/chunkstore/upload.h"
+#include "tools/cc/http_request.h"
 
 namespace chunkstore {
 
@@ -45,17 +45,18 @@ class Api {
 
   // Answers `req`, reading its body from `body` when the route needs it.
   // Always writes a response head to `out` unless the client went away.
-  void Handle(const HttpRequest& req, BodyReader* body, ResponseWriter* out);
+  void Handle(const perfcell::HttpRequest& req, BodyReader* body,
+              ResponseWriter* out);
 
  private:
   void HandleAuth(BodyReader* body, ResponseWriter* out);
-  void HandleUpload(const HttpRequest& req, BodyReader* body,
+  void HandleUpload(const perfcell::HttpRequest& req, BodyReader* body,
                     ResponseWriter* out);
   void HandleDelete(absl::string_view id, ResponseWriter* out);
   void HandleClear(ResponseWriter* out);
-  void HandleDownload(const HttpRequest& req, absl::string_view id,
+  void HandleDownload(const perfcell::HttpRequest& req, absl::string_view id,
                       ResponseWriter* out);
-  bool Authenticated(const HttpRequest& req) const;
+  bool Authenticated(const perfcell::HttpRequest& req) const;
 
   Store* store_;
   const ApiOptions options_;

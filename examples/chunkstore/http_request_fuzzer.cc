@@ -12,15 +12,15 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "examples/chunkstore/body_reader.h"
-#include "examples/chunkstore/http_request_parser.h"
 #include "examples/chunkstore/string_source.h"
+#include "tools/cc/http_request.h"
 
 namespace {
 
 // Reads the whole body, handing the reader buffers of a few sizes, and
 // checks what it claims against what it was given.
-void ReadBody(const chunkstore::HttpRequest& req, absl::string_view rest) {
-  absl::StatusOr<chunkstore::BodyFraming> framing = FramingOf(req);
+void ReadBody(const perfcell::HttpRequest& req, absl::string_view rest) {
+  absl::StatusOr<chunkstore::BodyFraming> framing = chunkstore::FramingOf(req);
   if (!framing.ok()) return;
   // The wire hands out bytes in small pieces, as a slow client would.
   chunkstore::StringSource wire(std::string(rest), 1 + rest.size() % 7);
@@ -54,8 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view rest =
       end == absl::string_view::npos ? "" : input.substr(end + 4);
 
-  absl::StatusOr<chunkstore::HttpRequest> req =
-      chunkstore::ParseRequestHead(head);
+  absl::StatusOr<perfcell::HttpRequest> req = perfcell::ParseRequestHead(head);
   if (!req.ok()) return 0;
   if (req->method.empty() || req->target.empty() ||
       (req->minor_version != 0 && req->minor_version != 1)) {
@@ -67,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)req->Header("host");
   (void)req->Cookie("sharedSecret");
   (void)req->KeepAlive();
-  (void)chunkstore::UrlDecode(req->target, /*plus_is_space=*/true);
+  (void)perfcell::UrlDecode(req->target, /*plus_is_space=*/true);
   for (absl::string_view pair : absl::StrSplit(req->query, '&')) {
     (void)req->QueryParam(pair.substr(0, pair.find('=')));
   }

@@ -16,8 +16,8 @@
 #include "absl/strings/str_format.h"
 #include "examples/chunkstore/body_reader.h"
 #include "examples/chunkstore/connection.h"
-#include "examples/chunkstore/http_request_parser.h"
 #include "examples/chunkstore/http_response.h"
+#include "tools/cc/http_request.h"
 
 namespace chunkstore {
 namespace {
@@ -161,7 +161,8 @@ void Server::ServeConnection(int fd) {
     }
     if (!SetWaiting(id, false)) return;
     const absl::Time start = absl::Now();
-    absl::StatusOr<HttpRequest> req = ParseRequestHead(*head);
+    absl::StatusOr<perfcell::HttpRequest> req =
+        perfcell::ParseRequestHead(*head);
     if (!req.ok()) {
       Reject(&conn, 400, req.status().message());
       return;

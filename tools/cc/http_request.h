@@ -1,5 +1,8 @@
 // Parses an HTTP/1.x request head (request line and headers) and the parts of
-// a request a handler asks about: query parameters, cookies, keep-alive.
+// a request a handler asks about: query parameters, cookies, keep-alive. The
+// one request parser of the tree: chunkstore's server and the guest's
+// metrics server (a static PID 1, so absl and RE2 only) both use it; the
+// harness servers use cpp-httplib's.
 //
 //   absl::StatusOr<HttpRequest> req = ParseRequestHead(
 //       "POST /api/entry?expiration=2999-12-31T00:00:00Z HTTP/1.1\r\n"
@@ -7,8 +10,8 @@
 //   req->path;                     // "/api/entry"
 //   req->QueryParam("expiration"); // "2999-12-31T00:00:00Z"
 //   req->Cookie("sharedSecret");   // "abc"
-#ifndef PERFCELL_EXAMPLES_CHUNKSTORE_HTTP_REQUEST_PARSER_H_
-#define PERFCELL_EXAMPLES_CHUNKSTORE_HTTP_REQUEST_PARSER_H_
+#ifndef PERFCELL_TOOLS_CC_HTTP_REQUEST_H_
+#define PERFCELL_TOOLS_CC_HTTP_REQUEST_H_
 
 #include <optional>
 #include <string>
@@ -18,7 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace chunkstore {
+namespace perfcell {
 
 struct HttpRequest {
   std::string method;     // "GET"
@@ -50,6 +53,6 @@ absl::StatusOr<HttpRequest> ParseRequestHead(absl::string_view head);
 //   UrlDecode("a%20b+c", true);  // "a b c"
 std::string UrlDecode(absl::string_view text, bool plus_is_space);
 
-}  // namespace chunkstore
+}  // namespace perfcell
 
-#endif  // PERFCELL_EXAMPLES_CHUNKSTORE_HTTP_REQUEST_PARSER_H_
+#endif  // PERFCELL_TOOLS_CC_HTTP_REQUEST_H_

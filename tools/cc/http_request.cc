@@ -1,4 +1,4 @@
-#include "examples/chunkstore/http_request_parser.h"
+#include "tools/cc/http_request.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -7,7 +7,7 @@
 #include "absl/strings/strip.h"
 #include "re2/re2.h"
 
-namespace chunkstore {
+namespace perfcell {
 namespace {
 
 int HexValue(char c) {
@@ -127,4 +127,4 @@ bool HttpRequest::KeepAlive() const {
   return minor_version >= 1 || keep_alive;
 }
 
-}  // namespace chunkstore
+}  // namespace perfcell

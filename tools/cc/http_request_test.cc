@@ -1,8 +1,8 @@
-#include "examples/chunkstore/http_request_parser.h"
+#include "tools/cc/http_request.h"
 
 #include "gtest/gtest.h"
 
-namespace chunkstore {
+namespace perfcell {
 namespace {
 
 TEST(ParseRequestHead, SplitsTargetAndLowercasesHeaderNames) {
@@ -58,4 +58,4 @@ TEST(UrlDecode, HandlesPlusAndBadEscapes) {
 }
 
 }  // namespace
-}  // namespace chunkstore
+}  // namespace perfcell
