@@ -5,11 +5,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "re2/re2.h"
+#include "absl/strings/strip.h"
 
 namespace perfcell::guest {
 namespace {
@@ -35,28 +36,27 @@ const char* Reason(int status) {
 
 }  // namespace
 
-absl::StatusOr<HttpRequest> ParseRequestHead(absl::string_view head) {
-  static const LazyRE2 kRequestLine = {
-      R"(^([A-Z]+) ([^ ?\r\n]+)(?:\?[^ \r\n]*)? HTTP/1\.[01]\r?\n)"};
-  HttpRequest r;
-  if (!RE2::PartialMatch(re2::StringPiece(head.data(), head.size()),
-                         *kRequestLine, &r.method, &r.path)) {
-    return absl::InvalidArgumentError("malformed HTTP request line");
-  }
-  return r;
-}
-
 absl::StatusOr<HttpRequest> ReadRequest(int fd) {
+  // The head ends at the first blank line: CRLF CRLF, or LF LF from a
+  // lenient client.
+  auto head_end = [](const std::string& head) {
+    return std::min(head.find("\r\n\r\n"), head.find("\n\n"));
+  };
   std::string head;
   char buf[1024];
-  while (head.size() < kMaxHead && head.find("\r\n\r\n") == std::string::npos &&
-         head.find("\n\n") == std::string::npos) {
+  while (head.size() < kMaxHead && head_end(head) == std::string::npos) {
     ssize_t n = read(fd, buf, sizeof(buf));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     head.append(buf, n);
   }
-  return ParseRequestHead(head);
+  if (size_t end = head_end(head); end != std::string::npos) head.resize(end);
+  // Empty lines before the request line are allowed (RFC 9112, 2.2).
+  absl::string_view rest = head;
+  while (absl::ConsumePrefix(&rest, "\r\n") ||
+         absl::ConsumePrefix(&rest, "\n")) {
+  }
+  return ParseRequestHead(rest);
 }
 
 std::string FormatResponse(int status, absl::string_view content_type,

@@ -1,5 +1,6 @@
 // The few bits of HTTP/1.0 the metrics endpoint speaks: read one request's
-// head from a socket, answer it, close.
+// head from a socket, answer it, close. The head is parsed by the tree's one
+// request parser (tools/cc/http_request.h), which chunkstore uses too.
 //
 //   absl::StatusOr<HttpRequest> r = ReadRequest(fd);  // "GET", "/metrics"
 //   WriteResponse(fd, 200, "text/plain", body);
@@ -10,19 +11,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "tools/cc/http_request.h"
 
 namespace perfcell::guest {
 
-struct HttpRequest {
-  std::string method;  // "GET"
-  std::string path;    // "/metrics", without a query string
-};
-
-// Parses the request line of `head` ("GET /metrics?x=1 HTTP/1.1\r\n...").
-absl::StatusOr<HttpRequest> ParseRequestHead(absl::string_view head);
-
-// Reads from `fd` until the end of the request head (a blank line) or 8 KiB,
-// then parses it. The caller sets a receive timeout on `fd`.
+// Reads from `fd` until the end of the request head (a blank line, CRLF or
+// LF) or 8 KiB, then parses it with ParseRequestHead: `method`, `path`
+// (without the query), headers. InvalidArgument for a malformed head. The
+// caller sets a receive timeout on `fd`.
 absl::StatusOr<HttpRequest> ReadRequest(int fd);
 
 // The bytes of a complete HTTP/1.0 response with Content-Length and
