@@ -55,6 +55,7 @@ absl::StatusOr<AdaptiveReplay> ReplayAdaptive(const CellSpec& spec,
   sequential.max_blocks = replay.max_blocks;
   sequential.alpha = replay.alpha;
   sequential.min_effect = replay.min_effect;
+  sequential.futility_below = design.futility();
   ASSIGN_OR_RETURN(const stats::SequentialBoundary boundary,
                    stats::CalibrateBoundary(sequential));
 
@@ -73,6 +74,13 @@ absl::StatusOr<AdaptiveReplay> ReplayAdaptive(const CellSpec& spec,
       replay.decided_at = n;
       break;
     }
+    if (last.futile) {
+      replay.futile_at = n;
+      replay.conditional_power = last.conditional_power;
+      replay.conditional_power_no_difference =
+          last.conditional_power_no_difference;
+      break;
+    }
   }
   std::string state;
   if (looked) {
@@ -85,6 +93,13 @@ absl::StatusOr<AdaptiveReplay> ReplayAdaptive(const CellSpec& spec,
   }
   if (replay.decided_at > 0) {
     state = absl::StrCat("decided at block ", replay.decided_at);
+  } else if (replay.futile_at > 0) {
+    state = absl::StrFormat(
+        "futile at block %d: %.0f %% chance of faster/slower (futility below "
+        "%.0f %%) and %.0f %% of no difference by block %d",
+        replay.futile_at, 100 * replay.conditional_power,
+        100 * design.futility(), 100 * replay.conditional_power_no_difference,
+        replay.max_blocks);
   } else if (!looked) {
     state = absl::StrCat("no look: ", d.size(),
                          " complete blocks, the first look is after block ",

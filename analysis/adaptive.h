@@ -44,6 +44,13 @@ struct AdaptiveReplay {
   int max_blocks = 0;
   int blocks = 0;      // complete blocks used (at most max_blocks)
   int decided_at = 0;  // block of the first decided look; 0 when none
+  // Block at which the futility rule ended the comparison (inconclusive);
+  // 0 when it did not.
+  int futile_at = 0;
+  // Of the futile look: chances of faster/slower and of no difference by
+  // max_blocks (stats::SequentialLook).
+  double conditional_power = NAN;
+  double conditional_power_no_difference = NAN;
   // Undecided and stopped before max_blocks (max_cell_seconds, killed).
   bool open = false;
   Verdict verdict = Verdict::kInconclusive;

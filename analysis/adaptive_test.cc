@@ -41,6 +41,7 @@ double Median(std::vector<double> v) {
 struct RunnerDecision {
   Verdict verdict = Verdict::kInconclusive;
   int decided_at = 0;
+  int futile_at = 0;
   double lo = NAN, hi = NAN;  // ratio interval of the decided (or last) look
 };
 
@@ -61,6 +62,7 @@ std::map<std::string, RunnerDecision> RunnerDecisions(const CellResult& r) {
   sd.max_blocks = design.max_blocks();
   sd.alpha = design.alpha() / candidates.size();
   sd.min_effect = design.min_effect();
+  sd.futility_below = design.futility();
   const stats::SequentialBoundary boundary = *stats::CalibrateBoundary(sd);
   std::map<std::string, RunnerDecision> out;
   for (const std::string& branch : candidates) {
@@ -74,6 +76,10 @@ std::map<std::string, RunnerDecision> RunnerDecisions(const CellResult& r) {
       const stats::SequentialLook look = *comparison.Look(n == sd.max_blocks);
       decision.lo = std::exp(look.DecisionLo());
       decision.hi = std::exp(look.DecisionHi());
+      if (look.futile) {
+        decision.futile_at = n;
+        break;
+      }
       if (look.decision == stats::SequentialLook::kOpen ||
           look.decision == stats::SequentialLook::kInconclusive) {
         continue;
@@ -120,6 +126,7 @@ void ExpectReportMatchesRunner(const std::vector<CellResult>& results,
     const RunnerDecision& d = runner.at(branch);
     EXPECT_EQ(c.verdict, d.verdict);
     EXPECT_EQ(c.adaptive->decided_at, d.decided_at);
+    EXPECT_EQ(c.adaptive->futile_at, d.futile_at);
     EXPECT_DOUBLE_EQ(c.ratio_ci.low, d.lo);
     EXPECT_DOUBLE_EQ(c.ratio_ci.high, d.hi);
     EXPECT_TRUE(std::isnan(c.p_adjusted));  // not in the Holm family
@@ -155,6 +162,33 @@ TEST(Adaptive, TenPercentSlowerIsDecidedSlowerEarlyAsTheCellDid) {
   const std::string summary = SummaryMarkdown(report);
   EXPECT_TRUE(absl::StrContains(summary, "Adaptive cells (1)"));
   EXPECT_TRUE(absl::StrContains(summary, "left out of the Holm correction"));
+}
+
+// Run-to-run noise that 40 blocks cannot resolve, futility 10%: the cell
+// stops long before the cap with both comparisons inconclusive, and the
+// report replays the same futile looks and says so.
+TEST(Adaptive, HopelessCellStopsForFutilityAndTheReportAgrees) {
+  SyntheticOptions options = Adaptive(
+      {{.name = "baseline"}, {.name = "slow3", .relative_speed = 0.97}});
+  options.run_cv = 0.3;
+  options.futility = 0.1;
+  const std::vector<CellResult> results = MakeSyntheticResults(options);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_LT(results[0].blocks_size(), 30);
+  EXPECT_DOUBLE_EQ(results[0].spec().design().futility(), 0.1);
+  const Report report = ReportOf(results);
+  ExpectReportMatchesRunner(results, report);
+  int futile = 0;
+  for (const Comparison& c : report.comparisons) {
+    EXPECT_EQ(c.verdict, Verdict::kInconclusive);
+    if (c.adaptive->futile_at > 0) {
+      ++futile;
+      EXPECT_TRUE(absl::StrContains(UnitsText(c), "futile at block"))
+          << UnitsText(c);
+      EXPECT_LT(c.adaptive->conditional_power, 0.1);
+    }
+  }
+  EXPECT_GE(futile, 1);
 }
 
 TEST(Adaptive, AaIsNeverCalledFasterOrSlower) {

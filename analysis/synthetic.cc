@@ -182,10 +182,13 @@ std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
       std::optional<stats::SequentialBoundary> boundary;
       std::vector<std::unique_ptr<stats::SequentialComparison>> looks;
       std::vector<bool> decided(branches.size(), false);
+      bool any_futile = false;
       if (options.adaptive) {
         design->set_stop(Design::ADAPTIVE);
         design->set_min_blocks(options.min_blocks);
+        design->set_futility(options.futility);
         stats::SequentialDesign sequential;
+        sequential.futility_below = options.futility;
         sequential.min_blocks = options.min_blocks;
         sequential.max_blocks = options.blocks;
         sequential.alpha = 0.05 / (branches.size() - 1);
@@ -247,15 +250,19 @@ std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
           if (n >= options.min_blocks && !decided[k]) {
             const absl::StatusOr<stats::SequentialLook> look =
                 looks[k]->Look(n >= options.blocks);
-            decided[k] = look.ok() &&
-                         look->decision != stats::SequentialLook::kOpen &&
-                         look->decision != stats::SequentialLook::kInconclusive;
+            decided[k] =
+                look.ok() &&
+                (look->futile ||
+                 (look->decision != stats::SequentialLook::kOpen &&
+                  look->decision != stats::SequentialLook::kInconclusive));
+            any_futile = any_futile || (look.ok() && look->futile);
           }
           all_decided = all_decided && decided[k];
         }
         if (all_decided) {
-          stop_reason = absl::StrCat(
-              "adaptive: every comparison decided after ", n, " blocks");
+          stop_reason = absl::StrCat("adaptive: every comparison decided",
+                                     any_futile ? " or futile" : "", " after ",
+                                     n, " blocks");
           break;
         }
         if (n == options.blocks) {

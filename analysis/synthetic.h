@@ -66,6 +66,7 @@ struct SyntheticOptions {
   // `stop_after_blocks` > 0 ends it earlier, as max_cell_seconds would.
   bool adaptive = false;
   int min_blocks = 4;
+  double futility = 0;  // Design.futility: 0 never stops a comparison early
   int stop_after_blocks = 0;
 };
 

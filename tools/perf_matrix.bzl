@@ -326,7 +326,7 @@ _ACCELS = ["auto", "kvm", "tcg"]
 # arguments, its own runs. "~" cannot appear in a branch name.
 AA_SUFFIX = "~aa"
 
-def perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds):
+def perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds, futility = 0.1):
     """Everything wrong with the stopping rule's arguments, as a list of messages."""
     errors = []
     if stop not in _STOPS:
@@ -345,6 +345,8 @@ def perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alph
         errors.append("alpha %r: above 0 and below 0.5, e.g. 0.05" % (alpha,))
     if type(max_cell_seconds) not in ("float", "int") or max_cell_seconds < 0:
         errors.append("max_cell_seconds %r: seconds (0: no limit)" % (max_cell_seconds,))
+    if type(futility) not in ("float", "int") or futility < 0 or futility >= 0.5:
+        errors.append("futility %r: the chance of faster/slower below which an open comparison stops as inconclusive, from 0 (never) to below 0.5, e.g. 0.1" % (futility,))
     return errors
 
 def perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend):
@@ -471,6 +473,7 @@ def perf_matrix(
         min_effect = 0.05,
         alpha = 0.05,
         max_cell_seconds = 0,
+        futility = 0.1,
         baseline = None,
         aa_check = True,
         backend = "qemu",
@@ -541,6 +544,10 @@ def perf_matrix(
       alpha: adaptive: the chance of a wrong decision per comparison.
       max_cell_seconds: adaptive: start no block after this many seconds
         (0: no limit).
+      futility: adaptive: an open comparison stops as inconclusive when its
+        chance (conditional power, if its estimate and spread held) of
+        faster/slower by max_blocks falls below this and of no difference
+        below 50 %; 0 never stops one early.
       baseline: the branch the others are compared with (default:
         "baseline" or "main" when present, else the first in sorted order).
       aa_check: interleaved cells: add "<baseline>~aa", a second copy of the
@@ -617,7 +624,7 @@ def perf_matrix(
     errors = perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, warmup, backend)
     errors += perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend)
     errors += perf_matrix_interleave_errors(mode, interleave)
-    errors += perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds)
+    errors += perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds, futility)
     errors += perf_matrix_tmp_errors(tmp, backend)
     if type(concurrency) != "int" or concurrency < 1 or concurrency > 256:
         errors.append("concurrency %r: clients of a load cell, an int from 1 to 256" % (concurrency,))
@@ -653,6 +660,7 @@ def perf_matrix(
         "--min_effect=%s" % min_effect,
         "--alpha=%s" % alpha,
         "--max_cell_seconds=%s" % max_cell_seconds,
+        "--futility=%s" % futility,
         "--block_seed=%d" % seed,
         "--warmup=%d" % warmup,
         "--seed=%d" % seed,

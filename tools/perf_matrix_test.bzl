@@ -57,8 +57,8 @@ def _run_checks():
     _check_error(failures, "interleave in a sequential matrix", perf_matrix_interleave_errors("sequential", "runs"), 'interleave "runs" needs mode "interleaved"')
 
     _check(failures, "a good stopping rule has no errors", perf_matrix_stop_errors("interleaved", "adaptive", 4, 40, 0.05, 0.05, 0), [])
-    bad = perf_matrix_stop_errors("sequential", "adaptive", 50, 40, 1.5, 0.9, -1)
-    for fragment in ['stop "adaptive" needs mode "interleaved"', "min_blocks 50 is more than max_blocks 40", "min_effect 1.5", "alpha 0.9", "max_cell_seconds -1"]:
+    bad = perf_matrix_stop_errors("sequential", "adaptive", 50, 40, 1.5, 0.9, -1, 0.7)
+    for fragment in ['stop "adaptive" needs mode "interleaved"', "min_blocks 50 is more than max_blocks 40", "min_effect 1.5", "alpha 0.9", "max_cell_seconds -1", "futility 0.7"]:
         _check_error(failures, "bad stopping rule", bad, fragment)
     bad = perf_matrix_stop_errors("interleaved", "sometimes", 1, 1000, 0, 0.05, 0)
     for fragment in ['stop "sometimes"', "min_blocks 1", "max_blocks 1000", "min_effect 0"]:

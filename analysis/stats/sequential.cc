@@ -91,6 +91,11 @@ absl::Status Validate(const SequentialDesign& d) {
     return absl::InvalidArgumentError(absl::StrCat(
         "sequential design needs 0 < min_effect < 1; got ", d.min_effect));
   }
+  if (!(d.futility_below >= 0 && d.futility_below < 1)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sequential design needs 0 <= futility_below < 1; got ",
+                     d.futility_below));
+  }
   if (!(d.shape >= 0 && d.shape <= 1)) {
     return absl::InvalidArgumentError(
         absl::StrCat("sequential design needs 0 <= shape <= 1; got ", d.shape));
@@ -231,6 +236,56 @@ double Spread(std::vector<double> d) {
   return 1.4826 * MedianOfSorted(d);
 }
 
+double SampleSd(const std::vector<double>& d) {
+  if (d.size() < 2) return 0;
+  double mean = 0;
+  for (double v : d) mean += v;
+  mean /= d.size();
+  double ss = 0;
+  for (double v : d) ss += (v - mean) * (v - mean);
+  return std::sqrt(ss / (d.size() - 1));
+}
+
+// The normal critical value a look's k achieves (its discreteness included).
+double AchievedZ(int n, int k) { return (NullMean(n) - (k - 0.5)) / NullSd(n); }
+
+struct ConditionalPowers {
+  double change = 1;         // faster or slower at max_blocks
+  double no_difference = 1;  // no difference at max_blocks
+};
+
+// Conditional power at look n (see SequentialLook::conditional_power): the
+// Hodges-Lehmann estimate behaves like a mean of d with sd noise sqrt(pi / 3)
+// (efficiency 3/pi), so given the estimate now, the estimate at max_blocks K
+// is normal about it with sd noise sqrt(pi / 3) sqrt(K - n) / K, and the look
+// at K decides when it lies beyond the verdict rule's bounds at K's
+// half-widths. Only the last look is counted, which understates the chance a
+// little (an earlier look may decide too).
+ConditionalPowers ConditionalPower(const SequentialBoundary& boundary,
+                                   double estimate, double noise_sd, int n) {
+  const SequentialDesign& design = boundary.design;
+  const int max = design.max_blocks;
+  ConditionalPowers p;
+  if (n >= max || !(noise_sd > 0)) return p;
+  if (boundary.k[max] < 1) return {0, 0};  // the last look bounds nothing
+  const double lower = std::log(1 - design.min_effect);
+  const double upper = std::log(1 + design.min_effect);
+  const double scale = noise_sd * std::sqrt(M_PI / 3.0);
+  const double h = AchievedZ(max, boundary.k[max]) * scale / std::sqrt(max);
+  const int ke = static_cast<int>(boundary.equivalence_k.size()) > max
+                     ? boundary.equivalence_k[max]
+                     : boundary.k[max];
+  const double he = AchievedZ(max, ke) * scale / std::sqrt(max);
+  const double tau = scale * std::sqrt(static_cast<double>(max - n)) / max;
+  p.change = 1 - NormalCdf((std::max(upper, h) - estimate) / tau) +
+             NormalCdf((std::min(lower, -h) - estimate) / tau);
+  p.no_difference = lower + he < upper - he
+                        ? NormalCdf((upper - he - estimate) / tau) -
+                              NormalCdf((lower + he - estimate) / tau)
+                        : 0;
+  return p;
+}
+
 absl::StatusOr<SequentialLook> LookSorted(const SequentialBoundary& boundary,
                                           const std::vector<double>& d,
                                           const std::vector<double>& walsh,
@@ -287,6 +342,17 @@ absl::StatusOr<SequentialLook> LookSorted(const SequentialBoundary& boundary,
     look.more_blocks_estimate = MoreBlocks(
         look, lower, upper, critical,
         std::isfinite(look.hi - look.lo) ? 0 : Spread(d), first_bounded);
+    if (look.decision == SequentialLook::kOpen && k >= 1) {
+      const ConditionalPowers p =
+          ConditionalPower(boundary, look.estimate, SampleSd(d), n);
+      look.conditional_power = p.change;
+      look.conditional_power_no_difference = p.no_difference;
+      if (p.change < design.futility_below &&
+          p.no_difference < kNoDifferenceWorthWaitingFor) {
+        look.futile = true;
+        look.decision = SequentialLook::kInconclusive;
+      }
+    }
   }
   return look;
 }
@@ -343,7 +409,9 @@ absl::StatusOr<SequentialBoundary> CalibrateBoundary(
     return it->second;
   };
   SequentialBoundary b = cached(design);
-  b.design.min_effect = design.min_effect;  // not part of the boundary
+  // Not part of the boundary:
+  b.design.min_effect = design.min_effect;
+  b.design.futility_below = design.futility_below;
   // "No difference" is two one-sided claims at alpha each (TOST): the
   // interval at level 1 - 2 alpha.
   SequentialDesign equivalence = design;
@@ -493,7 +561,7 @@ int SequentialBlocksNeeded(const SequentialBoundary& boundary, double noise_sd,
   for (int n = design.min_blocks; n <= design.max_blocks; ++n) {
     if (ks[n] < 1) continue;
     // The critical value the look's k actually achieves (discreteness).
-    const double z = (NullMean(n) - (ks[n] - 0.5)) / NullSd(n);
+    const double z = AchievedZ(n, ks[n]);
     const double tau = noise_sd * std::sqrt(M_PI / (3.0 * n));
     if (DecisionPower(effect, lower, upper, z * tau, tau) >= power) return n;
   }

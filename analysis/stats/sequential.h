@@ -68,6 +68,17 @@
 // exact null distribution (R's qsignrank), the interval equal to
 // HodgesLehmannOneSample's for d without zeros (checked for n = 3..60).
 //
+// Futility (design.futility_below > 0): at a look with a bounded interval,
+// an open comparison ends kInconclusive with `futile` set when its
+// conditional power (the chance that the look at max_blocks decides, if the
+// estimate and the sample sd of d so far held; see ConditionalPower in the
+// .cc) is below the threshold for faster/slower and below 50% for 'no
+// difference' (stochastic curtailment: Lan, Simon &
+// Halperin 1982; non-binding futility, Jennison & Turnbull 2000, ch. 10).
+// It only ever ends a comparison without a decision, so every error bound
+// here holds unchanged; the simulations in sequential_test.cc measure what
+// it costs in power and saves in blocks.
+//
 // Why this and not an anytime-valid confidence sequence: the cap is known in
 // advance (max_blocks), so a boundary spent over exactly these looks is
 // narrower than one valid forever. A normal-mixture CS (Howard et al., Ann.
@@ -127,7 +138,20 @@ struct SequentialDesign {
   // Wang-Tsiatis shape: 0.5 constant |Z| boundary (Pocock), 0 O'Brien-Fleming
   // (wide early, near fixed-n width at the last look).
   double shape = 0.5;
+  // Futility: an open comparison ends "inconclusive" at once when, if its
+  // estimate and spread so far held, the look at max_blocks would call it
+  // faster/slower with a chance below this and "no difference" with a chance
+  // below kNoDifferenceWorthWaitingFor; 0 turns it off. It never decides
+  // anything, so the error rates above are untouched.
+  double futility_below = 0;
 };
+
+// The futility threshold perf_matrix uses (Design.futility): 10%.
+inline constexpr double kDefaultFutility = 0.10;
+// "No difference" is the expensive verdict (the whole interval inside
+// +-min_effect): a comparison with no real chance of faster/slower keeps
+// running for it only while it is more likely than not by max_blocks.
+inline constexpr double kNoDifferenceWorthWaitingFor = 0.5;
 
 inline constexpr int kMaxSequentialBlocks = 100;
 
@@ -193,6 +217,15 @@ struct SequentialLook {
   double DecisionHi() const {
     return decision == kNoDifference ? equivalence_hi : hi;
   }
+  // kInconclusive before max_blocks because the design's futility rule
+  // stopped the comparison: `conditional_power` (the chance that the look at
+  // max_blocks calls it faster or slower) was below design.futility_below
+  // and `conditional_power_no_difference` below
+  // kNoDifferenceWorthWaitingFor. Both are computed for open looks whose
+  // interval is bounded (else 0).
+  bool futile = false;
+  double conditional_power = 0;
+  double conditional_power_no_difference = 0;
 };
 
 // Name of a decision: "open", "faster", "slower", "no difference",

@@ -448,6 +448,98 @@ TEST(Simulation, WidthFactorAgainstTheFixedDesign) {
   }
 }
 
+// Futility (design.futility_below = 10%): a comparison that the look at
+// max_blocks would very likely leave undecided ends "inconclusive" at once.
+// It decides nothing, so errors cannot grow; what it costs is a little
+// power, what it saves is the blocks of hopeless comparisons.
+TEST(Simulation, FutilitySavesBlocksOfHopelessComparisonsOnly) {
+  struct Case {
+    int max_blocks;
+    double alpha;
+    double effect;
+    double sd;
+    const char* name;
+  };
+  for (const Case& c : {
+           // decision_cost.sh's cell: 2 comparisons, alpha split, capped at
+           // the fixed design's 20 blocks; this machine's sd(d) ~0.085.
+           Case{20, 0.025, std::log(0.913), 0.085, "4..20 -8.7% sd 0.085"},
+           Case{20, 0.025, 0.0, 0.085, "4..20 A/A sd 0.085"},
+           Case{40, 0.05, std::log(1.10), 0.05, "4..40 +10% sd 0.05"},
+           Case{40, 0.05, std::log(1.10), 0.10, "4..40 +10% sd 0.10"},
+           Case{40, 0.05, 0.0, 0.04, "4..40 A/A sd 0.04"},
+           Case{40, 0.05, 0.0, 0.10, "4..40 A/A sd 0.10"},
+           Case{40, 0.05, std::log(1.05), 0.10, "4..40 on the edge sd 0.10"},
+       }) {
+    SequentialDesign d = Adaptive(c.alpha);
+    d.max_blocks = c.max_blocks;
+    const SequentialBoundary plain = Boundary(d);
+    d.futility_below = kDefaultFutility;
+    const SequentialBoundary futile = Boundary(d);
+    const SequentialOperatingCharacteristics a =
+        SimulateDesign(plain, c.effect, c.sd, BlockNoise::kNormal, 10000, 23);
+    const SequentialOperatingCharacteristics f =
+        SimulateDesign(futile, c.effect, c.sd, BlockNoise::kNormal, 10000, 23);
+    std::printf(
+        "%s: without futility faster %.4f slower %.4f none %.4f, blocks mean "
+        "%.1f p90 %d; with: faster %.4f slower %.4f none %.4f, blocks mean "
+        "%.1f p90 %d\n",
+        c.name, a.faster, a.slower, a.no_difference, a.mean_blocks,
+        a.p90_blocks, f.faster, f.slower, f.no_difference, f.mean_blocks,
+        f.p90_blocks);
+    const double mc = 3 * std::sqrt(0.25 / 10000);  // 3 Monte Carlo SEs
+    // Never more decisions of any kind than without it (up to MC noise),
+    // so never more wrong ones.
+    EXPECT_LE(f.faster, a.faster + mc) << c.name;
+    EXPECT_LE(f.slower, a.slower + mc) << c.name;
+    EXPECT_LE(f.no_difference, a.no_difference + mc) << c.name;
+    EXPECT_LE(f.mean_blocks, a.mean_blocks + 0.1) << c.name;
+    if (c.effect == std::log(1.10) && c.sd == 0.05) {
+      EXPECT_GE(f.faster, 0.9) << c.name;  // twice min_effect: still decided
+    }
+  }
+  // The hopeless case: a true change on the zone's edge with noise that 40
+  // blocks cannot resolve. Without futility nearly every cell runs to the
+  // cap; with it, most stop far earlier.
+  SequentialDesign d = Adaptive();
+  d.futility_below = kDefaultFutility;
+  const SequentialOperatingCharacteristics hopeless = SimulateDesign(
+      Boundary(d), std::log(1.05), 0.15, BlockNoise::kNormal, 4000, 29);
+  const SequentialOperatingCharacteristics capped =
+      SimulateDesign(Boundary(Adaptive()), std::log(1.05), 0.15,
+                     BlockNoise::kNormal, 4000, 29);
+  std::printf(
+      "edge +5%% sd 0.15: blocks mean %.1f with futility, %.1f without\n",
+      hopeless.mean_blocks, capped.mean_blocks);
+  EXPECT_LE(hopeless.mean_blocks, 0.7 * capped.mean_blocks);
+}
+
+TEST(Simulation, FutilityMarksTheLookAndItsConditionalPower) {
+  SequentialDesign d = Adaptive();
+  d.futility_below = kDefaultFutility;
+  const SequentialBoundary b = Boundary(d);
+  Blocks blocks(31);
+  // Noise that 40 blocks cannot beat, an estimate on the edge: futile at
+  // the first bounded look.
+  std::vector<double> noisy;
+  for (int i = 0; i < 12; ++i) noisy.push_back(blocks.Normal(0.05, 0.3));
+  const SequentialLook l = *Look(b, noisy, false);
+  EXPECT_TRUE(l.futile);
+  EXPECT_EQ(l.decision, SequentialLook::kInconclusive);
+  EXPECT_LT(l.conditional_power, kDefaultFutility);
+  // Quiet blocks about a clear effect: open or decided, never futile.
+  std::vector<double> quiet;
+  for (int i = 0; i < 9; ++i) quiet.push_back(blocks.Normal(0.08, 0.05));
+  const SequentialLook q = *Look(b, quiet, false);
+  EXPECT_FALSE(q.futile);
+  // The last look is inconclusive by the cap, not by futility.
+  std::vector<double> full = noisy;
+  while (full.size() < 40) full.push_back(blocks.Normal(0.05, 0.3));
+  EXPECT_FALSE(Look(b, full, true)->futile);
+  // Off by default.
+  EXPECT_FALSE(Look(Boundary(Adaptive()), noisy, false)->futile);
+}
+
 TEST(Planner, NormalApproximationAgreesWithSimulation) {
   const SequentialBoundary b = Boundary(Adaptive());
   // Fixed 95% design, +10%, sd 0.05, power 0.9.

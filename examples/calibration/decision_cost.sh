@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The cost of a decision, fixed against adaptive stopping, in one run on this
 # machine: runs //examples/calibration:decide_fixed (20 blocks) and
-# :decide_adaptive (4 to 40 blocks), each a host cell holding "baseline",
-# "same" (identical) and "slow10" (--slowdown_percent=10), then prints the
-# machine time each took and the verdicts the report gives.
+# :decide_adaptive (4 to 20 blocks, futility 10 %), each a host cell holding
+# "baseline", "same" (identical) and "slow10" (--slowdown_percent=10), then
+# prints the machine time each took and the verdicts the report gives.
 #
 #   bash examples/calibration/decision_cost.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mktemp -d /tmp/perfcell-decision-cost.XXXXXX)
 bazel build //analysis:report >/dev/null 2>&1
+# Not the bazel-testlogs symlink: another build with other flags moves it.
+testlogs=$(bazel info bazel-testlogs 2>/dev/null)
+bin=$(bazel info bazel-bin 2>/dev/null)
 
 cell_seconds() {  # the wall time of every cell of a matrix, summed
   python3 - "$1" <<'PY'
@@ -28,9 +31,9 @@ for design in fixed adaptive; do
     tail -20 "$out/$design.log"; exit 1; }
   mkdir -p "$out/$design"
   for cell in $(bazel query "tests(//examples/calibration:decide_$design)" 2>/dev/null); do
-    cp -r "bazel-testlogs/examples/calibration/${cell##*:}" "$out/$design/"
+    cp -r "$testlogs/examples/calibration/${cell##*:}" "$out/$design/"
   done
-  bazel-bin/analysis/report --results="$out/$design" --baseline=baseline \
+  "$bin/analysis/report" --results="$out/$design" --baseline=baseline \
     --out="$out/$design-report" >"$out/$design-report.txt" 2>&1 || true
   echo "$(cell_seconds "$out/$design") s of machine time"
   grep -E '^\| [0-9]+ MiB \| (same|slow10) ' "$out/$design-report.txt" |

@@ -15,6 +15,15 @@ std::string Percent(double log_ratio) {
   return absl::StrFormat("%+.1f", 100 * (std::exp(log_ratio) - 1));
 }
 
+// "2 % chance of faster/slower and 31 % of no difference by block 20".
+std::string Chances(const stats::SequentialLook& l, int max_blocks) {
+  return absl::StrFormat(
+      "%.0f %% chance of faster/slower and %.0f %% of no difference by block "
+      "%d",
+      100 * l.conditional_power, 100 * l.conditional_power_no_difference,
+      max_blocks);
+}
+
 }  // namespace
 
 absl::StatusOr<AdaptiveStop> AdaptiveStop::Make(
@@ -28,6 +37,7 @@ absl::StatusOr<AdaptiveStop> AdaptiveStop::Make(
   d.max_blocks = static_cast<int>(design.max_blocks());
   d.alpha = design.alpha() / candidates.size();
   d.min_effect = design.min_effect();
+  d.futility_below = design.futility();
   ASSIGN_OR_RETURN(stats::SequentialBoundary boundary,
                    stats::CalibrateBoundary(d));
   AdaptiveStop stop;
@@ -61,8 +71,10 @@ absl::Status AdaptiveStop::AddBlock(
     c.sequential->AddBlock(std::log(it->second / base->second));
     if (blocks_ < static_cast<int>(design_.min_blocks())) continue;
     ASSIGN_OR_RETURN(c.look, c.sequential->Look(last));
-    if (!c.decided && c.look.decision != stats::SequentialLook::kOpen &&
-        c.look.decision != stats::SequentialLook::kInconclusive) {
+    if (!c.decided &&
+        (c.look.futile ||
+         (c.look.decision != stats::SequentialLook::kOpen &&
+          c.look.decision != stats::SequentialLook::kInconclusive))) {
       c.decided = true;
       c.first = c.look;
     }
@@ -77,6 +89,13 @@ bool AdaptiveStop::AllDecided() const {
   return true;
 }
 
+bool AdaptiveStop::AnyFutile() const {
+  for (const Comparison& c : comparisons_) {
+    if (c.decided && c.first.futile) return true;
+  }
+  return false;
+}
+
 std::string AdaptiveStop::Line() const {
   std::vector<std::string> parts;
   for (const Comparison& c : comparisons_) {
@@ -86,10 +105,12 @@ std::string AdaptiveStop::Line() const {
       continue;
     }
     const stats::SequentialLook& l = c.decided ? c.first : c.look;
-    std::string state = c.decided
-                            ? absl::StrCat(stats::DecisionName(l.decision),
-                                           " (decided at block ", l.blocks, ")")
-                            : stats::DecisionName(c.look.decision);
+    std::string state =
+        !c.decided ? stats::DecisionName(c.look.decision)
+        : l.futile ? absl::StrCat("inconclusive (futile at block ", l.blocks,
+                                  ": ", Chances(l, design_.max_blocks()), ")")
+                   : absl::StrCat(stats::DecisionName(l.decision),
+                                  " (decided at block ", l.blocks, ")");
     // Before the design can bound anything (too few blocks for its level),
     // the interval is the whole line.
     const std::string interval =
@@ -107,7 +128,11 @@ std::string AdaptiveStop::Line() const {
 std::string AdaptiveStop::Summary(const std::string& why_stopped) const {
   std::vector<std::string> parts;
   for (const Comparison& c : comparisons_) {
-    if (c.decided) {
+    if (c.decided && c.first.futile) {
+      parts.push_back(absl::StrCat(
+          c.branch, " inconclusive at block ", c.first.blocks,
+          " (futile: ", Chances(c.first, design_.max_blocks()), ")"));
+    } else if (c.decided) {
       parts.push_back(absl::StrCat(c.branch, " ",
                                    stats::DecisionName(c.first.decision),
                                    " at block ", c.first.blocks));

@@ -2,8 +2,10 @@
 // min_blocks on, every comparison (each branch against the baseline, the A/A
 // copy included) is looked at with the group-sequential signed-rank design
 // of analysis/stats/sequential.h, whose repeated intervals stay valid
-// however often they are looked at. A comparison keeps its first decision;
-// the cell stops when every comparison has one.
+// however often they are looked at. A comparison keeps its first decision,
+// or its first futile look (Design.futility: so little chance of a decision
+// by max_blocks that it ends inconclusive now); the cell stops when every
+// comparison has one.
 //
 // The per-comparison error rate is the design's alpha divided by the number
 // of comparisons in the cell (Bonferroni within the cell), so the chance of
@@ -42,7 +44,10 @@ class AdaptiveStop {
   absl::Status AddBlock(const std::map<std::string, double>& run_medians);
 
   int blocks() const { return blocks_; }
+  // Every comparison decided or stopped as futile.
   bool AllDecided() const;
+  // Some comparison stopped as futile (inconclusive before max_blocks).
+  bool AnyFutile() const;
   // The progress line of the last block: every comparison's change, its
   // interval and where its decision stands.
   std::string Line() const;

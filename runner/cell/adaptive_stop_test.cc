@@ -35,6 +35,7 @@ TEST(AdaptiveStop, ClearSlowdownAndIdenticalCopyAreDecidedEarly) {
                     .ok());
   }
   EXPECT_TRUE(stop->AllDecided());
+  EXPECT_FALSE(stop->AnyFutile());
   EXPECT_LT(stop->blocks(), 40);
   std::string line = stop->Line();
   // About -20 %, the slowdown built in.
@@ -76,6 +77,38 @@ TEST(AdaptiveStop, NoisyCopyEndsInconclusiveAtTheCap) {
   EXPECT_NE(stop->Summary("max_blocks 8 reached").find("b inconclusive"),
             std::string::npos)
       << stop->Summary("max_blocks 8 reached");
+}
+
+// Noise that 40 blocks cannot resolve, with futility on: the comparison
+// stops as inconclusive long before the cap, says why, and the cell is done;
+// with futility off (0) it stays open.
+TEST(AdaptiveStop, HopelessComparisonStopsEarlyAsFutile) {
+  for (double futility : {0.1, 0.0}) {
+    Design d = AdaptiveDesign();
+    d.set_futility(futility);
+    absl::StatusOr<AdaptiveStop> stop = AdaptiveStop::Make(d, {"b"});
+    ASSERT_TRUE(stop.ok());
+    std::mt19937_64 rng(11);
+    std::normal_distribution<double> run(0, 0.25);
+    while (!stop->AllDecided() && stop->blocks() < 20) {
+      ASSERT_TRUE(stop->AddBlock({{"baseline", 100 * std::exp(run(rng))},
+                                  {"b", 105 * std::exp(run(rng))}})
+                      .ok());
+    }
+    if (futility > 0) {
+      EXPECT_TRUE(stop->AllDecided());
+      EXPECT_TRUE(stop->AnyFutile());
+      EXPECT_LT(stop->blocks(), 20);
+      EXPECT_NE(stop->Line().find("inconclusive (futile at block"),
+                std::string::npos)
+          << stop->Line();
+      const std::string summary = stop->Summary("every comparison decided");
+      EXPECT_NE(summary.find("of no difference by block 40"), std::string::npos)
+          << summary;
+    } else {
+      EXPECT_FALSE(stop->AllDecided());
+    }
+  }
 }
 
 TEST(AdaptiveStop, LooksBeforeTheDesignCanBoundSaySo) {

@@ -664,7 +664,9 @@ absl::Status CellRun::Execute() {
     if (adaptive.has_value()) {
       progress_ << "perfcell: " << adaptive->Line() << std::endl;
       if (adaptive->AllDecided()) {
-        why_stopped = "every comparison decided";
+        why_stopped = adaptive->AnyFutile()
+                          ? "every comparison decided or futile"
+                          : "every comparison decided";
         break;
       }
     }

@@ -108,6 +108,10 @@ ABSL_FLAG(double, alpha, 0.05,
           "adaptive: chance of a wrong decision per comparison.");
 ABSL_FLAG(double, max_cell_seconds, 0,
           "adaptive: start no block after this many seconds (0: no limit).");
+ABSL_FLAG(double, futility, 0.1,
+          "adaptive: stop an open comparison as inconclusive once its chance "
+          "of faster/slower by --blocks is below this and of no difference "
+          "below 50% (0: never).");
 ABSL_FLAG(std::string, baseline, "",
           "The branch the others are compared with (default: the first).");
 ABSL_FLAG(std::string, mkext4, "",
@@ -276,6 +280,13 @@ int main(int argc, char** argv) {
   design->set_min_effect(min_effect);
   design->set_alpha(alpha);
   design->set_max_cell_seconds(max_cell_seconds);
+  const double futility = absl::GetFlag(FLAGS_futility);
+  if (!(futility >= 0 && futility < 0.5)) {
+    return BadFlag("--futility must be from 0 (never) to below 0.5, e.g. 0.1");
+  }
+  if (design->stop() == perfcell::Design::ADAPTIVE) {
+    design->set_futility(futility);
+  }
   design->set_seed(absl::GetFlag(FLAGS_block_seed));
   std::string baseline = absl::GetFlag(FLAGS_baseline);
   if (baseline.empty()) baseline = o.branches[0].binary.branch();
