@@ -541,7 +541,8 @@ def perf_matrix(
       min_effect: the smallest relative change that matters (0.05: 5 %):
         "faster"/"slower" needs the estimate beyond it (and the interval
         beyond no change), "no difference" the interval wholly inside.
-      alpha: adaptive: the chance of a wrong decision per comparison.
+      alpha: adaptive: the chance of any wrong decision in a cell (split
+        evenly over its comparisons, the A/A copy included).
       max_cell_seconds: adaptive: start no block after this many seconds
         (0: no limit).
       futility: adaptive: an open comparison stops as inconclusive when its

@@ -105,7 +105,8 @@ ABSL_FLAG(uint32_t, min_blocks, 0,
 ABSL_FLAG(double, min_effect, 0.05,
           "The smallest relative change that matters.");
 ABSL_FLAG(double, alpha, 0.05,
-          "adaptive: chance of a wrong decision per comparison.");
+          "adaptive: chance of any wrong decision in the cell (split over "
+          "its comparisons).");
 ABSL_FLAG(double, max_cell_seconds, 0,
           "adaptive: start no block after this many seconds (0: no limit).");
 ABSL_FLAG(double, futility, 0.1,
