@@ -93,7 +93,15 @@ bool RoundTrip(Side& side, int mib, uint64_t seed, double* up, double* down) {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  std::string tmp;
+  // Removes the scratch folder (databases, logs) on every way out, after
+  // the children are gone (`sides` is declared later, so destroyed first).
+  struct Scratch {
+    std::string path;
+    ~Scratch() {
+      if (!path.empty()) std::filesystem::remove_all(path);
+    }
+  } scratch;
+  std::string& tmp = scratch.path;
   if (getenv("TEST_TMPDIR") == nullptr) {
     tmp = (std::filesystem::temp_directory_path() / "http_layer_bench-XXXXXX")
               .string();
@@ -213,6 +221,5 @@ int main(int argc, char** argv) {
   }
   std::printf("%s", out.c_str());
   for (Side& s : sides) s.child->Terminate();
-  if (!tmp.empty()) std::filesystem::remove_all(tmp);
   return 0;
 }
