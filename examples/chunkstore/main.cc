@@ -18,13 +18,16 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "contract/guest_layout.h"
 #include "examples/chunkstore/handlers.h"
 #include "examples/chunkstore/pacing.h"
 #include "examples/chunkstore/server.h"
 #include "examples/chunkstore/store.h"
 
 ABSL_FLAG(std::optional<int>, port, std::nullopt,
-          "TCP port to listen on (0.0.0.0). Default: $PORT, else 4001.");
+          "TCP port to listen on (0.0.0.0). Default: $PORT, else the port "
+          "a perfcell guest runs its server on (contract/guest_layout.h "
+          "kServerPort; PicoShare's default too).");
 ABSL_FLAG(std::string, data_dir, ".",
           "Folder of the database; it is <data_dir>/store.db.");
 ABSL_FLAG(std::optional<std::string>, shared_secret, std::nullopt,
@@ -112,10 +115,10 @@ absl::Status MakeDirectories(const std::string& dir) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "PicoShare-compatible file server on SQLite.\n"
-      "  PS_SHARED_SECRET=s chunkstore --port=4001 --data_dir=/data");
+      "  PS_SHARED_SECRET=s chunkstore --port=8080 --data_dir=/data");
   absl::ParseCommandLine(argc, argv);
 
-  int port = 4001;
+  int port = perfcell::contract::kServerPort;
   if (std::optional<int> flag = absl::GetFlag(FLAGS_port)) {
     port = *flag;
   } else if (const char* env = std::getenv("PORT")) {

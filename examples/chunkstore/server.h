@@ -26,7 +26,7 @@
 namespace chunkstore {
 
 struct ServerOptions {
-  int port = 4001;  // 0 picks a free port
+  int port = 0;  // 0 picks a free port
   // How long an idle keep-alive connection is kept open.
   absl::Duration idle_timeout = absl::Seconds(60);
   // How long a write inside a request may block.

@@ -3,7 +3,7 @@
 // next, streams request bodies from a callback and response bodies to one.
 //
 //   ASSIGN_OR_RETURN(auto client,
-//                    HttpClient::Create("http://127.0.0.1:4001",
+//                    HttpClient::Create("http://127.0.0.1:8080",
 //                                       absl::Seconds(30)));
 //   HttpRequest req;
 //   req.method = "GET";
@@ -58,7 +58,7 @@ struct HttpResponse {
 
 class HttpClient {
  public:
-  // `base_url` like "http://127.0.0.1:4001" (no trailing slash needed).
+  // `base_url` like "http://127.0.0.1:8080" (no trailing slash needed).
   // `timeout` bounds each whole request (CURLOPT_TIMEOUT); zero means none.
   static absl::StatusOr<std::unique_ptr<HttpClient>> Create(
       absl::string_view base_url, absl::Duration timeout);
