@@ -103,10 +103,18 @@ Comparison CompareBlocks(const Group& base, const Group& cand,
 // Sessions: one median per result file and series.
 Comparison CompareSessions(const Group& base, const Group& cand,
                            const AnalysisOptions& options, bool compare_mode) {
+  return CompareSessionValues(cand.session_medians, base.session_medians,
+                              options, compare_mode);
+}
+
+}  // namespace
+
+Comparison CompareSessionValues(const std::vector<double>& x,
+                                const std::vector<double>& y,
+                                const AnalysisOptions& options,
+                                bool compare_mode) {
   Comparison c;
   c.unit = Unit::kSessions;
-  const std::vector<double>& x = cand.session_medians;
-  const std::vector<double>& y = base.session_medians;
   c.n_cand = static_cast<int>(x.size());
   c.n_base = static_cast<int>(y.size());
   c.n_units = std::min(c.n_cand, c.n_base);
@@ -140,6 +148,8 @@ Comparison CompareSessions(const Group& base, const Group& cand,
       stats::CoefficientOfVariation(x), c.n_cand, options.alpha, options.power);
   return c;
 }
+
+namespace {
 
 // Adaptive cells: the verdict is the first decision of the cell's own
 // group-sequential design, replayed on the block log-ratios (adaptive.h).

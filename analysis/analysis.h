@@ -170,6 +170,18 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options);
 Comparison CompareBlockLogRatios(std::vector<double> log_ratios,
                                  const AnalysisOptions& options);
 
+// The fixed-design statistics of one comparison of unpaired sessions (one
+// value per result file, higher is better): `candidate` against `baseline`,
+// Hodges–Lehmann ratio of their logs with its Mann–Whitney interval, the
+// test's p-value and floor, the MDE. Fewer than 3 a side: no estimate, a
+// note saying so (`compare_mode` words it for two runs). What Analyze uses
+// for sequential cells and `compare`; the latency comparisons of `compare`
+// use it too. p_adjusted and verdict are left for the caller's correction.
+Comparison CompareSessionValues(const std::vector<double>& candidate,
+                                const std::vector<double>& baseline,
+                                const AnalysisOptions& options,
+                                bool compare_mode);
+
 // The verdict of a comparison whose p_adjusted is set: DecideVerdict on its
 // ratio and interval, and "inconclusive" rather than "no difference" when
 // the interval could not reach the confidence asked for.

@@ -70,8 +70,8 @@ absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options,
     return absl::InvalidArgumentError(absl::StrCat(
         "cannot create output folder ", options.out, ": ", error.message()));
   }
-  RETURN_IF_ERROR(
-      WriteFileAtomically(options.out + "/cells.csv", CellsCsv(report)));
+  RETURN_IF_ERROR(WriteFileAtomically(options.out + "/cells.csv",
+                                      CellsCsv(report, latency)));
   RETURN_IF_ERROR(
       WriteFileAtomically(options.out + "/summary.md",
                           SummaryMarkdown(report, latency, targets, guest)));
@@ -194,7 +194,11 @@ absl::StatusOr<int> RunCompare(const std::string& a, const std::string& b,
   }
   input.runs->run_a = a;
   input.runs->run_b = b;
-  return WriteAndReport(Analyze(std::move(input), options.analysis), options);
+  Report report = Analyze(std::move(input), options.analysis);
+  const LatencyReport latency =
+      AnalyzeCompareLatency(loaded_a, loaded_b, report, options.warmup);
+  for (const Warning& w : latency.warnings) report.warnings.push_back(w);
+  return WriteAndReport(std::move(report), options, &latency);
 }
 
 int ExitCode(const char* program, const absl::StatusOr<int>& run) {

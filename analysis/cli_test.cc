@@ -15,8 +15,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "analysis/load_cell_fixture.h"
 #include "analysis/synthetic.h"
 #include "gtest/gtest.h"
+#include "re2/re2.h"
 #include "tools/cc/atomic_file.h"
 
 namespace perfcell::analysis {
@@ -143,6 +145,65 @@ TEST(Cli, CompareRunsAgainstRuns) {
       Execute("compare", absl::StrCat("--a=", a, " --b=", a, " --out=", Tmp(),
                                       "/cmp2 --fail_on_regression"));
   EXPECT_EQ(same.exit_code, 0) << same.err;
+}
+
+// A bazel-testlogs tree of `sessions` results of one LOAD cell, every
+// latency times `scale`.
+std::string LoadTree(const std::string& name, int sessions, double scale) {
+  const std::string dir = NewDir(name);
+  std::vector<CellResult> results;
+  for (int i = 0; i < sessions; ++i) {
+    LoadCellOptions o;
+    o.seed = 1000 * scale + i;
+    o.scale = scale;
+    results.push_back(LoadCell(o));
+  }
+  EXPECT_TRUE(WriteBazelTestlogs(dir, results).ok());
+  return dir;
+}
+
+TEST(Cli, CompareShowsLatencyPerBranchAndCsvColumns) {
+  const std::string a = LoadTree("load_a", 5, 1.0);
+  const std::string b = LoadTree("load_b", 5, 1.3);
+  const std::string out = Tmp() + "/cmp_latency";
+  CliRun run =
+      Execute("compare", absl::StrCat("--a=", a, " --b=", b, " --out=", out));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const std::string md = ReadFile(out + "/summary.md").value_or("");
+  EXPECT_TRUE(absl::StrContains(md, "## Latency")) << md;
+  EXPECT_TRUE(absl::StrContains(
+      md, "| branch | units | p50 | p95 | p99 | p50 vs run A | p99 vs run A |"))
+      << md;
+  // Run B's latencies are 1.3x run A's: higher latency, decided over 5
+  // sessions a side.
+  EXPECT_TRUE(RE2::PartialMatch(
+      md,
+      R"(\| baseline \(B\) \| 30 blocks, 24000 requests \| .* \| \+[23][0-9]\.[0-9]% \[\+[0-9.]+%, \+[0-9.]+%\] \*\*slower\*\*)"))
+      << md;
+  const std::string html = ReadFile(out + "/report.html").value_or("");
+  EXPECT_TRUE(absl::StrContains(html, "<h2>Latency</h2>"));
+  const std::string csv = ReadFile(out + "/cells.csv").value_or("");
+  EXPECT_TRUE(absl::StrContains(csv, ",a_download_p50_s,")) << csv;
+  // Latency figures in seconds for both runs, none for uploads.
+  EXPECT_TRUE(RE2::PartialMatch(
+      csv,
+      R"(,0\.0[0-9]+,0\.0[0-9]+,0\.0[0-9]+,,,,0\.0[0-9]+,0\.0[0-9]+,0\.0[0-9]+,,,\r\n)"))
+      << csv;
+}
+
+TEST(Cli, ReportCsvHasLatencyColumns) {
+  const std::string tree = LoadTree("load_report", 1, 1.0);
+  const std::string out = Tmp() + "/report_latency";
+  CliRun run = Execute(
+      "report",
+      absl::StrCat("--results=", tree, " --baseline=baseline --out=", out));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  const std::string csv = ReadFile(out + "/cells.csv").value_or("");
+  EXPECT_TRUE(absl::StrContains(csv, ",sources,download_p50_s,")) << csv;
+  EXPECT_TRUE(RE2::PartialMatch(
+      csv,
+      R"(,fast,candidate,baseline,.*,0\.0[0-9]+,0\.0[0-9]+,0\.0[0-9]+,,,\r\n)"))
+      << csv;
 }
 
 // Each kind of bad input: exit 2 and exactly one line on stderr.

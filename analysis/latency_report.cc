@@ -104,21 +104,30 @@ PercentileEstimate Estimate(const LatencySeries& s, double q,
 
 }  // namespace
 
-LatencyReport AnalyzeLatency(const std::vector<LoadedResult>& loaded,
-                             const Report& report, int warmup_override) {
-  LatencyReport out;
-  out.baseline = report.baseline_name;
+namespace {
+
+// One result file and the suffix its series get (" (A)" in compare mode).
+struct Source {
+  const LoadedResult* loaded;
+  std::string suffix;
+  int run_ordinal = 0;  // its index among its own run's results
+};
+
+// Every latency series of `sources` that the throughput analysis kept,
+// estimated, in cell, stage, operation order, series in the order of the
+// throughput report.
+void CollectSeries(const std::vector<Source>& sources, const Report& report,
+                   int warmup_override, LatencyReport* out) {
   const AnalysisOptions& options = report.options;
-  if (report.runs.has_value()) return out;  // compare mode: not yet
-  // The units the throughput analysis kept, per (cell, branch).
+  // The units the throughput analysis kept, per (cell, series).
   std::map<std::pair<CellKey, std::string>, const Group*> groups;
-  for (const Group& g : report.groups) groups[{g.key, g.branch}] = &g;
+  for (const Group& g : report.groups) groups[{g.key, g.series}] = &g;
 
   std::map<SeriesKey, LatencySeries> series;
   int unreadable = 0, mixed = 0;
   std::string first_problem;
-  for (int ordinal = 0; ordinal < static_cast<int>(loaded.size()); ++ordinal) {
-    const CellResult& r = loaded[ordinal].result;
+  for (int ordinal = 0; ordinal < static_cast<int>(sources.size()); ++ordinal) {
+    const CellResult& r = sources[ordinal].loaded->result;
     if (r.histograms_size() == 0) continue;
     const CellKey key = KeyOf(r.spec());
     const bool interleaved = IsInterleaved(r);
@@ -130,28 +139,34 @@ LatencyReport AnalyzeLatency(const std::vector<LoadedResult>& loaded,
                           ? r.spec().binaries(0).branch()
                           : std::string("(unnamed)");
       }
-      auto group = groups.find({key, name.branch});
+      const std::string series_name = name.branch + sources[ordinal].suffix;
+      auto group = groups.find({key, series_name});
       if (group == groups.end()) continue;
       // Mixed designs: the throughput analysis kept only interleaved ones.
       if (group->second->interleaved != interleaved) continue;
       const StageInfo info =
           InfoOf(r, name.branch, name.run, name.stage, warmup_override);
       if (!info.measured) continue;
+      // Units are numbered by their result's ordinal among `sources`; the
+      // groups number blocks by the result's ordinal in its own run.
       const BlockId unit =
           interleaved ? BlockId{ordinal, info.block} : BlockId{ordinal, 0};
-      if (interleaved && !group->second->block_medians.count(unit)) continue;
+      if (interleaved && !group->second->block_medians.count(
+                             {sources[ordinal].run_ordinal, info.block})) {
+        continue;
+      }
       absl::StatusOr<LatencyDistribution> d = LatencyDistribution::FromProto(h);
       if (!d.ok()) {
         if (unreadable++ == 0) {
-          first_problem =
-              absl::StrCat(loaded[ordinal].source, ": ", d.status().message());
+          first_problem = absl::StrCat(sources[ordinal].loaded->source, ": ",
+                                       d.status().message());
         }
         continue;
       }
-      LatencySeries& s = series[{key, name.load, h.operation(), name.branch}];
+      LatencySeries& s = series[{key, name.load, h.operation(), series_name}];
       if (s.series.empty()) {
         s.key = key;
-        s.series = name.branch;
+        s.series = series_name;
         s.stage = name.load;
         s.operation = h.operation();
         s.interleaved = interleaved;
@@ -162,14 +177,14 @@ LatencyReport AnalyzeLatency(const std::vector<LoadedResult>& loaded,
     }
   }
   if (unreadable > 0) {
-    out.warnings.push_back(
+    out->warnings.push_back(
         {"input", absl::StrCat(unreadable,
                                " latency histogram(s) unreadable and left "
                                "out; first: ",
                                first_problem)});
   }
   if (mixed > 0) {
-    out.warnings.push_back(
+    out->warnings.push_back(
         {"input", absl::StrCat(mixed,
                                " latency histogram(s) of another bucket "
                                "layout than the rest of their series left "
@@ -186,18 +201,72 @@ LatencyReport AnalyzeLatency(const std::vector<LoadedResult>& loaded,
     for (double q : ReportedPercentiles()) {
       s.percentiles.push_back(Estimate(s, q, options));
     }
-    out.series.push_back(std::move(s));
+    out->series.push_back(std::move(s));
   }
-  std::stable_sort(out.series.begin(), out.series.end(),
+  std::stable_sort(out->series.begin(), out->series.end(),
                    [&](const LatencySeries& a, const LatencySeries& b) {
                      const auto ka = std::tie(a.key, a.stage, a.operation);
                      const auto kb = std::tie(b.key, b.stage, b.operation);
                      if (ka != kb) return ka < kb;
                      return rank[a.series] < rank[b.series];
                    });
+}
+
+// Holm (or BH) over the latency comparisons, then each one's verdict and
+// its latency ratio (candidate / baseline).
+void Decide(const AnalysisOptions& options, LatencyReport* out) {
+  std::vector<double> p_values;
+  for (const LatencyComparison& lc : out->comparisons) {
+    p_values.push_back(lc.blocks.p_value);
+  }
+  const std::vector<double> adjusted =
+      options.correction == Correction::kHolm
+          ? stats::HolmAdjust(p_values)
+          : stats::BenjaminiHochbergAdjust(p_values);
+  for (size_t i = 0; i < out->comparisons.size(); ++i) {
+    LatencyComparison& lc = out->comparisons[i];
+    lc.blocks.p_adjusted = adjusted[i];
+    lc.blocks.verdict = DecideComparisonVerdict(lc.blocks, options);
+    lc.ratio = 1 / lc.blocks.ratio;
+    lc.ratio_ci = {1 / lc.blocks.ratio_ci.high, 1 / lc.blocks.ratio_ci.low};
+    const double base = out->series[lc.baseline].pooled.Percentile(lc.q);
+    const double cand = out->series[lc.candidate].pooled.Percentile(lc.q);
+    if (base > 0 && std::isfinite(base) && std::isfinite(cand)) {
+      lc.pooled_ratio = cand / base;
+    }
+  }
+}
+
+// The percentile of each result file's units merged (sessions), as 1 /
+// seconds (higher is better, as throughput).
+std::vector<double> SessionSpeeds(const LatencySeries& s, double q) {
+  std::map<int, LatencyDistribution> sessions;
+  for (const auto& [unit, d] : s.units) {
+    sessions[unit.first].Merge(d).IgnoreError();
+  }
+  std::vector<double> speeds;
+  for (const auto& [ordinal, d] : sessions) {
+    const double v = d.Percentile(q);
+    if (v > 0 && std::isfinite(v)) speeds.push_back(1 / v);
+  }
+  return speeds;
+}
+
+}  // namespace
+
+LatencyReport AnalyzeLatency(const std::vector<LoadedResult>& loaded,
+                             const Report& report, int warmup_override) {
+  LatencyReport out;
+  out.baseline = report.baseline_name;
+  const AnalysisOptions& options = report.options;
+  if (report.runs.has_value()) return out;  // compare: AnalyzeCompareLatency
+  std::vector<Source> sources;
+  for (const LoadedResult& r : loaded) {
+    sources.push_back({&r, "", static_cast<int>(sources.size())});
+  }
+  CollectSeries(sources, report, warmup_override, &out);
 
   // Candidates against the baseline, per block, for p50 and p99.
-  std::vector<double> p_values;
   for (size_t b = 0; b < out.series.size(); ++b) {
     const LatencySeries& base = out.series[b];
     if (base.series != report.baseline_name || !base.interleaved) continue;
@@ -229,23 +298,100 @@ LatencyReport AnalyzeLatency(const std::vector<LoadedResult>& loaded,
         lc.candidate = c;
         lc.q = q;
         lc.blocks = CompareBlockLogRatios(std::move(d), options);
-        p_values.push_back(lc.blocks.p_value);
         out.comparisons.push_back(std::move(lc));
       }
     }
   }
-  const std::vector<double> adjusted =
-      options.correction == Correction::kHolm
-          ? stats::HolmAdjust(p_values)
-          : stats::BenjaminiHochbergAdjust(p_values);
-  for (size_t i = 0; i < out.comparisons.size(); ++i) {
-    LatencyComparison& lc = out.comparisons[i];
-    lc.blocks.p_adjusted = adjusted[i];
-    lc.blocks.verdict = DecideComparisonVerdict(lc.blocks, options);
-    lc.ratio = 1 / lc.blocks.ratio;
-    lc.ratio_ci = {1 / lc.blocks.ratio_ci.high, 1 / lc.blocks.ratio_ci.low};
-  }
+  Decide(options, &out);
   return out;
+}
+
+LatencyReport AnalyzeCompareLatency(const std::vector<LoadedResult>& loaded_a,
+                                    const std::vector<LoadedResult>& loaded_b,
+                                    const Report& report, int warmup_override) {
+  LatencyReport out;
+  out.baseline = "run A";
+  out.compare = true;
+  if (!report.runs.has_value()) return out;
+  std::vector<Source> sources;
+  for (size_t i = 0; i < loaded_a.size(); ++i) {
+    sources.push_back({&loaded_a[i], " (A)", static_cast<int>(i)});
+  }
+  for (size_t i = 0; i < loaded_b.size(); ++i) {
+    sources.push_back({&loaded_b[i], " (B)", static_cast<int>(i)});
+  }
+  CollectSeries(sources, report, warmup_override, &out);
+
+  // Each branch of B against the same branch of A, per cell, stage and
+  // operation: the runs' blocks do not pair, so the units are result files
+  // (sessions), as for throughput in `compare`.
+  for (const BranchPair& pair : report.runs->pairs) {
+    for (size_t a = 0; a < out.series.size(); ++a) {
+      const LatencySeries& sa = out.series[a];
+      if (sa.series != pair.series_a) continue;
+      for (size_t b = 0; b < out.series.size(); ++b) {
+        const LatencySeries& sb = out.series[b];
+        if (sb.series != pair.series_b || !(sb.key == sa.key) ||
+            sb.stage != sa.stage || sb.operation != sa.operation) {
+          continue;
+        }
+        if (!sa.pooled.fine() || !sb.pooled.fine()) continue;
+        for (double q : kCompared) {
+          LatencyComparison lc;
+          lc.baseline = a;
+          lc.candidate = b;
+          lc.q = q;
+          lc.blocks =
+              CompareSessionValues(SessionSpeeds(sb, q), SessionSpeeds(sa, q),
+                                   report.options, /*compare_mode=*/true);
+          out.comparisons.push_back(std::move(lc));
+        }
+      }
+    }
+  }
+  Decide(report.options, &out);
+  return out;
+}
+
+namespace {
+
+constexpr const char* kCsvOperations[] = {"download", "upload"};
+constexpr double kCsvPercentiles[] = {0.5, 0.95, 0.99};
+
+}  // namespace
+
+std::vector<std::string> LatencyCsvHeader() {
+  std::vector<std::string> header;
+  for (const char* op : kCsvOperations) {
+    for (double q : kCsvPercentiles) {
+      header.push_back(
+          absl::StrCat(op, "_", PercentileName(q), "_s"));  // download_p50_s
+    }
+  }
+  return header;
+}
+
+std::vector<std::string> LatencyCsvFields(const LatencyReport* latency,
+                                          const CellKey& key,
+                                          const std::string& series) {
+  std::vector<std::string> fields;
+  for (const char* op : kCsvOperations) {
+    LatencyDistribution merged;
+    bool any = false;
+    if (latency != nullptr) {
+      for (const LatencySeries& s : latency->series) {
+        const std::string& s_op =
+            s.operation.empty() ? std::string("download") : s.operation;
+        if (!(s.key == key) || s.series != series || s_op != op) continue;
+        any = merged.Merge(s.pooled).ok() || any;
+      }
+    }
+    for (double q : kCsvPercentiles) {
+      const double v = any ? merged.Percentile(q) : NAN;
+      fields.push_back(std::isfinite(v) ? absl::StrFormat("%.6g", v) : "");
+    }
+  }
+  return fields;
 }
 
 std::string FormatLatency(double seconds) {
@@ -329,7 +475,15 @@ std::string ChangeText(const LatencyComparison* c, bool bold) {
     verdict = "**" + verdict + "**";
   }
   if (std::isnan(c->ratio_ci.low)) {
-    return absl::StrCat("n/a ", verdict, " (", b.n_units, " blocks)");
+    const bool sessions = b.unit == Unit::kSessions;
+    std::string units =
+        sessions ? absl::StrCat(b.n_cand, " vs ", b.n_base, " sessions")
+                 : absl::StrCat(b.n_units, " blocks");
+    if (!std::isnan(c->pooled_ratio)) {
+      return absl::StrCat(FormatChange(c->pooled_ratio), " pooled, ", verdict,
+                          " (", units, ")");
+    }
+    return absl::StrCat("n/a ", verdict, " (", units, ")");
   }
   return absl::StrCat(FormatChange(c->ratio), " [",
                       FormatChange(c->ratio_ci.low), ", ",
@@ -386,10 +540,17 @@ std::string IntroText(const LatencyReport& latency,
       "p99: the Hodges-Lehmann centre of the branch's percentile over its "
       "blocks (sessions for sequential cells) with its ",
       options.confidence * 100,
-      "% signed-rank interval; one unit: the percentile alone. Changes: "
-      "candidate / baseline percentile per block (negative: lower latency), "
-      "Hodges-Lehmann estimate and interval, verdict as for throughput "
-      "(faster = lower latency) with ",
+      "% signed-rank interval; one unit: the percentile alone. Changes "
+      "(negative: lower latency): ",
+      latency.compare
+          ? "run B / run A percentile of the same branch; the runs' blocks "
+            "do not pair, so per result file (session), Hodges-Lehmann "
+            "estimate of the ratio with its Mann-Whitney interval (with "
+            "fewer than 3 sessions a side, the pooled percentiles' ratio, "
+            "inconclusive); "
+          : "candidate / baseline percentile per block, Hodges-Lehmann "
+            "estimate and interval; ",
+      "verdict as for throughput (faster = lower latency) with ",
       options.correction == Correction::kHolm ? "Holm" : "Benjamini-Hochberg",
       " over the ", latency.comparisons.size(),
       " latency comparisons. Then every percentile with all units pooled "

@@ -67,6 +67,9 @@ struct LatencyComparison {
   // Candidate / baseline latency (below 1: lower latency), with interval.
   double ratio = NAN;
   stats::Interval ratio_ci{NAN, NAN};
+  // The pooled percentiles' ratio (candidate / baseline): shown when the
+  // units cannot support an interval (e.g. one session a side in compare).
+  double pooled_ratio = NAN;
   // The throughput-style comparison behind it (ratio = baseline /
   // candidate latency, higher is faster), with p_adjusted and verdict set.
   Comparison blocks;
@@ -77,6 +80,8 @@ struct LatencyReport {
   std::vector<LatencyComparison> comparisons;
   std::vector<Warning> warnings;  // unreadable histograms and such
   std::string baseline;
+  // `compare`: run B's series against run A's, by result file (sessions).
+  bool compare = false;
 };
 
 // The latency part of a report over `loaded` (the same results, in the same
@@ -84,6 +89,27 @@ struct LatencyReport {
 // GroupResults. Empty when no result has LOAD histograms.
 LatencyReport AnalyzeLatency(const std::vector<LoadedResult>& loaded,
                              const Report& report, int warmup_override);
+
+// The same for `compare`: the series of both runs ("baseline (A)",
+// "baseline (B)", as `report` names them), and each branch of run B against
+// the same branch of run A, per cell, load level and operation, for p50 and
+// p99. The runs' blocks do not pair, so the units compared are result files
+// (sessions): the percentile of each, Hodges–Lehmann ratio with its
+// Mann–Whitney interval as for throughput in `compare` (fewer than 3
+// sessions a side: the pooled percentiles' ratio alone, inconclusive), with
+// Holm (or BH) over these comparisons. Empty without LOAD histograms.
+LatencyReport AnalyzeCompareLatency(const std::vector<LoadedResult>& loaded_a,
+                                    const std::vector<LoadedResult>& loaded_b,
+                                    const Report& report, int warmup_override);
+
+// Latency columns of cells.csv for one cell and series: per operation
+// (`download`, `upload`; a LOAD cell without a mix: `download`), p50, p95
+// and p99 in seconds, every measured stage and unit pooled. Empty strings
+// when the series has no latency data for that operation.
+std::vector<std::string> LatencyCsvHeader();
+std::vector<std::string> LatencyCsvFields(const LatencyReport* latency,
+                                          const CellKey& key,
+                                          const std::string& series);
 
 // "12.3 ms", "850 us", "1.52 s"; "-" for NaN, "> 100 s" for infinity.
 std::string FormatLatency(double seconds);

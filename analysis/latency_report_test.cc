@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "analysis/html_report.h"
+#include "analysis/load_cell_fixture.h"
 #include "analysis/text_report.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -17,85 +19,12 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// An interleaved LOAD cell: `blocks` blocks of baseline and candidate, each
-// run one warm-up stage (latencies of 5 s, to be left out) and two measured
-// stages of 4 clients. The candidate's latencies are `speedup` times the
-// baseline's. `dense` writes the old four-per-decade format instead.
 CellResult LoadCell(int blocks, double speedup, bool dense = false) {
-  CellResult r;
-  r.set_schema_version(SCHEMA_VERSION_CURRENT);
-  r.set_status(CellResult::PASSED);
-  CellSpec& spec = *r.mutable_spec();
-  spec.set_cell("quick_256mb_16m_load");
-  spec.set_memory_mib(256);
-  spec.set_backend(BACKEND_HOST);
-  spec.mutable_workload()->set_kind(Workload::LOAD);
-  spec.mutable_workload()->set_bytes_per_request(16 << 20);
-  spec.mutable_workload()->set_concurrency(4);
-  spec.mutable_workload()->set_iterations(2);
-  spec.mutable_workload()->set_warmup_iterations(1);
-  spec.add_binaries()->set_branch("baseline");
-  spec.add_binaries()->set_branch("fast");
-  spec.mutable_design()->set_mode(Design::INTERLEAVED);
-  spec.mutable_design()->set_baseline("baseline");
-  std::mt19937_64 rng(3);
-  std::lognormal_distribution<double> latency(std::log(0.020), 0.3);
-  std::normal_distribution<double> block_effect(0, 0.03);
-  uint32_t run_index = 0;
-  for (int b = 0; b < blocks; ++b) {
-    Block& block = *r.add_blocks();
-    block.set_index(b);
-    block.set_complete(true);
-    const double shared = std::exp(block_effect(rng));  // drift in a block
-    for (const std::string branch : {"baseline", "fast"}) {
-      block.add_order(branch);
-      Run& run = *block.add_runs();
-      run.set_branch(branch);
-      run.set_index(run_index);
-      run.set_ok(true);
-      const double scale = shared * (branch == "fast" ? speedup : 1.0);
-      for (int stage = 0; stage < 3; ++stage) {
-        Iteration& it = *r.add_iterations();
-        it.set_index(stage);
-        it.set_warmup(stage == 0);
-        it.set_branch(branch);
-        it.set_bytes(uint64_t{100} << 20);
-        it.set_seconds(2 * scale);
-        it.set_ok(true);
-        it.set_block(b);
-        it.set_run(run_index);
-        LatencyCounts counts;
-        for (int k = 0; k < 400; ++k) {
-          counts.Add(stage == 0 ? 5.0 : latency(rng) * scale);
-        }
-        LatencyHistogram h = counts.ToProto(absl::StrCat(
-            branch, " run ", run_index, ": stage ", stage, ": 4 clients"));
-        if (dense) {
-          LatencyHistogram old;
-          old.set_name(h.name());
-          std::vector<uint64_t> c(22, 0);
-          for (int k = 0; k < h.bucket_index_size(); ++k) {
-            const double mid =
-                LatencyLayout::Default().MidSeconds(h.bucket_index(k));
-            int i = 0;
-            while (i < 21 && std::pow(10.0, -3 + i / 4.0) < mid) ++i;
-            c[i] += h.bucket_count(k);
-          }
-          for (int i = 0; i < 22; ++i) {
-            old.add_upper_bound_seconds(
-                i < 21 ? std::round(std::pow(10.0, -3 + i / 4.0) * 1e6) / 1e6
-                       : INFINITY);
-            old.add_counts(c[i]);
-          }
-          old.set_total(h.total());
-          h = old;
-        }
-        *r.add_histograms() = h;
-      }
-      ++run_index;
-    }
-  }
-  return r;
+  LoadCellOptions options;
+  options.blocks = blocks;
+  options.speedup = speedup;
+  options.dense = dense;
+  return perfcell::analysis::LoadCell(options);
 }
 
 struct Analysed {
@@ -213,6 +142,133 @@ TEST(LatencyWriters, SummaryAndHtmlShowTablesAndSpectrum) {
   EXPECT_THAT(html, HasSubstr("percentile (log scale of 1/(1-q))"));
   EXPECT_THAT(html, HasSubstr("99.9%"));
   EXPECT_THAT(html, HasSubstr("fast p99: "));
+}
+
+// Run A and run B of the same LOAD cell, `sessions` result files each; in
+// run B every latency is `scale_b` times run A's.
+struct ComparedRuns {
+  Report report;
+  LatencyReport latency;
+};
+
+ComparedRuns CompareRuns(int sessions, double scale_b) {
+  std::vector<LoadedResult> a, b;
+  for (int i = 0; i < sessions; ++i) {
+    LoadCellOptions o;
+    o.seed = 10 + i;
+    a.push_back({absl::StrCat("a/", i, "/result.pb"), LoadCell(o)});
+    o.seed = 100 + i;
+    o.scale = scale_b;
+    b.push_back({absl::StrCat("b/", i, "/result.pb"), LoadCell(o)});
+  }
+  AnalysisInput input =
+      PairForCompare(GroupResults(a, " (A)", -1), GroupResults(b, " (B)", -1));
+  input.runs->run_a = "/runs/a";
+  input.runs->run_b = "/runs/b";
+  ComparedRuns out;
+  out.report = Analyze(std::move(input), AnalysisOptions());
+  out.latency = AnalyzeCompareLatency(a, b, out.report, -1);
+  return out;
+}
+
+TEST(AnalyzeCompareLatency, ComparesEachBranchOfBWithItselfInA) {
+  const ComparedRuns c = CompareRuns(/*sessions=*/5, /*scale_b=*/0.7);
+  // Both branches in both runs.
+  ASSERT_EQ(c.latency.series.size(), 4u);
+  EXPECT_EQ(c.latency.series[0].series, "baseline (A)");
+  // p50 and p99 of each branch, B against A.
+  ASSERT_EQ(c.latency.comparisons.size(), 4u);
+  for (const LatencyComparison& lc : c.latency.comparisons) {
+    const std::string& a = c.latency.series[lc.baseline].series;
+    const std::string& b = c.latency.series[lc.candidate].series;
+    EXPECT_EQ(a.substr(0, a.size() - 4), b.substr(0, b.size() - 4));
+    EXPECT_THAT(a, ::testing::EndsWith(" (A)"));
+    EXPECT_THAT(b, ::testing::EndsWith(" (B)"));
+    EXPECT_EQ(lc.blocks.unit, Unit::kSessions);
+    EXPECT_EQ(lc.blocks.n_units, 5);
+    // Run B's latencies are 0.7x: about -30 %, decided with 5 sessions a
+    // side (Holm over the four comparisons).
+    EXPECT_NEAR(lc.ratio, 0.7, 0.07) << a << " q " << lc.q;
+    EXPECT_LT(lc.ratio_ci.high, 1);
+    EXPECT_EQ(lc.blocks.verdict, Verdict::kFaster) << a << " q " << lc.q;
+  }
+  const std::string md = LatencyMarkdown(c.latency, c.report.options);
+  EXPECT_THAT(md, HasSubstr("| branch | units | p50 | p95 | p99 | p50 vs run "
+                            "A | p99 vs run A |"));
+  EXPECT_THAT(md, HasSubstr("run B / run A percentile of the same branch"));
+  EXPECT_THAT(md, HasSubstr("| fast (B) | 30 blocks, 24000 requests |"));
+  EXPECT_THAT(md, HasSubstr("**faster**"));
+  EXPECT_THAT(SummaryMarkdown(c.report, &c.latency), HasSubstr("## Latency"));
+}
+
+TEST(AnalyzeCompareLatency, OneSessionASideGivesThePooledRatioUndecided) {
+  const ComparedRuns c = CompareRuns(/*sessions=*/1, /*scale_b=*/1.5);
+  ASSERT_EQ(c.latency.comparisons.size(), 4u);
+  for (const LatencyComparison& lc : c.latency.comparisons) {
+    EXPECT_TRUE(std::isnan(lc.ratio_ci.low));
+    EXPECT_NEAR(lc.pooled_ratio, 1.5, 0.15);
+    EXPECT_EQ(lc.blocks.verdict, Verdict::kInconclusive);
+  }
+  const std::string md = LatencyMarkdown(c.latency, c.report.options);
+  EXPECT_THAT(
+      md, ::testing::ContainsRegex(
+              R"(\| \+[0-9.]+% pooled, inconclusive \(1 vs 1 sessions\) \|)"));
+}
+
+TEST(AnalyzeCompareLatency, NotForAReportOfOneRun) {
+  const Analysed a = Analyse(LoadCell(4, 1.0));
+  std::vector<LoadedResult> loaded = {{"result.pb", LoadCell(4, 1.0)}};
+  EXPECT_TRUE(
+      AnalyzeCompareLatency(loaded, loaded, a.report, -1).series.empty());
+}
+
+TEST(LatencyCsv, P50P95P99PerOperationPooledOverStagesEmptyWithout) {
+  const Analysed a = Analyse(LoadCell(10, 0.8));
+  EXPECT_EQ(LatencyCsvHeader(),
+            (std::vector<std::string>{"download_p50_s", "download_p95_s",
+                                      "download_p99_s", "upload_p50_s",
+                                      "upload_p95_s", "upload_p99_s"}));
+  const CellKey key = a.latency.series[0].key;
+  const std::vector<std::string> fast =
+      LatencyCsvFields(&a.latency, key, "fast");
+  ASSERT_EQ(fast.size(), 6u);
+  const LatencySeries* series = nullptr;
+  for (const LatencySeries& s : a.latency.series) {
+    if (s.series == "fast") series = &s;
+  }
+  ASSERT_NE(series, nullptr);
+  // A LOAD cell without a mix downloads; seconds, as the pooled percentiles.
+  EXPECT_NEAR(std::stod(fast[0]), series->pooled.Percentile(0.5), 1e-6);
+  EXPECT_NEAR(std::stod(fast[2]), series->pooled.Percentile(0.99), 1e-6);
+  EXPECT_LT(std::stod(fast[0]), std::stod(fast[1]));
+  EXPECT_LT(std::stod(fast[1]), std::stod(fast[2]));
+  EXPECT_EQ(fast[3], "");  // no uploads
+  EXPECT_EQ(LatencyCsvFields(&a.latency, key, "nobody"),
+            std::vector<std::string>(6, ""));
+  EXPECT_EQ(LatencyCsvFields(nullptr, key, "fast"),
+            std::vector<std::string>(6, ""));
+  // In cells.csv, after the other columns.
+  const std::string csv = CellsCsv(a.report, &a.latency);
+  EXPECT_THAT(csv, HasSubstr(",sources,download_p50_s,download_p95_s,"
+                             "download_p99_s,upload_p50_s,upload_p95_s,"
+                             "upload_p99_s\r\n"));
+  EXPECT_THAT(csv, HasSubstr(absl::StrCat(",", fast[0], ",", fast[1], ",",
+                                          fast[2], ",,,\r\n")));
+}
+
+TEST(LatencyCsv, CompareCsvHasBothRunsLatency) {
+  const ComparedRuns c = CompareRuns(/*sessions=*/3, /*scale_b=*/0.5);
+  const std::string csv = CellsCsv(c.report, &c.latency);
+  EXPECT_THAT(csv, HasSubstr(",sources_a,sources_b,a_download_p50_s,"));
+  EXPECT_THAT(csv, HasSubstr(",a_upload_p99_s,b_download_p50_s,"));
+  const CellKey key = c.latency.series[0].key;
+  const std::vector<std::string> a =
+      LatencyCsvFields(&c.latency, key, "baseline (A)");
+  const std::vector<std::string> b =
+      LatencyCsvFields(&c.latency, key, "baseline (B)");
+  EXPECT_NEAR(std::stod(b[0]) / std::stod(a[0]), 0.5, 0.05);
+  EXPECT_THAT(csv, HasSubstr(absl::StrJoin(a, ",") + "," +
+                             absl::StrJoin(b, ",") + "\r\n"));
 }
 
 TEST(FormatLatency, UnitsByMagnitude) {

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "analysis/html_report.h"
+#include "analysis/latency_report.h"
 #include "analysis/synthetic.h"
 #include "analysis/text_report.h"
 #include "gtest/gtest.h"
@@ -172,6 +173,29 @@ TEST(TextReport, CsvHasOneRowPerCellAndSeries) {
   EXPECT_TRUE(absl::StrContains(csv, ",blocks,10,10,"));
   // The odd series name is quoted once, by the RFC 4180 helper.
   EXPECT_TRUE(absl::StrContains(csv, "\"<b>odd, \"\"name\"\"</b>\""));
+}
+
+TEST(TextReport, CsvLatencyColumnsAreEmptyForCellsWithoutLatency) {
+  const Report report = DemoReport();  // upload cells: no latency histograms
+  const LatencyReport none;
+  for (const std::string& csv : {CellsCsv(report), CellsCsv(report, &none)}) {
+    std::vector<std::string> lines = absl::StrSplit(csv, "\r\n");
+    ASSERT_EQ(lines.size(), 1 + 8 + 1u);
+    EXPECT_TRUE(absl::EndsWith(lines[0],
+                               ",sources,download_p50_s,download_p95_s,"
+                               "download_p99_s,upload_p50_s,upload_p95_s,"
+                               "upload_p99_s"))
+        << lines[0];
+    for (size_t i = 1; i <= 8; ++i) {
+      EXPECT_TRUE(absl::EndsWith(lines[i], ".pb,,,,,,") ||
+                  absl::EndsWith(lines[i], "synthetic,,,,,,"))
+          << lines[i];
+    }
+  }
+  const std::string compare = CellsCsv(CompareReport(false));
+  EXPECT_TRUE(absl::StrContains(
+      compare, ",sources_a,sources_b,a_download_p50_s,a_download_p95_s,"));
+  EXPECT_TRUE(absl::StrContains(compare, ",b_upload_p99_s\r\n"));
 }
 
 TEST(TextReport, SummaryReadsLikeATable) {

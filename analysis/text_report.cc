@@ -350,7 +350,13 @@ void Append(std::vector<std::string>* to, const std::vector<std::string>& v) {
 }
 
 // `compare`: one row per compared cell and branch, run A beside run B.
-std::string CompareCsv(const Report& report) {
+std::vector<std::string> Prefixed(const std::string& prefix,
+                                  std::vector<std::string> names) {
+  for (std::string& name : names) name = prefix + name;
+  return names;
+}
+
+std::string CompareCsv(const Report& report, const LatencyReport* latency) {
   std::vector<std::string> header = {"workload",   "bytes_per_request",
                                      "memory_mib", "backend",
                                      "vcpus",      "concurrency",
@@ -362,6 +368,8 @@ std::string CompareCsv(const Report& report) {
   Append(&header, ComparisonHeader());
   header.push_back("sources_a");
   header.push_back("sources_b");
+  Append(&header, Prefixed("a_", LatencyCsvHeader()));
+  Append(&header, Prefixed("b_", LatencyCsvHeader()));
   std::string out = CsvRow(header);
   std::map<std::string, const BranchPair*> pair_of_b;
   for (const BranchPair& pair : report.runs->pairs) {
@@ -379,6 +387,8 @@ std::string CompareCsv(const Report& report) {
     Append(&row, ComparisonFields(c));
     row.push_back(absl::StrJoin(a.sources, ";"));
     row.push_back(absl::StrJoin(b.sources, ";"));
+    Append(&row, LatencyCsvFields(latency, a.key, a.series));
+    Append(&row, LatencyCsvFields(latency, b.key, b.series));
     out += CsvRow(row);
   }
   return out;
@@ -386,8 +396,8 @@ std::string CompareCsv(const Report& report) {
 
 }  // namespace
 
-std::string CellsCsv(const Report& report) {
-  if (report.runs.has_value()) return CompareCsv(report);
+std::string CellsCsv(const Report& report, const LatencyReport* latency) {
+  if (report.runs.has_value()) return CompareCsv(report, latency);
   std::vector<std::string> header = {
       "workload", "bytes_per_request", "memory_mib", "backend",
       "vcpus",    "concurrency",       "series",     "role",
@@ -395,6 +405,7 @@ std::string CellsCsv(const Report& report) {
   Append(&header, StatsHeader(""));
   Append(&header, ComparisonHeader());
   header.push_back("sources");
+  Append(&header, LatencyCsvHeader());
   std::string out = CsvRow(header);
   std::map<size_t, const Comparison*> by_candidate;
   std::set<size_t> baselines;
@@ -418,6 +429,7 @@ std::string CellsCsv(const Report& report) {
       row.resize(row.size() + ComparisonHeader().size());
     }
     row.push_back(absl::StrJoin(g.sources, ";"));
+    Append(&row, LatencyCsvFields(latency, g.key, g.series));
     out += CsvRow(row);
   }
   return out;

@@ -75,8 +75,11 @@ std::string BaselineCellText(const GroupStats& stats);
 // candidate / baseline. Baseline rows leave the comparison columns empty.
 // For `compare`: one row per compared cell and branch, with the folders and
 // series of run A and run B, the statistics of each side (a_*, b_*) and the
-// comparison (B / A).
-std::string CellsCsv(const Report& report);
+// comparison (B / A). Then latency columns (`latency`, when given; see
+// LatencyCsvHeader): per operation p50, p95 and p99 in seconds, empty where a
+// cell has no latency data; in `compare` a_* and b_* for each run.
+std::string CellsCsv(const Report& report,
+                     const LatencyReport* latency = nullptr);
 
 // The Markdown tables only (what the CLIs print on stdout).
 std::string SummaryTables(const Report& report);
