@@ -22,7 +22,7 @@ namespace perfcell::contract {
 // default, $PORT).
 inline constexpr uint16_t kServerPort = 4001;
 // TCP port of the guest init's metrics endpoint (GET /metrics, POST
-// /drop_caches, POST /poweroff).
+// /drop_caches, POST /restart_server, POST /poweroff).
 inline constexpr uint16_t kMetricsPort = 4002;
 
 inline constexpr char kBaseDevice[] = "/dev/vda";
