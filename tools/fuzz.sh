@@ -89,7 +89,7 @@ for name in "${wanted[@]}"; do
   echo "building $name"
   # shellcheck disable=SC2086  # word splitting of the source list
   "$CXX" "${cxxflags[@]}" -o "$work/$name" $srcs \
-    tools/cc/atomic_file.cc "${libs[@]}"
+    tools/cc/atomic_file.cc tools/cc/errno_status.cc "${libs[@]}"
 done
 for name in "${wanted[@]}"; do
   # A scratch copy: the checked-in corpus only changes by hand.

@@ -16,7 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -30,6 +29,7 @@
 #include "examples/chunkstore/test_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tools/cc/errno_status.h"
 
 namespace {
 
@@ -40,24 +40,21 @@ using ::chunkstore_test::IdFromJson;
 using ::chunkstore_test::NewDir;
 using ::chunkstore_test::PatternSha256;
 using ::chunkstore_test::TestClient;
+using ::perfcell::ErrnoStatus;
 using ::testing::HasSubstr;
 
 constexpr char kNever[] = "2999-12-31T00:00:00Z";
 constexpr int64_t kMiB = 1 << 20;
 constexpr int64_t kDiskBytes = 32 * kMiB;
 
-absl::Status ErrnoError(absl::string_view what) {
-  return absl::FailedPreconditionError(
-      absl::StrCat(what, ": ", strerror(errno)));
-}
-
 absl::Status WriteProcFile(const std::string& path, const std::string& text) {
   int fd = open(path.c_str(), O_WRONLY);
-  if (fd < 0) return ErrnoError(absl::StrCat("open ", path));
+  if (fd < 0) return ErrnoStatus(errno, absl::StrCat("open ", path));
   const bool ok =
       write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   close(fd);
-  return ok ? absl::OkStatus() : ErrnoError(absl::StrCat("write ", path));
+  return ok ? absl::OkStatus()
+            : ErrnoStatus(errno, absl::StrCat("write ", path));
 }
 
 // Moves this process into a mount namespace of its own (inside a new user
@@ -67,12 +64,13 @@ absl::Status EnterPrivateMountNamespace() {
   static const absl::Status* status = [] {
     if (unshare(CLONE_NEWNS) != 0) {
       if (errno != EPERM) {
-        return new absl::Status(ErrnoError("unshare(CLONE_NEWNS)"));
+        return new absl::Status(ErrnoStatus(errno, "unshare(CLONE_NEWNS)"));
       }
       const uid_t uid = getuid();
       const gid_t gid = getgid();
       if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0) {
-        return new absl::Status(ErrnoError(
+        return new absl::Status(ErrnoStatus(
+            errno,
             "not root, and unshare(CLONE_NEWUSER | CLONE_NEWNS) failed"));
       }
       for (const absl::Status& s :
@@ -85,7 +83,7 @@ absl::Status EnterPrivateMountNamespace() {
       }
     }
     if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
-      return new absl::Status(ErrnoError("making / a private mount"));
+      return new absl::Status(ErrnoStatus(errno, "making / a private mount"));
     }
     return new absl::Status();
   }();
@@ -100,7 +98,8 @@ absl::StatusOr<std::string> MountSmallDisk(int64_t bytes) {
   const std::string options = absl::StrCat("size=", bytes, ",mode=0755");
   if (mount("perfcell-full", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
             options.c_str()) != 0) {
-    return ErrnoError(absl::StrCat("mount -t tmpfs -o ", options, " ", dir));
+    return ErrnoStatus(errno,
+                       absl::StrCat("mount -t tmpfs -o ", options, " ", dir));
   }
   return dir;
 }

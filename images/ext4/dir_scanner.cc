@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <map>
 #include <utility>
 #include <vector>
@@ -16,24 +15,15 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "tools/cc/errno_status.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell::ext4 {
 namespace {
 
-absl::Status ErrnoError(int err, absl::string_view op, absl::string_view path) {
-  std::string message =
-      absl::StrCat("while ", op, " \"", path, "\": ", strerror(err));
-  if (err == ENOENT) return absl::NotFoundError(message);
-  if (err == EACCES || err == EPERM) {
-    return absl::PermissionDeniedError(message);
-  }
-  return absl::InternalError(message);
-}
-
 absl::StatusOr<std::vector<std::string>> SortedNames(const std::string& dir) {
   DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return ErrnoError(errno, "opening directory", dir);
+  if (d == nullptr) return ErrnoStatus(errno, "while opening directory", dir);
   std::vector<std::string> names;
   errno = 0;
   while (struct dirent* entry = readdir(d)) {
@@ -42,7 +32,7 @@ absl::StatusOr<std::vector<std::string>> SortedNames(const std::string& dir) {
   }
   int err = errno;
   closedir(d);
-  if (err != 0) return ErrnoError(err, "reading directory", dir);
+  if (err != 0) return ErrnoStatus(err, "while reading directory", dir);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -50,7 +40,7 @@ absl::StatusOr<std::vector<std::string>> SortedNames(const std::string& dir) {
 absl::StatusOr<std::string> ReadLink(const std::string& path, off_t size) {
   std::string target(static_cast<size_t>(size) + 1, '\0');
   ssize_t n = readlink(path.c_str(), target.data(), target.size());
-  if (n < 0) return ErrnoError(errno, "reading symlink", path);
+  if (n < 0) return ErrnoStatus(errno, "while reading symlink", path);
   if (static_cast<size_t>(n) >= target.size()) {
     return absl::InternalError(
         absl::StrCat("symlink \"", path, "\" changed while being read"));
@@ -66,7 +56,8 @@ class Scanner {
 
   absl::Status ScanRoot(const std::string& dir) {
     struct stat st;
-    if (lstat(dir.c_str(), &st) != 0) return ErrnoError(errno, "reading", dir);
+    if (lstat(dir.c_str(), &st) != 0)
+      return ErrnoStatus(errno, "while reading", dir);
     if (!S_ISDIR(st.st_mode)) {
       return absl::InvalidArgumentError(
           absl::StrCat("--from_dir \"", dir, "\" is not a directory"));
@@ -110,7 +101,7 @@ class Scanner {
                          const std::string& image_path) {
     struct stat st;
     if (lstat(host_path.c_str(), &st) != 0) {
-      return ErrnoError(errno, "reading", host_path);
+      return ErrnoStatus(errno, "while reading", host_path);
     }
     NoteXattrs(host_path);
     if (S_ISDIR(st.st_mode)) {

@@ -10,17 +10,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "images/ext4/ext2_error.h"
+#include "tools/cc/errno_status.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell::ext4 {
 namespace {
 
 constexpr size_t kChunkBytes = 1 << 20;
-
-absl::Status ErrnoError(absl::string_view op, const std::string& path) {
-  return absl::InternalError(
-      absl::StrCat("while ", op, " \"", path, "\": ", strerror(errno)));
-}
 
 bool IsZero(const char* data, size_t size) {
   return size == 0 || (data[0] == 0 && memcmp(data, data + 1, size - 1) == 0);
@@ -99,14 +95,14 @@ absl::Status NextDataRange(int fd, uint64_t offset, uint64_t size,
       return absl::OkStatus();
     }
     if (errno != EINVAL && errno != EOPNOTSUPP) {
-      return ErrnoError("seeking data in", path);
+      return ErrnoStatus(errno, "while seeking data in", path);
     }
     *start = offset;
     *end = size;
     return absl::OkStatus();
   }
   off_t hole = lseek(fd, data, SEEK_HOLE);
-  if (hole < 0) return ErrnoError("seeking a hole in", path);
+  if (hole < 0) return ErrnoStatus(errno, "while seeking a hole in", path);
   *start = std::min<uint64_t>(data, size);
   *end = std::min<uint64_t>(hole, size);
   return absl::OkStatus();
@@ -115,7 +111,7 @@ absl::Status NextDataRange(int fd, uint64_t offset, uint64_t size,
 absl::Status CopyFromHost(Ext2File& out, const Node& node,
                           const std::string& path) {
   int fd = open(node.source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoError(absl::StrCat("opening the source of"), path);
+  if (fd < 0) return ErrnoStatus(errno, "while opening the source of", path);
   std::vector<char> buf(kChunkBytes);
   absl::Status status;
   uint64_t offset = 0;
@@ -127,7 +123,7 @@ absl::Status CopyFromHost(Ext2File& out, const Node& node,
       size_t want = std::min<uint64_t>(buf.size(), end - pos);
       ssize_t got = pread(fd, buf.data(), want, static_cast<off_t>(pos));
       if (got <= 0) {
-        status = got < 0 ? ErrnoError("reading", node.source)
+        status = got < 0 ? ErrnoStatus(errno, "while reading", node.source)
                          : absl::DataLossError(absl::StrCat(
                                "source \"", node.source, "\" of \"", path,
                                "\" shrank while being copied"));

@@ -6,32 +6,22 @@
 
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "tools/cc/errno_status.h"
 #include "tools/cc/sparse_copy.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell::ext4 {
 namespace {
 
-absl::Status ErrnoError(absl::string_view op, const std::string& path) {
-  int err = errno;
-  std::string message =
-      absl::StrCat("while ", op, " \"", path, "\": ", strerror(err));
-  if (err == ENOENT) return absl::NotFoundError(message);
-  if (err == ENOSPC || err == EFBIG) {
-    return absl::ResourceExhaustedError(message);
-  }
-  return absl::InternalError(message);
-}
-
 // Creates a uniquely named empty file next to `final_path`; returns its fd.
 absl::StatusOr<int> MakeTemp(const std::string& final_path, std::string* out) {
   std::string templ = absl::StrCat(final_path, ".tmp-XXXXXX");
   int fd = mkostemp(templ.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoError("creating a file next to", final_path);
+  if (fd < 0)
+    return ErrnoStatus(errno, "while creating a file next to", final_path);
   fchmod(fd, 0644);
   *out = templ;
   return fd;
@@ -45,7 +35,8 @@ absl::StatusOr<TempImage> TempImage::Create(const std::string& final_path,
   ASSIGN_OR_RETURN(int fd, MakeTemp(final_path, &path));
   TempImage image(path, final_path);
   int rc = ftruncate(fd, static_cast<off_t>(size));
-  absl::Status status = rc == 0 ? absl::OkStatus() : ErrnoError("sizing", path);
+  absl::Status status =
+      rc == 0 ? absl::OkStatus() : ErrnoStatus(errno, "while sizing", path);
   close(fd);
   RETURN_IF_ERROR(status);
   return image;
@@ -75,7 +66,7 @@ TempImage::~TempImage() {
 
 absl::Status TempImage::Commit() {
   if (rename(path_.c_str(), final_path_.c_str()) != 0) {
-    return ErrnoError("renaming the image to", final_path_);
+    return ErrnoStatus(errno, "while renaming the image to", final_path_);
   }
   committed_ = true;
   return absl::OkStatus();

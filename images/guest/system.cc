@@ -20,14 +20,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "tools/cc/errno_status.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell::guest {
 namespace {
-
-absl::Status Errno(absl::string_view what, int err) {
-  return absl::InternalError(absl::StrCat(what, ": ", strerror(err)));
-}
 
 absl::Status EnsureDir(const std::string& dir) {
   struct stat st;
@@ -37,7 +34,7 @@ absl::Status EnsureDir(const std::string& dir) {
         absl::StrCat(dir, " exists and is not a directory"));
   }
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    return Errno(absl::StrCat("creating ", dir), errno);
+    return ErrnoStatus(errno, absl::StrCat("creating ", dir));
   }
   return absl::OkStatus();
 }
@@ -46,8 +43,8 @@ absl::Status Mount(const std::string& source, const std::string& dir,
                    const char* type, unsigned long flags, const char* data) {
   RETURN_IF_ERROR(EnsureDir(dir));
   if (mount(source.c_str(), dir.c_str(), type, flags, data) != 0) {
-    return Errno(absl::StrCat("mounting ", source, " (", type, ") at ", dir),
-                 errno);
+    return ErrnoStatus(
+        errno, absl::StrCat("mounting ", source, " (", type, ") at ", dir));
   }
   return absl::OkStatus();
 }
@@ -88,10 +85,11 @@ absl::Status InterfaceUp(int fd, const std::string& name) {
   ifreq ifr = {};
   std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
   int err = RetryWhileMissing([&] { return ioctl(fd, SIOCGIFFLAGS, &ifr); });
-  if (err != 0) return Errno(absl::StrCat("finding interface ", name), err);
+  if (err != 0)
+    return ErrnoStatus(err, absl::StrCat("finding interface ", name));
   ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
   if (ioctl(fd, SIOCSIFFLAGS, &ifr) != 0) {
-    return Errno(absl::StrCat("bringing ", name, " up"), errno);
+    return ErrnoStatus(errno, absl::StrCat("bringing ", name, " up"));
   }
   return absl::OkStatus();
 }
@@ -103,7 +101,7 @@ absl::Status SetAddress(int fd, const std::string& name, unsigned long request,
   sockaddr_in a = Ipv4(value);
   std::memcpy(&ifr.ifr_addr, &a, sizeof(a));
   if (ioctl(fd, request, &ifr) != 0) {
-    return Errno(absl::StrCat("setting the ", what, " of ", name), errno);
+    return ErrnoStatus(errno, absl::StrCat("setting the ", what, " of ", name));
   }
   return absl::OkStatus();
 }
@@ -126,8 +124,8 @@ absl::Status ConfigureWithSocket(int fd, const NetworkConfig& net) {
   std::memcpy(&route.rt_gateway, &gw, sizeof(gw));
   route.rt_flags = RTF_UP | RTF_GATEWAY;
   if (ioctl(fd, SIOCADDRT, &route) != 0 && errno != EEXIST) {
-    return Errno(absl::StrCat("adding the default route via ", net.gateway()),
-                 errno);
+    return ErrnoStatus(
+        errno, absl::StrCat("adding the default route via ", net.gateway()));
   }
   return absl::OkStatus();
 }
@@ -144,7 +142,7 @@ absl::Status MountEarlyFilesystems() {
   RETURN_IF_ERROR(EnsureDir("/dev"));
   if (mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755") != 0 &&
       errno != EBUSY) {
-    return Errno("mounting devtmpfs at /dev", errno);
+    return ErrnoStatus(errno, "mounting devtmpfs at /dev");
   }
   return Mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
                "gid=5,mode=0620,ptmxmode=0666");
@@ -166,7 +164,7 @@ absl::Status MountExt4(const std::string& device, const std::string& dir,
     struct stat st;
     return stat(device.c_str(), &st);
   });
-  if (err != 0) return Errno(absl::StrCat("waiting for ", device), err);
+  if (err != 0) return ErrnoStatus(err, absl::StrCat("waiting for ", device));
   return Mount(device, dir, "ext4", read_only ? MS_RDONLY : 0, "");
 }
 
@@ -177,24 +175,24 @@ absl::Status UnmountOrRemountReadOnly(const std::string& dir) {
       0) {
     return absl::OkStatus();
   }
-  return Errno(absl::StrCat("unmounting ", dir), err);
+  return ErrnoStatus(err, absl::StrCat("unmounting ", dir));
 }
 
 absl::Status LoadModule(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Errno(absl::StrCat("opening module ", path), errno);
+  if (fd < 0) return ErrnoStatus(errno, absl::StrCat("opening module ", path));
   long rc = syscall(SYS_finit_module, fd, "", 0);
   int err = errno;
   close(fd);
   if (rc != 0 && err != EEXIST) {
-    return Errno(absl::StrCat("loading module ", path), err);
+    return ErrnoStatus(err, absl::StrCat("loading module ", path));
   }
   return absl::OkStatus();
 }
 
 absl::Status ConfigureNetwork(const NetworkConfig& net) {
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Errno("opening a socket for network setup", errno);
+  if (fd < 0) return ErrnoStatus(errno, "opening a socket for network setup");
   absl::Status status = ConfigureWithSocket(fd, net);
   close(fd);
   return status;

@@ -5,19 +5,12 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "tools/cc/errno_status.h"
 
 namespace perfcell {
 namespace {
-
-absl::Status ErrnoError(absl::string_view what, const std::string& path,
-                        int err) {
-  return absl::Status(
-      err == ENOENT ? absl::StatusCode::kNotFound : absl::StatusCode::kInternal,
-      absl::StrCat(what, " \"", path, "\": ", strerror(err)));
-}
 
 std::string DirectoryOf(const std::string& path) {
   std::string::size_type slash = path.rfind('/');
@@ -32,7 +25,7 @@ absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view content) {
   std::string tmp = absl::StrCat(path, ".tmp.XXXXXX");
   int fd = mkstemp(tmp.data());
-  if (fd < 0) return ErrnoError("creating a temporary file for", path, errno);
+  if (fd < 0) return ErrnoStatus(errno, "creating a temporary file for", path);
   fchmod(fd, 0644);
   const char* p = content.data();
   size_t left = content.size();
@@ -43,7 +36,7 @@ absl::Status WriteFileAtomically(const std::string& path,
       int err = errno;
       close(fd);
       unlink(tmp.c_str());
-      return ErrnoError("writing", tmp, err);
+      return ErrnoStatus(err, "writing", tmp);
     }
     p += n;
     left -= static_cast<size_t>(n);
@@ -51,12 +44,12 @@ absl::Status WriteFileAtomically(const std::string& path,
   if (fsync(fd) != 0 || close(fd) != 0) {
     int err = errno;
     unlink(tmp.c_str());
-    return ErrnoError("flushing", tmp, err);
+    return ErrnoStatus(err, "flushing", tmp);
   }
   if (rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     unlink(tmp.c_str());
-    return ErrnoError("renaming a temporary file over", path, err);
+    return ErrnoStatus(err, "renaming a temporary file over", path);
   }
   // Make the rename itself durable.
   int dir = open(DirectoryOf(path).c_str(), O_RDONLY | O_DIRECTORY);
@@ -71,12 +64,12 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused
   // below like every other file that is not regular.
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-  if (fd < 0) return ErrnoError("opening", path, errno);
+  if (fd < 0) return ErrnoStatus(errno, "opening", path);
   struct stat st;
   if (fstat(fd, &st) != 0) {
     int err = errno;
     close(fd);
-    return ErrnoError("reading", path, err);
+    return ErrnoStatus(err, "reading", path);
   }
   if (!S_ISREG(st.st_mode)) {
     close(fd);
@@ -98,7 +91,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
       if (errno == EINTR) continue;
       int err = errno;
       close(fd);
-      return ErrnoError("reading", path, err);
+      return ErrnoStatus(err, "reading", path);
     }
     content.append(buf, static_cast<size_t>(n));
   }

@@ -13,19 +13,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "tools/cc/errno_status.h"
 
 namespace perfcell {
 namespace {
-
-absl::Status ErrnoError(absl::string_view op, const std::string& path) {
-  int err = errno;
-  std::string message =
-      absl::StrCat("while ", op, " \"", path, "\": ", strerror(err));
-  if (err == ENOENT) return absl::NotFoundError(message);
-  if (err == ENOSPC || err == EFBIG)
-    return absl::ResourceExhaustedError(message);
-  return absl::InternalError(message);
-}
 
 constexpr off_t kBlock = 4096;
 
@@ -38,7 +29,7 @@ absl::Status WriteAll(int to, const std::string& to_path, const char* p,
   while (n > 0) {
     ssize_t put = pwrite(to, p, n, pos);
     if (put < 0 && errno == EINTR) continue;
-    if (put <= 0) return ErrnoError("writing", to_path);
+    if (put <= 0) return ErrnoStatus(errno, "while writing", to_path);
     p += put;
     n -= static_cast<size_t>(put);
     pos += put;
@@ -84,15 +75,16 @@ absl::Status CopyDataRanges(int from, const std::string& from_path, int to,
     off_t data = lseek(from, offset, SEEK_DATA);
     if (data < 0) {
       if (errno == ENXIO) break;  // only a hole is left
-      return ErrnoError("finding data in", from_path);
+      return ErrnoStatus(errno, "while finding data in", from_path);
     }
     off_t hole = lseek(from, data, SEEK_HOLE);
-    if (hole < 0) return ErrnoError("finding a hole in", from_path);
+    if (hole < 0)
+      return ErrnoStatus(errno, "while finding a hole in", from_path);
     for (off_t pos = data; pos < hole;) {
       size_t want =
           static_cast<size_t>(std::min<off_t>(hole - pos, buf.size()));
       ssize_t got = pread(from, buf.data(), want, pos);
-      if (got < 0) return ErrnoError("reading", from_path);
+      if (got < 0) return ErrnoStatus(errno, "while reading", from_path);
       if (got == 0) {
         return absl::DataLossError(
             absl::StrCat("\"", from_path, "\" ended early while being copied"));
@@ -112,14 +104,14 @@ absl::Status CopyDataRanges(int from, const std::string& from_path, int to,
 absl::Status SparseCopyToFd(const std::string& from, int to_fd,
                             const std::string& to_path) {
   int from_fd = open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (from_fd < 0) return ErrnoError("opening", from);
+  if (from_fd < 0) return ErrnoStatus(errno, "while opening", from);
   struct stat st;
   absl::Status status;
   if (fstat(from_fd, &st) != 0) {
-    status = ErrnoError("reading", from);
+    status = ErrnoStatus(errno, "while reading", from);
   } else if (ioctl(to_fd, FICLONE, from_fd) != 0) {
     if (ftruncate(to_fd, st.st_size) != 0) {
-      status = ErrnoError("sizing", to_path);
+      status = ErrnoStatus(errno, "while sizing", to_path);
     } else {
       status = CopyDataRanges(from_fd, from, to_fd, to_path, st.st_size);
     }
@@ -130,9 +122,10 @@ absl::Status SparseCopyToFd(const std::string& from, int to_fd,
 
 absl::Status SparseCopy(const std::string& from, const std::string& to) {
   int out = open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (out < 0) return ErrnoError("creating", to);
+  if (out < 0) return ErrnoStatus(errno, "while creating", to);
   absl::Status status = SparseCopyToFd(from, out, to);
-  if (close(out) != 0 && status.ok()) status = ErrnoError("closing", to);
+  if (close(out) != 0 && status.ok())
+    status = ErrnoStatus(errno, "while closing", to);
   if (!status.ok()) unlink(to.c_str());
   return status;
 }
