@@ -8,7 +8,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "analysis/cli_flags.h"
 #include "analysis/dataset.h"
 #include "analysis/guest_metrics_report.h"
 #include "analysis/html_report.h"
@@ -17,6 +16,7 @@
 #include "analysis/targets.h"
 #include "analysis/text_report.h"
 #include "tools/cc/atomic_file.h"
+#include "tools/cc/cli_flags.h"
 #include "tools/cc/status_macros.h"
 
 ABSL_FLAG(std::string, out, "",

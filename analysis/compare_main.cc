@@ -12,13 +12,15 @@
 
 #include "absl/flags/flag.h"
 #include "analysis/cli.h"
-#include "analysis/cli_flags.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(std::string, a, "", "Results of run A (the reference).");
 ABSL_FLAG(std::string, b, "", "Results of run B (compared with A).");
 
 int main(int argc, char** argv) {
   using namespace perfcell::analysis;
+  using perfcell::ParseCliFlags;
+  using perfcell::UserPath;
   if (auto exit = ParseCliFlags(
           argc, argv, "compare",
           "Compares the results in --b against those in --a, cell by cell; "

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "analysis/cli_flags.h"
 #include "analysis/synthetic.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(std::string, out, "",
           "Folder to write the tree into; relative to where `bazel run` was "
@@ -45,14 +45,13 @@ ABSL_FLAG(double, hours, 0.0,
           "Spread the run over this many hours (0: 2 s per iteration).");
 
 int main(int argc, char** argv) {
-  if (auto exit = perfcell::analysis::ParseCliFlags(
+  if (auto exit = perfcell::ParseCliFlags(
           argc, argv, "make_synthetic",
           "Writes a demo tree of synthetic cell results into --out, laid out "
           "as `bazel test` leaves them in bazel-testlogs.")) {
     return *exit;
   }
-  const std::string out =
-      perfcell::analysis::UserPath(absl::GetFlag(FLAGS_out));
+  const std::string out = perfcell::UserPath(absl::GetFlag(FLAGS_out));
   if (out.empty()) {
     std::cerr << "make_synthetic: --out=DIR is required\n";
     return 2;

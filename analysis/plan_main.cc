@@ -14,8 +14,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "analysis/cli_flags.h"
 #include "analysis/planner.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(std::string, pilot, "",
           "Results tree of the pilot (folders or outputs.zip files); "
@@ -67,15 +67,14 @@ absl::StatusOr<std::string> Run() {
     return absl::InvalidArgumentError(
         "need 1 <= --min_blocks <= --max_blocks <= 100");
   }
-  const std::string pilot =
-      perfcell::analysis::UserPath(absl::GetFlag(FLAGS_pilot));
+  const std::string pilot = perfcell::UserPath(absl::GetFlag(FLAGS_pilot));
   return perfcell::analysis::RunPlan(pilot, options);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (auto exit = perfcell::analysis::ParseCliFlags(
+  if (auto exit = perfcell::ParseCliFlags(
           argc, argv, "plan",
           "Plans a run from a pilot: blocks per cell for a change of "
           "--effect with --power, and the machine time.")) {

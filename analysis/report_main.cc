@@ -10,7 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "analysis/cli.h"
-#include "analysis/cli_flags.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(std::string, results, "",
           "Folder searched recursively for result.pb, result.json and "
@@ -20,6 +20,8 @@ ABSL_FLAG(std::string, baseline, "", "Branch the others are compared with.");
 
 int main(int argc, char** argv) {
   using namespace perfcell::analysis;
+  using perfcell::ParseCliFlags;
+  using perfcell::UserPath;
   if (auto exit = ParseCliFlags(
           argc, argv, "report",
           "Compares every branch in --results against --baseline, cell by "

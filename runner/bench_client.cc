@@ -39,7 +39,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -51,6 +50,7 @@
 #include "runner/workload/picoshare_api.h"
 #include "runner/workload/prng_stream.h"
 #include "runner/workload/testing/loopback_server.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(uint64_t, bytes, uint64_t{1} << 30, "payload bytes per upload");
 ABSL_FLAG(int, runs, 3, "uploads per variant (the table shows the median)");
@@ -351,6 +351,11 @@ int Main() {
 }  // namespace perfcell
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
+  if (auto exit =
+          perfcell::ParseCliFlags(argc, argv, "bench_client",
+                                  "Uploads and downloads against a server and "
+                                  "prints throughput next to curl's.")) {
+    return *exit;
+  }
   return perfcell::Main();
 }

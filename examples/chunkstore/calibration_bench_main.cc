@@ -4,10 +4,10 @@
 #include <cstdio>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "examples/chunkstore/calibration_bench.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(int, blocks, 10, "blocks the rounds are cut into");
 ABSL_FLAG(int, upload_rounds, 30, "timed uploads per server");
@@ -19,7 +19,12 @@ ABSL_FLAG(std::string, binary, "examples/chunkstore/chunkstore",
           "chunkstore binary");
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
+  if (auto exit =
+          perfcell::ParseCliFlags(argc, argv, "calibration_bench",
+                                  "Measures chunkstore's calibration switches "
+                                  "against the plain server.")) {
+    return *exit;
+  }
   chunkstore_bench::CalibrationPlan plan;
   plan.binary = absl::GetFlag(FLAGS_binary);
   plan.blocks = absl::GetFlag(FLAGS_blocks);

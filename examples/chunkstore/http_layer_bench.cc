@@ -25,12 +25,12 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "examples/chunkstore/chunkstore_child.h"
 #include "examples/chunkstore/test_client.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(int, rounds, 15, "timed round trips per server");
 ABSL_FLAG(int, size_mib, 16, "size of a round trip's file");
@@ -92,7 +92,12 @@ bool RoundTrip(Side& side, int mib, uint64_t seed, double* up, double* down) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
+  if (auto exit =
+          perfcell::ParseCliFlags(argc, argv, "http_layer_bench",
+                                  "Compares chunkstore's HTTP layer with "
+                                  "cpp-httplib doing the same storage work.")) {
+    return *exit;
+  }
   // Removes the scratch folder (databases, logs) on every way out, after
   // the children are gone (`sides` is declared later, so destroyed first).
   struct Scratch {

@@ -13,7 +13,6 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -24,6 +23,7 @@
 #include "examples/chunkstore/store.h"
 #include "examples/chunkstore/upload.h"
 #include "httplib.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(int, port, 0, "TCP port (0.0.0.0); 0 picks a free one.");
 ABSL_FLAG(std::string, data_dir, ".", "Folder of store.db.");
@@ -141,7 +141,12 @@ void Download(Store* store, const httplib::Request& req,
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
+  if (auto exit =
+          perfcell::ParseCliFlags(argc, argv, "httplib_store_server",
+                                  "chunkstore's storage behind cpp-httplib, "
+                                  "for http_layer_bench only.")) {
+    return *exit;
+  }
   absl::StatusOr<std::unique_ptr<Store>> store =
       Store::Open(absl::StrCat(absl::GetFlag(FLAGS_data_dir), "/store.db"), {});
   if (!store.ok()) {

@@ -14,8 +14,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "contract/guest_layout.h"
@@ -23,6 +21,7 @@
 #include "examples/chunkstore/pacing.h"
 #include "examples/chunkstore/server.h"
 #include "examples/chunkstore/store.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(std::optional<int>, port, std::nullopt,
           "TCP port to listen on (0.0.0.0). Default: $PORT, else the port "
@@ -113,10 +112,12 @@ absl::Status MakeDirectories(const std::string& dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "PicoShare-compatible file server on SQLite.\n"
-      "  PS_SHARED_SECRET=s chunkstore --port=8080 --data_dir=/data");
-  absl::ParseCommandLine(argc, argv);
+  if (auto exit = perfcell::ParseCliFlags(
+          argc, argv, "chunkstore",
+          "PicoShare-compatible file server on SQLite.\n"
+          "  PS_SHARED_SECRET=s chunkstore --port=8080 --data_dir=/data")) {
+    return *exit;
+  }
 
   int port = perfcell::contract::kServerPort;
   if (std::optional<int> flag = absl::GetFlag(FLAGS_port)) {

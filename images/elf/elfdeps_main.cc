@@ -11,11 +11,10 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_split.h"
 #include "images/elf/closure.h"
 #include "images/elf/closure_format.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(std::string, binary, "", "The dynamic ELF executable.");
 ABSL_FLAG(std::string, format, "lines",
@@ -38,9 +37,12 @@ std::vector<std::string> Dirs(const std::string& list) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "elfdeps --binary=PATH [--format=lines|manifest] [--library_path=DIRS]");
-  absl::ParseCommandLine(argc, argv);
+  if (auto exit = perfcell::ParseCliFlags(
+          argc, argv, "elfdeps",
+          "elfdeps --binary=PATH [--format=lines|manifest] "
+          "[--library_path=DIRS]")) {
+    return *exit;
+  }
   absl::StatusOr<perfcell::elf::ClosureFormat> format =
       perfcell::elf::ParseClosureFormat(absl::GetFlag(FLAGS_format));
   if (!format.ok()) {

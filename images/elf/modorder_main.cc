@@ -15,12 +15,11 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "images/elf/modorder.h"
 #include "images/elf/module_file.h"
 #include "tools/cc/atomic_file.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(std::string, modules_dir, "",
           "Directory with the modules, e.g. /lib/modules/$(uname -r).");
@@ -56,9 +55,11 @@ absl::StatusOr<std::string> Decompress(const std::string& modules_dir,
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "modorder --modules_dir=DIR --want=a,b,c [--decompress_to=OUT]");
-  absl::ParseCommandLine(argc, argv);
+  if (auto exit = perfcell::ParseCliFlags(
+          argc, argv, "modorder",
+          "modorder --modules_dir=DIR --want=a,b,c [--decompress_to=OUT]")) {
+    return *exit;
+  }
   const std::string modules_dir = absl::GetFlag(FLAGS_modules_dir);
   if (modules_dir.empty() || absl::GetFlag(FLAGS_want).empty()) {
     std::cerr << "modorder: --modules_dir and --want are required\n";

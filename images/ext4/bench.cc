@@ -21,12 +21,12 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "images/ext4/size.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(int, runs, 3, "Runs of each measurement");
 ABSL_FLAG(std::string, mkext4, "images/ext4/mkext4",
@@ -229,6 +229,10 @@ int Main() {
 }  // namespace perfcell::ext4
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
+  if (auto exit = perfcell::ParseCliFlags(
+          argc, argv, "mkext4_bench",
+          "Times mkext4 against mke2fs -d on the same tree and prints both.")) {
+    return *exit;
+  }
   return perfcell::ext4::Main();
 }

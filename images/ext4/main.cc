@@ -9,9 +9,8 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "images/ext4/mkext4.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(std::string, from_dir, "", "Directory tree to copy into the image");
 ABSL_FLAG(
@@ -37,10 +36,12 @@ ABSL_FLAG(std::string, uuid, "",
           "File system UUID; default: derived from the content");
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Builds an ext4 image: mkext4 --from_dir=DIR|--manifest=FILE "
-      "--size=50G --out=IMG, or adds to one with --add / --base=IMG.");
-  absl::ParseCommandLine(argc, argv);
+  if (auto exit = perfcell::ParseCliFlags(
+          argc, argv, "mkext4",
+          "Builds an ext4 image: mkext4 --from_dir=DIR|--manifest=FILE "
+          "--size=50G --out=IMG, or adds to one with --add / --base=IMG.")) {
+    return *exit;
+  }
   perfcell::ext4::Mkext4Flags flags;
   flags.from_dir = absl::GetFlag(FLAGS_from_dir);
   flags.manifest = absl::GetFlag(FLAGS_manifest);

@@ -16,11 +16,10 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/numbers.h"
 #include "images/initramfs/mkinitramfs.h"
 #include "images/initramfs/specs.h"
+#include "tools/cc/cli_flags.h"
 
 ABSL_FLAG(std::string, output, "", "Archive to write (atomically).");
 ABSL_FLAG(std::string, manifest, "",
@@ -48,10 +47,11 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  constexpr char kUsage[] =
       "mkinitramfs --output=FILE [--gzip] [--manifest=FILE] "
       "[--file=DEST=SRC[:MODE]]... [--dir=DEST[:MODE]]... "
-      "[--symlink=DEST=TARGET]... [--node=DEST=c|b:MAJOR:MINOR[:MODE]]...");
+      "[--symlink=DEST=TARGET]... [--node=DEST=c|b:MAJOR:MINOR[:MODE]]... "
+      "(--file, --dir, --symlink and --node may repeat)";
   std::vector<std::string> args(argv, argv + argc);
   absl::StatusOr<std::vector<perfcell::initramfs::RepeatedFlag>> entry_flags =
       perfcell::initramfs::ExtractRepeatedFlags(
@@ -59,7 +59,10 @@ int main(int argc, char** argv) {
   if (!entry_flags.ok()) return Fail(entry_flags.status());
   std::vector<char*> rest;
   for (std::string& arg : args) rest.push_back(arg.data());
-  absl::ParseCommandLine(static_cast<int>(rest.size()), rest.data());
+  if (auto exit = perfcell::ParseCliFlags(static_cast<int>(rest.size()),
+                                          rest.data(), "mkinitramfs", kUsage)) {
+    return *exit;
+  }
 
   perfcell::images::Manifest manifest;
   if (!absl::GetFlag(FLAGS_manifest).empty()) {

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "contract/guest_layout.h"
 #include "images/payload/payload_manifest.h"
 #include "tools/cc/atomic_file.h"
+#include "tools/cc/cli_flags.h"
 #include "tools/cc/status_macros.h"
 
 ABSL_FLAG(std::string, binary, "", "The server executable.");
@@ -47,10 +47,15 @@ absl::StatusOr<std::string> Run(perfcell::PayloadSpec spec) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
   perfcell::PayloadSpec spec;
+  if (auto exit = perfcell::ParseCliFlags(
+          argc, argv, "mkpayload_manifest",
+          "mkpayload_manifest --binary=PATH --out=FILE [--server_env=K=V,...] "
+          "-- SERVER_ARGS...: the guest config of a branch's payload image",
+          &spec.server_args)) {
+    return *exit;
+  }
   spec.binary = absl::GetFlag(FLAGS_binary);
-  spec.server_args.assign(rest.begin() + 1, rest.end());
   spec.server_env = absl::GetFlag(FLAGS_server_env);
   spec.server_port = absl::GetFlag(FLAGS_server_port);
   spec.metrics_port = absl::GetFlag(FLAGS_metrics_port);

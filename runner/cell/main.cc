@@ -28,8 +28,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -38,6 +36,7 @@
 #include "runner/cell/cell_runner.h"
 #include "runner/cell/thresholds.h"
 #include "tools/cc/atomic_file.h"
+#include "tools/cc/cli_flags.h"
 #include "tools/cc/text_proto.h"
 
 ABSL_FLAG(std::string, matrix, "", "Matrix name.");
@@ -162,10 +161,14 @@ std::string Env(const char* name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Runs one perfcell cell. Arguments after -- go to "
-      "the server (host backend).");
-  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> server_args;
+  if (auto exit = perfcell::ParseCliFlags(
+          argc, argv, "cell",
+          "Runs one perfcell cell (perf_matrix writes these flags). "
+          "Arguments after -- go to the server of --branch.",
+          &server_args)) {
+    return *exit;
+  }
   perfcell::CellOptions o;
   perfcell::CellSpec& spec = o.spec;
   spec.set_matrix(absl::GetFlag(FLAGS_matrix));
@@ -175,7 +178,7 @@ int main(int argc, char** argv) {
     absl::Status parsed = perfcell::ParseTextProto(
         absl::GetFlag(FLAGS_branches), "--branches", &inputs);
     if (!parsed.ok()) return BadFlag(std::string(parsed.message()));
-    if (rest.size() > 1) {
+    if (!server_args.empty()) {
       return BadFlag(
           "server arguments after -- go with --branch; with --branches give "
           "each branch's args in its binary { args: ... }");
@@ -185,8 +188,8 @@ int main(int argc, char** argv) {
     one->mutable_binary()->set_branch(absl::GetFlag(FLAGS_branch));
     one->mutable_binary()->set_label(absl::GetFlag(FLAGS_label));
     one->mutable_binary()->set_commit(absl::GetFlag(FLAGS_commit));
-    for (size_t i = 1; i < rest.size(); ++i) {
-      one->mutable_binary()->add_args(rest[i]);
+    for (const std::string& arg : server_args) {
+      one->mutable_binary()->add_args(arg);
     }
     one->set_server_binary(absl::GetFlag(FLAGS_server_binary));
     one->set_payload_image(absl::GetFlag(FLAGS_payload_image));

@@ -1,4 +1,4 @@
-#include "analysis/cli_flags.h"
+#include "tools/cc/cli_flags.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -8,20 +8,19 @@
 
 #include "absl/flags/commandlineflag.h"
 #include "absl/flags/reflection.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
-namespace perfcell::analysis {
+namespace perfcell {
 namespace {
 
-// Flags of this binary that the user may set: those defined in analysis/
-// (not Abseil's own, such as --flagfile).
+// Flags of this binary that the user may set: those defined in this
+// repository, not Abseil's own (--flagfile, --fromenv, ...).
 absl::CommandLineFlag* FindOurFlag(absl::string_view name) {
   absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
   if (flag == nullptr || flag->IsRetired() ||
-      !absl::StrContains(flag->Filename(), "analysis/")) {
+      absl::StrContains(flag->Filename(), "absl/")) {
     return nullptr;
   }
   return flag;
@@ -30,6 +29,11 @@ absl::CommandLineFlag* FindOurFlag(absl::string_view name) {
 int Fail(absl::string_view program, absl::string_view message) {
   std::cerr << program << ": " << message << "\n";
   return 2;
+}
+
+std::string Stray(absl::string_view arg) {
+  return absl::StrCat("unexpected argument \"", arg,
+                      "\" (flags are --name=value; see --help)");
 }
 
 }  // namespace
@@ -53,22 +57,20 @@ std::string CliHelp(absl::string_view program, absl::string_view usage) {
 
 std::optional<int> ParseCliFlags(int argc, char** argv,
                                  absl::string_view program,
-                                 absl::string_view usage) {
-  absl::SetProgramUsageMessage(usage);
+                                 absl::string_view usage,
+                                 std::vector<std::string>* after_dashes) {
   for (int i = 1; i < argc; ++i) {
     absl::string_view arg = argv[i];
     if (arg == "--") {
-      if (i + 1 < argc) {
-        return Fail(program,
-                    absl::StrCat("unexpected argument \"", argv[i + 1],
-                                 "\" (flags are --name=value; see --help)"));
+      if (after_dashes != nullptr) {
+        after_dashes->assign(argv + i + 1, argv + argc);
+      } else if (i + 1 < argc) {
+        return Fail(program, Stray(argv[i + 1]));
       }
       break;
     }
     if (!absl::ConsumePrefix(&arg, "-") || arg.empty()) {
-      return Fail(program,
-                  absl::StrCat("unexpected argument \"", argv[i],
-                               "\" (flags are --name=value; see --help)"));
+      return Fail(program, Stray(argv[i]));
     }
     absl::ConsumePrefix(&arg, "-");
     const size_t eq = arg.find('=');
@@ -117,4 +119,4 @@ std::string UserPath(const std::string& path) {
   return (std::filesystem::path(cwd) / path).string();
 }
 
-}  // namespace perfcell::analysis
+}  // namespace perfcell
