@@ -233,7 +233,7 @@ TEST(Analysis, HostAndSpecDifferencesAreWarned) {
   }
   Report report = ReportOf(results);
   EXPECT_TRUE(HasWarning(report, "host", "accelerator kvm vs tcg"));
-  EXPECT_TRUE(HasWarning(report, "host", "rotational disk"));
+  EXPECT_TRUE(HasWarning(report, "host", "rotational"));
   EXPECT_TRUE(HasWarning(report, "host", "powersave"));
   EXPECT_TRUE(HasWarning(report, "host", "TCG"));
   EXPECT_TRUE(

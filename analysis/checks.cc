@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "analysis/format.h"
 #include "analysis/stats/descriptive.h"
+#include "contract/host_warnings.h"
 
 namespace perfcell::analysis {
 namespace {
@@ -189,27 +190,12 @@ std::vector<Warning> HostWarnings(const std::vector<Group>& groups) {
   std::map<std::string, std::vector<std::string>> findings;
   for (const Group& group : groups) {
     const Provenance& p = group.provenance;
-    const std::string where = Where(group);
-    if (p.host().disk_rotational()) {
-      findings[absl::StrCat("rotational disk on host ", p.host().hostname(),
-                            ": seeks add noise and slow down as files "
-                            "fragment")]
-          .push_back(where);
-    }
-    if (p.host().cpu_governor() == "powersave" ||
-        p.host().cpu_governor() == "ondemand" ||
-        p.host().cpu_governor() == "schedutil") {
-      findings[absl::StrCat("CPU governor '", p.host().cpu_governor(),
-                            "' on host ", p.host().hostname(),
-                            ": clock speed varies with load; use "
-                            "'performance'")]
-          .push_back(where);
-    }
-    if (p.accelerator() == "tcg") {
-      findings
-          ["TCG emulation (no KVM): absolute numbers are far below "
-           "hardware speed; compare only with other TCG results"]
-              .push_back(where);
+    // The cell's own rules (contract/host_warnings.h), with the accelerator
+    // the cell really used; the load average was a moment's figure.
+    for (const std::string& w : contract::HostWarnings(
+             p.host(), {.accelerator = p.accelerator(), .with_load = false})) {
+      findings[absl::StrCat("host ", p.host().hostname(), ": ", w)].push_back(
+          Where(group));
     }
   }
   std::vector<Warning> warnings;

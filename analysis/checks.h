@@ -29,8 +29,9 @@ std::vector<Finding> GroupFindings(const Group& group, const GroupStats& stats,
 // the cells and their numbers instead.
 std::vector<Warning> SummarizeFindings(const std::vector<Finding>& findings);
 
-// Hosts that add noise: rotational disks, powersave governors, TCG
-// emulation. One warning per finding, naming how many cells it touches.
+// Hosts that add noise, by the cell's rules (contract/host_warnings.h):
+// rotational disks, a governor other than "performance", TCG emulation. One
+// warning per host and finding, naming how many cells it touches.
 std::vector<Warning> HostWarnings(const std::vector<Group>& groups);
 
 // Differences between the two sides of each comparison that make it

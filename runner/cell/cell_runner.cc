@@ -19,6 +19,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "analysis/stats/descriptive.h"
+#include "contract/host_warnings.h"
 #include "contract/proc_metrics.h"
 #include "runner/cell/adaptive_stop.h"
 #include "runner/cell/block_order.h"
@@ -579,7 +580,8 @@ absl::Status CellRun::Execute() {
     AddArtifact(prov, "base", o_.base_image);
   }
   blocks_ = std::max<uint32_t>(1, spec.design().max_blocks());
-  for (const std::string& w : HostWarnings(prov->host(), vm_backend)) {
+  for (const std::string& w : contract::HostWarnings(
+           prov->host(), {.accelerator = vm_backend ? "" : "none"})) {
     std::cerr << "perfcell: warning: " << w << "\n";
   }
   // The server (or VM) and the client on CPUs of their own.

@@ -10,7 +10,6 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "re2/re2.h"
 
@@ -75,33 +74,6 @@ HostFingerprint ReadHostFingerprint(const std::string& disk_path) {
   struct utsname u;
   if (uname(&u) == 0) host.set_kernel_release(u.release);
   return host;
-}
-
-std::vector<std::string> HostWarnings(const HostFingerprint& host,
-                                      bool uses_vm) {
-  std::vector<std::string> warnings;
-  if (host.disk_rotational()) {
-    warnings.push_back(
-        "the disk under the cell's data is rotational (HDD): seeks and "
-        "fragmentation will dominate; put TEST_TMPDIR on an SSD "
-        "(--test_tmpdir)");
-  }
-  if (!host.cpu_governor().empty() && host.cpu_governor() != "performance") {
-    warnings.push_back(absl::StrCat(
-        "CPU frequency governor is \"", host.cpu_governor(),
-        "\": clock speed changes with load; set it to \"performance\""));
-  }
-  if (host.cpu_count() > 0 && host.load_avg_1m() > 0.5 * host.cpu_count()) {
-    warnings.push_back(absl::StrFormat(
-        "load average %.2f on %d CPUs: other work competes with the cell",
-        host.load_avg_1m(), host.cpu_count()));
-  }
-  if (uses_vm && !host.kvm_present()) {
-    warnings.push_back(
-        "no usable /dev/kvm: VMs run under TCG emulation, far slower than on "
-        "KVM; compare only with other TCG results");
-  }
-  return warnings;
 }
 
 }  // namespace perfcell
