@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "tools/cc/errno_status.h"
 #include "tools/cc/sha256.h"
 #include "tools/cc/status_macros.h"
 #include "tools/cc/text_proto.h"
@@ -52,11 +52,9 @@ absl::Status FillFile(const images::Entry& entry, Node* node) {
   }
   struct stat st;
   if (stat(entry.source().c_str(), &st) != 0) {
-    std::string message =
-        absl::StrCat("manifest file \"", entry.path(), "\": source \"",
-                     entry.source(), "\": ", strerror(errno));
-    return errno == ENOENT ? absl::NotFoundError(message)
-                           : absl::InvalidArgumentError(message);
+    return ErrnoStatus(
+        errno, absl::StrCat("manifest file \"", entry.path(), "\": source"),
+        entry.source());
   }
   if (!S_ISREG(st.st_mode)) {
     return absl::InvalidArgumentError(

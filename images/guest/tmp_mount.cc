@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <cerrno>
-#include <cstring>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +10,7 @@
 #include "contract/guest_layout.h"
 #include "contract/kernel_cmdline.h"
 #include "images/guest/system.h"
+#include "tools/cc/errno_status.h"
 
 namespace perfcell::guest {
 
@@ -60,13 +60,11 @@ absl::Status MountTmp(const TmpPlan& plan, const std::string& root) {
     return MountTmpfs(tmp, plan.tmpfs_bytes);
   const std::string dir = absl::StrCat(root, plan.disk_dir);
   if (mkdir(dir.c_str(), 01777) != 0 && errno != EEXIST) {
-    return absl::InternalError(
-        absl::StrCat("mkdir ", dir, ": ", strerror(errno)));
+    return ErrnoStatus(errno, absl::StrCat("mkdir ", dir));
   }
   // mkdir's mode passes through the umask; /tmp must be world-writable.
   if (chmod(dir.c_str(), 01777) != 0) {
-    return absl::InternalError(
-        absl::StrCat("chmod 1777 ", dir, ": ", strerror(errno)));
+    return ErrnoStatus(errno, absl::StrCat("chmod 1777 ", dir));
   }
   return BindMount(dir, tmp);
 }

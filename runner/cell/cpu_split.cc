@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "tools/cc/errno_status.h"
 
 namespace perfcell {
 
@@ -51,9 +51,8 @@ absl::Status PinThisThread(const std::vector<int>& cpus) {
     if (cpu >= 0 && cpu < CPU_SETSIZE) CPU_SET(cpu, &set);
   }
   if (sched_setaffinity(0, sizeof(set), &set) != 0) {
-    return absl::InternalError(absl::StrCat("cannot pin the cell to CPUs ",
-                                            absl::StrJoin(cpus, ","), ": ",
-                                            strerror(errno)));
+    return ErrnoStatus(errno, absl::StrCat("cannot pin the cell to CPUs ",
+                                           absl::StrJoin(cpus, ",")));
   }
   return absl::OkStatus();
 }

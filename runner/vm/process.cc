@@ -20,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "tools/cc/atomic_file.h"
+#include "tools/cc/errno_status.h"
 
 namespace perfcell {
 namespace {
@@ -108,14 +109,14 @@ absl::StatusOr<std::unique_ptr<Process>> Process::Spawn(
 
   int report[2];
   if (pipe2(report, O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("pipe: ", strerror(errno)));
+    return ErrnoStatus(errno, "pipe");
   }
   pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     close(report[0]);
     close(report[1]);
-    return absl::InternalError(absl::StrCat("fork: ", strerror(errno)));
+    return ErrnoStatus(errno, "fork");
   }
   if (pid == 0) {
     close(report[0]);
@@ -251,8 +252,7 @@ absl::StatusOr<std::string> RunCommand(const std::vector<std::string>& argv,
                                        absl::Duration timeout) {
   char tmpl[] = "/tmp/perfcell-cmd.XXXXXX";
   int fd = mkstemp(tmpl);
-  if (fd < 0)
-    return absl::InternalError(absl::StrCat("mkstemp: ", strerror(errno)));
+  if (fd < 0) return ErrnoStatus(errno, "mkstemp");
   close(fd);
   SpawnOptions options;
   options.output_file = tmpl;

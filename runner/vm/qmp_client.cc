@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/cc/errno_status.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell {
@@ -46,7 +47,7 @@ absl::StatusOr<std::unique_ptr<QmpClient>> QmpClient::Connect(
   memcpy(addr.sun_path, path.c_str(), path.size() + 1);
   int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
-    return absl::InternalError(absl::StrCat("qmp: socket: ", strerror(errno)));
+    return ErrnoStatus(errno, "qmp: socket");
   }
   if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
     int e = errno;

@@ -6,10 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "tools/cc/errno_status.h"
 
 namespace perfcell {
 namespace {
@@ -26,16 +26,14 @@ sockaddr_in Loopback(uint16_t port) {
 
 absl::StatusOr<uint16_t> PickFreeLoopbackPort() {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
+  if (fd < 0) return ErrnoStatus(errno, "socket");
   sockaddr_in addr = Loopback(0);
   socklen_t len = sizeof(addr);
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
     int err = errno;
     close(fd);
-    return absl::InternalError(
-        absl::StrCat("binding 127.0.0.1:0: ", strerror(err)));
+    return ErrnoStatus(err, "binding 127.0.0.1:0");
   }
   close(fd);
   return ntohs(addr.sin_port);

@@ -4,11 +4,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "tools/cc/errno_status.h"
 
 namespace perfcell {
 
@@ -43,10 +43,7 @@ std::string Sha256::HexDigest() {
 absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    return absl::Status(
-        errno == ENOENT ? absl::StatusCode::kNotFound
-                        : absl::StatusCode::kInternal,
-        absl::StrCat("opening \"", path, "\" to hash it: ", strerror(errno)));
+    return ErrnoStatus(errno, "opening to hash it", path);
   }
   Sha256 hash;
   std::vector<char> buf(1 << 20);
@@ -56,8 +53,7 @@ absl::StatusOr<std::string> Sha256OfFile(const std::string& path) {
       if (errno == EINTR) continue;
       int err = errno;
       close(fd);
-      return absl::InternalError(
-          absl::StrCat("reading \"", path, "\": ", strerror(err)));
+      return ErrnoStatus(err, "reading", path);
     }
     if (n == 0) break;
     hash.Update(buf.data(), static_cast<size_t>(n));
