@@ -6,18 +6,7 @@
 # at run time with mkext4 are valid, empty, sparse and of the asked size.
 set -uo pipefail
 base=$1 payload=$2 initramfs=$3 mkext4=$4 init=$5 busybox=$6
-failures=0 passes=0
-check() {
-  local what=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-    echo "ok   $what"
-  else
-    failures=$((failures + 1))
-    echo "FAIL $what"
-  fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tools/cc/check.sh"
 fsck_clean() { /sbin/e2fsck -fn "$1" >"$TEST_TMPDIR/fsck.log" 2>&1 || { cat "$TEST_TMPDIR/fsck.log"; false; }; }
 same_as() { # same_as IMAGE PATH_IN_IMAGE SOURCE
   /sbin/debugfs -R "dump $2 $TEST_TMPDIR/dumped" "$1" >/dev/null 2>&1 && cmp -s "$TEST_TMPDIR/dumped" "$3"
@@ -64,5 +53,4 @@ done
 check "50 GiB data disk is 50 GiB apparent" test "$(apparent "$data")" -eq $((50 << 30))
 check "50 GiB data disk uses under 16 MiB" test "$(allocated "$data")" -lt $((16 << 20))
 check "24 MiB data disk is 24 MiB apparent" test "$(apparent "$tiny")" -eq $((24 << 20))
-echo "$passes passed, $failures failed"
-exit $((failures > 0))
+check_exit

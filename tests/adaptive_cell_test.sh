@@ -14,13 +14,7 @@ branch { binary { branch: \"slow\" args: \"--debug_endpoints\" args: \"--slowdow
   --bytes=2M --iterations=3 --warmup=1 --branches="$branches" \
   --out_dir="$out" --work_dir="$work" >"$TEST_TMPDIR/stdout" 2>&1
 status=$?
-failures=0 checks=0
-check() {  # check WHAT COMMAND...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tools/cc/check.sh"
 check "the cell passed" test "$status" -eq 0
 check "a progress line per block from the first look on" \
   grep -q '^perfcell: block 4/30: slow ' "$TEST_TMPDIR/stdout"
@@ -31,5 +25,4 @@ check "the result says the cell stopped once every comparison was decided" \
 check "the cell stopped before max_blocks" \
   test "$(grep -c '"complete": true' "$out/result.json")" -lt 30
 if ((failures)); then tail -20 "$TEST_TMPDIR/stdout"; fi
-echo "$((checks - failures)) passed, $failures failed"
-exit $((failures > 0))
+check_exit

@@ -7,13 +7,7 @@
 set -uo pipefail
 cell=$1 chunkstore=$2
 branches="branch { binary { branch: \"baseline\" args: \"--debug_endpoints\" } server_binary: \"$chunkstore\" }"
-failures=0 checks=0
-check() {  # check WHAT COMMAND...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tools/cc/check.sh"
 run() {  # run PROFILE: results in $TEST_TMPDIR/PROFILE/out, progress in .../stdout
   local dir=$TEST_TMPDIR/$1
   mkdir -p "$dir/out" "$dir/work"
@@ -71,5 +65,4 @@ for p in chunkstore in-memory; do
   echo "--- $p: downloads per server process (pid:downloads)"
   downloads_per_server "$(ls "$TEST_TMPDIR/$p"/out/console-*-baseline.log)"
 done
-echo "$((checks - failures)) passed, $failures failed"
-exit $((failures > 0))
+check_exit

@@ -6,13 +6,7 @@
 # first stage fails the cell.
 set -uo pipefail
 cell=$1 chunkstore=$2
-failures=0 checks=0
-check() {  # check WHAT COMMAND...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tools/cc/check.sh"
 run() {  # run NAME PERCENT: results in $TEST_TMPDIR/NAME/out, output in .../stderr
   local dir=$TEST_TMPDIR/$1
   mkdir -p "$dir/out" "$dir/work"
@@ -52,5 +46,4 @@ for name in some many; do
   echo "--- $name: output"
   cat "$TEST_TMPDIR/$name/stdout" "$TEST_TMPDIR/$name/stderr"
 done
-echo "$((checks - failures)) passed, $failures failed"
-exit $((failures > 0))
+check_exit

@@ -12,13 +12,7 @@ for b in baseline same slow; do
   branches+="branch { binary { branch: \"$b\" args: \"--debug_endpoints\" $extra } server_binary: \"$chunkstore\" }
 "
 done
-failures=0 checks=0
-check() {  # check WHAT COMMAND...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tools/cc/check.sh"
 run() {  # run INTERLEAVE: the cell's progress in $TEST_TMPDIR/INTERLEAVE/stdout
   local dir=$TEST_TMPDIR/$1
   mkdir -p "$dir/out" "$dir/work"
@@ -67,5 +61,4 @@ for n in 1 2; do
   [[ $got == "$want" ]] || echo "     got: $got"
 done
 if ((failures)); then tail -n 20 "$TEST_TMPDIR"/*/stdout; fi
-echo "$((checks - failures)) passed, $failures failed"
-exit $((failures > 0))
+check_exit

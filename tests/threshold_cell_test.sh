@@ -16,13 +16,7 @@ thresholds="download.p95 < 1us; download.throughput > 1KiB/s; errors.rate < 1%; 
 status=$?
 "$report" --results="$out" --baseline=baseline --out="$TEST_TMPDIR/report" >"$TEST_TMPDIR/report.log" 2>&1
 report_status=$?
-failures=0 checks=0
-check() {  # check WHAT COMMAND...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then echo "ok   $what"; else echo "FAIL $what"; failures=$((failures + 1)); fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tools/cc/check.sh"
 line=$(grep 'broken by branch' "$TEST_TMPDIR/stderr")
 check "the cell failed" test "$status" -eq 1
 check "one line says why" test "$(grep -c 'broken by branch' "$TEST_TMPDIR/stderr")" -eq 1
@@ -53,5 +47,4 @@ echo "--- stderr of the cell"
 cat "$TEST_TMPDIR/stderr"
 echo "--- summary.md: targets and server resources"
 sed -n '/^## Targets/,/^## Warnings/p' "$TEST_TMPDIR/report/summary.md" | grep -v '^## Warnings'
-echo "$((checks - failures)) passed, $failures failed"
-exit $((failures > 0))
+check_exit

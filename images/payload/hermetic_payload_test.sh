@@ -8,18 +8,7 @@
 set -uo pipefail
 digest_script=$1 mkpayload=$2 mkext4=$3 real_digests=$4
 tmp=$TEST_TMPDIR
-failures=0 passes=0
-check() {
-  local what=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-    echo "ok   $what"
-  else
-    failures=$((failures + 1))
-    echo "FAIL $what"
-  fi
-}
+source "$TEST_SRCDIR/$TEST_WORKSPACE/tools/cc/check.sh"
 # "<image path> <source>" and "<image path> sha256 <digest>" per file entry.
 files_of() {
   awk -F'"' '/^ *path:/ {p = $2} /^ *source:/ {print p, $2} /^ *sha256:/ {print p, "sha256", $2}' "$1"
@@ -78,5 +67,4 @@ check "mkext4 builds the payload from the current manifest" \
   "$mkext4" --manifest="$tmp/m2.textproto" --size=fit+10% --read_only --journal=false --out="$tmp/p2.ext4"
 check "mkext4 refuses the old manifest: its libstdc++ changed" \
   sh -c "! $(printf '%q' "$mkext4") --manifest='$tmp/m1.textproto' --size=fit --out='$tmp/p1.ext4' 2>'$tmp/err' && grep -q 'changed after the manifest was written' '$tmp/err'"
-echo "$passes passed, $failures failed"
-exit $((failures > 0))
+check_exit
