@@ -328,8 +328,8 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
       "sequential ones: sqrt(2) x the CV of a run's median, nothing assumed "
       "to cancel); d normal; the real run as noisy as the pilot",
       absl::StrCat("the change to find is ", Percent(plan.effect),
-                   ": \"faster\"/\"slower\" needs the whole interval beyond "
-                   "min_effect ",
+                   ": \"faster\"/\"slower\" needs the interval to exclude "
+                   "no change and the estimate beyond min_effect ",
                    Percent(options.min_effect),
                    ", so a change equal to min_effect is found at most half "
                    "the time; no change must be called \"no difference\" "
@@ -341,7 +341,9 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
                 "runner does); budget = the first look that decides with "
                 "power %g (normal approximation), mean = %d simulated cells "
                 "stopping at their first decision (one comparison; a cell "
-                "waits for its slowest)",
+                "waits for its slowest), futility off (perf_matrix's "
+                "futility ends a comparison with no real chance of a "
+                "decision earlier, as inconclusive: never more blocks)",
                 options.min_blocks, options.max_blocks, options.alpha,
                 options.power, options.simulations)
           : absl::StrFormat(
