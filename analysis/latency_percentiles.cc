@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "runner/workload/latency_histogram.h"
+#include "contract/latency_histogram.h"
 
 namespace perfcell::analysis {
 namespace {

@@ -5,8 +5,8 @@
 #include <random>
 #include <vector>
 
+#include "contract/latency_histogram.h"
 #include "gtest/gtest.h"
-#include "runner/workload/latency_histogram.h"
 
 namespace perfcell::analysis {
 namespace {

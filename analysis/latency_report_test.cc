@@ -10,9 +10,9 @@
 #include "analysis/html_report.h"
 #include "analysis/load_cell_fixture.h"
 #include "analysis/text_report.h"
+#include "contract/latency_histogram.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "runner/workload/latency_histogram.h"
 
 namespace perfcell::analysis {
 namespace {

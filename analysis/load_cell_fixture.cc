@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "runner/workload/latency_histogram.h"
+#include "contract/latency_histogram.h"
 
 namespace perfcell::analysis {
 

@@ -18,10 +18,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "contract/latency_histogram.h"
 #include "gtest/gtest.h"
 #include "proto/cell.pb.h"
 #include "runner/vm/host_vm.h"
-#include "runner/workload/latency_histogram.h"
 #include "runner/workload/workload.h"
 
 namespace perfcell {

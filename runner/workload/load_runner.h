@@ -38,9 +38,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "contract/latency_histogram.h"
 #include "proto/cell.pb.h"
 #include "runner/workload/http_client.h"
-#include "runner/workload/latency_histogram.h"
 #include "runner/workload/load_plan.h"
 
 namespace perfcell {

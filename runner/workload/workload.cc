@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "contract/latency_histogram.h"
 #include "runner/workload/api_profile.h"
 #include "runner/workload/http_client.h"
-#include "runner/workload/latency_histogram.h"
 #include "runner/workload/load_plan.h"
 #include "runner/workload/load_runner.h"
 #include "runner/workload/multipart_body.h"

@@ -62,8 +62,8 @@
 // <load>" ("stage 1: 4 to 16 clients", "stage 0: 200/s, up to 16
 // clients"), with `operation` set when the workload has a mix, and that
 // operation's RequestCounts; every request sent is in it, failed ones
-// included (latency_histogram.h). A failed request (HTTP status other than
-// 200, transport error, timeout, short body) is counted by kind and the
+// included (contract/latency_histogram.h). A failed request (HTTP status other
+// than 200, transport error, timeout, short body) is counted by kind and the
 // stage goes on, so the error rate reaches the result and the thresholds.
 // A stage fails only when more than kMaxLoadFailureShare of the requests it
 // sent failed, or none succeeded: "30 of 120 requests failed, more than the

@@ -9,9 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "contract/latency_histogram.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "runner/workload/latency_histogram.h"
 #include "runner/workload/testing/fake_picoshare.h"
 
 namespace perfcell {

@@ -18,8 +18,8 @@
 // minimum, maximum and sum are kept too. Merging adds counts bucket by
 // bucket: the histogram of two merged histograms is the histogram of all
 // their latencies together.
-#ifndef PERFCELL_RUNNER_WORKLOAD_LATENCY_HISTOGRAM_H_
-#define PERFCELL_RUNNER_WORKLOAD_LATENCY_HISTOGRAM_H_
+#ifndef PERFCELL_CONTRACT_LATENCY_HISTOGRAM_H_
+#define PERFCELL_CONTRACT_LATENCY_HISTOGRAM_H_
 
 #include <cstdint>
 #include <string>
@@ -112,4 +112,4 @@ class LatencyCounts {
 
 }  // namespace perfcell
 
-#endif  // PERFCELL_RUNNER_WORKLOAD_LATENCY_HISTOGRAM_H_
+#endif  // PERFCELL_CONTRACT_LATENCY_HISTOGRAM_H_

@@ -1,4 +1,4 @@
-#include "runner/workload/latency_histogram.h"
+#include "contract/latency_histogram.h"
 
 #include <algorithm>
 #include <cmath>
