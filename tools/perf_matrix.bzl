@@ -42,19 +42,36 @@ load("//tools:images.bzl", "payload_image", "shell_quote")
 _WORKLOADS = ["upload", "download", "download_cold", "load"]
 _TMPS = ["disk", "tmpfs"]
 _BACKENDS = ["qemu", "firecracker", "host"]
-_UNITS = {"": 1, "K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024}
+_SIZE_UNITS = {"K": 1024, "M": 1024 * 1024, "G": 1024 * 1024 * 1024, "T": 1024 * 1024 * 1024 * 1024}
+_MAX_SIZE = 9223372036854775807  # 2^63 - 1 bytes
+_SIZE_GRAMMAR = "a whole number of bytes, optionally followed by K, M, G or T, binary units"
 
 def parse_size(size):
-    """Returns the bytes of "8M", "1G", "512K" or "65536", or None if malformed."""
-    if type(size) != "string" or not size:
+    """Returns the bytes of a size ("8M", "1G", "512K", "8MiB", "65536"), or None.
+
+    The grammar is tools/cc/byte_size.h's (the cell's --bytes and
+    --data_disk_size, mkext4's --size), case for case: both parsers run the
+    table tools/cc/testdata/byte_sizes.bzl. Digits, optionally followed by
+    K, M, G or T (binary units, either case) with optional "iB"; more than
+    0, below 2^63; no spaces, decimals, "B" alone or "MB".
+    """
+    if type(size) != "string":
         return None
-    unit = size[-1].upper()
-    digits = size[:-1] if unit in ("K", "M", "G") else size
-    if unit not in ("K", "M", "G"):
-        unit = ""
-    if not digits or not digits.isdigit():
+    digits, unit = size, 1
+    for suffix_length in (3, 1):  # "MiB", "M"
+        suffix = size[-suffix_length:].upper()
+        if len(size) > suffix_length and suffix[0] in _SIZE_UNITS and (suffix_length == 1 or suffix[1:] == "IB"):
+            digits, unit = size[:-suffix_length], _SIZE_UNITS[suffix[0]]
+            break
+    if not digits:
         return None
-    return int(digits) * _UNITS[unit]
+    for c in digits.elems():
+        if c not in "0123456789":
+            return None
+    digits = digits.lstrip("0")
+    if not digits or len(digits) > 19 or int(digits) > _MAX_SIZE // unit:
+        return None
+    return int(digits) * unit
 
 def _valid_name(s):
     for c in s.elems():
@@ -84,8 +101,8 @@ def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, war
     if not sizes:
         errors.append("sizes is empty: give request sizes like \"8M\"")
     for s in sizes:
-        if parse_size(s) == None or parse_size(s) == 0:
-            errors.append("size %r: write a size like \"512K\", \"8M\" or \"1G\"" % (s,))
+        if parse_size(s) == None:
+            errors.append("size %r: write a size like \"512K\", \"8M\" or \"1G\" (%s)" % (s, _SIZE_GRAMMAR))
         elif parse_size(s) > 64 * 1024 * 1024 * 1024:
             errors.append("size %r: at most \"64G\" per request (a request is one upload or download)" % (s,))
     if not workloads:
@@ -442,17 +459,27 @@ def _textproto_string(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 def _branch_textproto(branch, label, commit, args, server_rootpath, payload_rootpath):
-    """One BranchFiles (runner/cell/cell_inputs.proto) in text format."""
+    """One BranchFiles (runner/cell/cell_inputs.proto) in text format.
+
+    Server arguments take one route: without a payload (host backend) the
+    cell passes `args` to the server (binary { args }); with one (VM
+    backends) the payload holds them and the cell only checks what the
+    guest reports against them (expected_args).
+    """
     binary = "branch: %s label: %s commit: %s" % (
         _textproto_string(branch),
         _textproto_string(label),
         _textproto_string(commit),
     )
-    for a in args:
-        binary += " args: " + _textproto_string(a.replace("$", "$$"))
+    quoted = [_textproto_string(a.replace("$", "$$")) for a in args]
+    if not payload_rootpath:
+        for a in quoted:
+            binary += " args: " + a
     text = "branch { binary { %s } server_binary: %s" % (binary, _textproto_string(server_rootpath))
     if payload_rootpath:
         text += " payload_image: " + _textproto_string(payload_rootpath)
+        for a in quoted:
+            text += " expected_args: " + a
     return text + " }"
 
 def perf_matrix(
@@ -556,6 +583,9 @@ def perf_matrix(
         compares like any branch: it must come out "no difference".
       backend: "qemu" (default), "firecracker" or "host".
       server_args: {branch: [extra server arguments]}, e.g. variant switches.
+        VM backends bake them into the branch's payload (the guest reads
+        them there; the cell records what the guest reports and warns when
+        it differs); the host backend's cell passes them itself.
       commits: {branch: git commit} recorded in results (git_branch_binaries'
         branches.bzl gives them).
       api_profile: how the workload logs in and resets the server
@@ -635,6 +665,8 @@ def perf_matrix(
     errors += perf_matrix_threshold_errors(thresholds, workloads, mix)
     if type(vcpus) != "int" or vcpus < 1 or vcpus > 64:
         errors.append("vcpus %r: an int from 1 to 64" % (vcpus,))
+    if parse_size(data_disk_size) == None:
+        errors.append("data_disk_size %r: write a size like \"50G\" (%s)" % (data_disk_size, _SIZE_GRAMMAR))
     if not _valid_name(shared_secret):
         errors.append("shared_secret: use letters, digits, '-', '_' and '.' (it is passed on command lines)")
     for branch in server_args:

@@ -4,6 +4,7 @@ perf_matrix_test(name) evaluates the checks when the BUILD file loads and
 makes a test that fails, listing every mismatch, when any check failed.
 """
 
+load("//tools/cc:testdata/byte_sizes.bzl", "BYTE_SIZE_CASES")
 load(":images.bzl", "shell_quote")
 load(":perf_matrix.bzl", "cell_timeout", "parse_duration_ms", "parse_size", "perf_matrix_baseline", "perf_matrix_cells", "perf_matrix_design_errors", "perf_matrix_errors", "perf_matrix_interleave_errors", "perf_matrix_iterations", "perf_matrix_load_errors", "perf_matrix_load_profile", "perf_matrix_stop_errors", "perf_matrix_threshold_errors", "perf_matrix_thresholds_flag", "perf_matrix_tmp_errors")
 
@@ -64,12 +65,11 @@ def _run_checks():
     for fragment in ['stop "sometimes"', "min_blocks 1", "max_blocks 1000", "min_effect 0"]:
         _check_error(failures, "bad stopping values", bad, fragment)
 
-    _check(failures, "parse_size 8M", parse_size("8M"), 8 * 1024 * 1024)
-    _check(failures, "parse_size 1G", parse_size("1G"), 1024 * 1024 * 1024)
-    _check(failures, "parse_size 512k", parse_size("512k"), 512 * 1024)
-    _check(failures, "parse_size 65536", parse_size("65536"), 65536)
-    _check(failures, "parse_size 8MB", parse_size("8MB"), None)
-    _check(failures, "parse_size empty", parse_size(""), None)
+    # The cases ParseByteSize (tools/cc/byte_size_test) runs too.
+    for text, want in BYTE_SIZE_CASES:
+        _check(failures, "parse_size %r" % (text,), parse_size(text), want)
+    _check(failures, "the shared size cases", len(BYTE_SIZE_CASES) > 40, True)
+    _check(failures, "parse_size of a number", parse_size(8), None)
 
     _check(failures, "timeout of a small cell", cell_timeout(8 * 1024 * 1024, 3, 1, "upload"), "moderate")
     _check(failures, "timeout of a 1G cell", cell_timeout(1024 * 1024 * 1024, 10, 1, "upload"), "eternal")

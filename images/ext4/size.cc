@@ -1,7 +1,6 @@
 #include "images/ext4/size.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -9,59 +8,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "tools/cc/byte_size.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell::ext4 {
 
-absl::StatusOr<uint64_t> ParseSize(absl::string_view text) {
-  absl::string_view digits = text;
-  size_t end = 0;
-  while (end < text.size() && absl::ascii_isdigit(text[end])) ++end;
-  digits = text.substr(0, end);
-  std::string suffix = absl::AsciiStrToUpper(text.substr(end));
-  int shift = 0;
-  if (!suffix.empty()) {
-    switch (suffix[0]) {
-      case 'K':
-        shift = 10;
-        break;
-      case 'M':
-        shift = 20;
-        break;
-      case 'G':
-        shift = 30;
-        break;
-      case 'T':
-        shift = 40;
-        break;
-      case 'B':
-        shift = 0;
-        break;
-      default:
-        shift = -1;
-    }
-    absl::string_view rest = absl::string_view(suffix).substr(1);
-    if (suffix[0] == 'B' ? !rest.empty()
-                         : !(rest.empty() || rest == "B" || rest == "IB")) {
-      shift = -1;
-    }
-  }
-  uint64_t value = 0;
-  if (digits.empty() || shift < 0 || !absl::SimpleAtoi(digits, &value)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "invalid size \"", text, "\": want e.g. 50G, 512M, 64K or bytes"));
-  }
-  if (value == 0 || value > (uint64_t{1} << (63 - shift))) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("size \"", text, "\" is out of range"));
-  }
-  return value << shift;
-}
-
 absl::StatusOr<SizeSpec> ParseSizeSpec(absl::string_view text) {
   SizeSpec spec;
   if (!absl::StartsWith(text, "fit")) {
-    ASSIGN_OR_RETURN(spec.bytes, ParseSize(text));
+    ASSIGN_OR_RETURN(spec.bytes, ParseByteSize(text));
     return spec;
   }
   spec.fit = true;
@@ -80,7 +35,7 @@ absl::StatusOr<SizeSpec> ParseSizeSpec(absl::string_view text) {
     }
     return spec;
   }
-  absl::StatusOr<uint64_t> bytes = ParseSize(rest);
+  absl::StatusOr<uint64_t> bytes = ParseByteSize(rest);
   if (!bytes.ok()) return bad;
   spec.headroom_bytes = *bytes;
   return spec;

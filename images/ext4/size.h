@@ -1,6 +1,7 @@
-// Image sizes as people write them: "50G", "512M", "64K", "1048576".
+// Image sizes as people write them: "50G", "512M", "64K", "1048576" (the
+// grammar of every perfcell size, tools/cc/byte_size.h), or "fit".
 //
-//   ParseSize("50G");   // 53687091200 (binary units: 1K = 1024)
+//   ParseSizeSpec("50G")->bytes;  // 53687091200 (binary units: 1K = 1024)
 //   FormatBytes(3 << 20);  // "3.0 MiB"
 #ifndef PERFCELL_IMAGES_EXT4_SIZE_H_
 #define PERFCELL_IMAGES_EXT4_SIZE_H_
@@ -13,11 +14,6 @@
 
 namespace perfcell::ext4 {
 
-// Returns the byte count of `text`: digits, optionally followed by one of
-// K, M, G, T (powers of 1024, either case, optionally with "iB" or "B").
-// InvalidArgument for anything else, zero, or a value over 2^63.
-absl::StatusOr<uint64_t> ParseSize(absl::string_view text);
-
 // An image size as given to --size: a fixed size, or "fit" (content plus
 // metadata, computed from the tree) with optional headroom.
 struct SizeSpec {
@@ -27,7 +23,7 @@ struct SizeSpec {
   uint64_t headroom_bytes = 0;    // "fit+4M": 4 MiB of free space
 };
 
-// Parses "50G" (as ParseSize), "fit", "fit+N%" or "fit+SIZE".
+// Parses "50G" (as perfcell::ParseByteSize), "fit", "fit+N%" or "fit+SIZE".
 // InvalidArgument, naming `text`, for anything else.
 absl::StatusOr<SizeSpec> ParseSizeSpec(absl::string_view text);
 

@@ -31,11 +31,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "re2/re2.h"
 #include "runner/cell/cell_inputs.pb.h"
 #include "runner/cell/cell_runner.h"
 #include "runner/cell/thresholds.h"
 #include "tools/cc/atomic_file.h"
+#include "tools/cc/byte_size.h"
 #include "tools/cc/cli_flags.h"
 #include "tools/cc/text_proto.h"
 
@@ -56,7 +56,8 @@ ABSL_FLAG(std::string, tmp, "disk",
           "Where the server's TMPDIR (/tmp) lives: disk (a directory of the "
           "run's data disk) or tmpfs (guest RAM, half the VM's memory; VM "
           "backends only).");
-ABSL_FLAG(std::string, bytes, "8M", "Bytes per request: 8M, 1G, 65536.");
+ABSL_FLAG(std::string, bytes, "8M",
+          "Bytes per request: 8M, 1G, 65536 (tools/cc/byte_size.h).");
 ABSL_FLAG(uint32_t, iterations, 3, "Measured iterations.");
 ABSL_FLAG(uint32_t, warmup, 1, "Warm-up iterations, run first and flagged.");
 ABSL_FLAG(uint64_t, seed, 1, "PRNG seed of the request bodies.");
@@ -117,7 +118,8 @@ ABSL_FLAG(std::string, baseline, "",
 ABSL_FLAG(std::string, mkext4, "",
           "mkext4 binary that makes each run's fresh, empty data disk.");
 ABSL_FLAG(std::string, data_disk_size, "50G",
-          "Apparent size of each run's data disk (it stays sparse).");
+          "Apparent size of each run's data disk (it stays sparse): 50G, "
+          "512M (tools/cc/byte_size.h).");
 ABSL_FLAG(std::string, data_image, "",
           "An empty data ext4 image, copied sparsely per run (instead of "
           "--mkext4).");
@@ -142,16 +144,8 @@ int BadFlag(const std::string& message) {
   return 2;
 }
 
-bool ParseBytes(const std::string& text, uint64_t* bytes) {
-  static const LazyRE2 kSize = {R"((\d+)([KMG]?)(?:i?B)?)"};
-  uint64_t n;
-  std::string unit;
-  if (!RE2::FullMatch(text, *kSize, &n, &unit)) return false;
-  int shift = unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : 0;
-  if (n == 0 || n > (uint64_t{1} << (50 - shift))) return false;  // 1 PiB
-  *bytes = n << shift;
-  return true;
-}
+// The most a request may carry, as perf_matrix's `sizes` allow.
+constexpr uint64_t kMaxBytesPerRequest = uint64_t{64} << 30;
 
 std::string Env(const char* name) {
   const char* v = std::getenv(name);
@@ -333,12 +327,16 @@ int main(int argc, char** argv) {
   } else {
     return BadFlag("--tmp must be disk or tmpfs, not \"" + tmp + "\"");
   }
-  uint64_t bytes;
-  if (!ParseBytes(absl::GetFlag(FLAGS_bytes), &bytes)) {
-    return BadFlag("--bytes=\"" + absl::GetFlag(FLAGS_bytes) +
-                   "\" is not a size like 8M, 1G or 65536");
+  const absl::StatusOr<uint64_t> bytes =
+      perfcell::ParseByteSize(absl::GetFlag(FLAGS_bytes));
+  if (!bytes.ok())
+    return BadFlag(absl::StrCat("--bytes: ", bytes.status().message()));
+  if (*bytes > kMaxBytesPerRequest) {
+    return BadFlag("--bytes=" + absl::GetFlag(FLAGS_bytes) +
+                   " is more than 64G, the most one request (one upload or "
+                   "download) may carry");
   }
-  w->set_bytes_per_request(bytes);
+  w->set_bytes_per_request(*bytes);
   if (absl::GetFlag(FLAGS_iterations) == 0)
     return BadFlag("--iterations must be at least 1");
   w->set_iterations(absl::GetFlag(FLAGS_iterations));
@@ -401,6 +399,14 @@ int main(int argc, char** argv) {
   o.data_image_template = absl::GetFlag(FLAGS_data_image);
   o.mkext4 = absl::GetFlag(FLAGS_mkext4);
   o.data_disk_size = absl::GetFlag(FLAGS_data_disk_size);
+  const absl::StatusOr<uint64_t> data_disk_bytes =
+      perfcell::ParseByteSize(o.data_disk_size);
+  if (!data_disk_bytes.ok()) {
+    return BadFlag(
+        absl::StrCat("--data_disk_size: ", data_disk_bytes.status().message()));
+  }
+  // With --data_image the disk is a copy of that image, of its size.
+  if (o.data_image_template.empty()) spec.set_data_disk_bytes(*data_disk_bytes);
   o.cache_mode = absl::GetFlag(FLAGS_cache_mode);
   o.qemu_accel = absl::GetFlag(FLAGS_accel);
   if (!Env("PERFCELL_ACCEL").empty()) o.qemu_accel = Env("PERFCELL_ACCEL");
