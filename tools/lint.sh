@@ -80,7 +80,13 @@ stage_check() {
   done
 }
 
+# One definition of the guest's ports: contract/guest_layout.h.
 stages_bad=0
+if git grep -nwE --untracked '400[12]' -- . ':!contract/guest_layout.h'; then
+  echo "lint: the guest's ports are defined once, in contract/guest_layout.h" \
+    "(kServerPort, kMetricsPort); use those, or another example port"
+  stages_bad=1
+fi
 if command -v bazel >/dev/null; then
   stage_check || stages_bad=1
 else
