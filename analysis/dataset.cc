@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "proto/backend_name.h"
 
 namespace perfcell::analysis {
 namespace {
@@ -18,11 +19,6 @@ std::string KindName(int kind) {
     return "workload";
   }
   return absl::AsciiStrToLower(Workload::Kind_Name(kind));
-}
-
-std::string BackendName(int backend) {
-  if (!Backend_IsValid(backend) || backend == BACKEND_UNSPECIFIED) return "";
-  return absl::AsciiStrToLower(Backend_Name(backend).substr(8));
 }
 
 std::string BranchOf(const CellSpec& spec, const Iteration& it) {

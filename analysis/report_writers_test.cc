@@ -171,6 +171,12 @@ TEST(TextReport, CsvHasOneRowPerCellAndSeries) {
   EXPECT_TRUE(absl::StrContains(csv, ",slower,"));
   EXPECT_TRUE(absl::StrContains(lines[0], ",unit,units_baseline,"));
   EXPECT_TRUE(absl::StrContains(csv, ",blocks,10,10,"));
+  // The backend column names Provenance.backend_kind as the cell's --backend.
+  for (size_t i = 1; i <= 8; ++i) {
+    EXPECT_TRUE(absl::StrContains(lines[i], ",8388608,256,qemu,") ||
+                absl::StrContains(lines[i], ",8388608,1024,qemu,"))
+        << lines[i];
+  }
   // The odd series name is quoted once, by the RFC 4180 helper.
   EXPECT_TRUE(absl::StrContains(csv, "\"<b>odd, \"\"name\"\"</b>\""));
 }

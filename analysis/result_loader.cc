@@ -18,6 +18,7 @@
 #include "analysis/zip_reader.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "proto/backend_name.h"
 #include "tools/cc/atomic_file.h"
 #include "tools/cc/status_macros.h"
 
@@ -174,6 +175,18 @@ void DropImpossibleIterations(LoadedResult* loaded,
                                    absl::StrJoin(values, ", "), ") ignored"));
 }
 
+// Results written before Provenance.backend_kind name their backend only in
+// the deprecated string: give them the enum, so readers see one field.
+void UpgradeBackend(Provenance* provenance) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  if (provenance->backend_kind() == BACKEND_UNSPECIFIED) {
+    provenance->set_backend_kind(BackendFromName(provenance->backend()));
+  }
+  provenance->clear_backend();
+#pragma GCC diagnostic pop
+}
+
 }  // namespace
 
 absl::StatusOr<CellResult> ParseResult(absl::string_view content, bool json,
@@ -206,6 +219,7 @@ absl::StatusOr<CellResult> ParseResult(absl::string_view content, bool json,
         "); this analysis reads only ",
         static_cast<int>(SCHEMA_VERSION_CURRENT), " (SCHEMA_VERSION_CURRENT)"));
   }
+  if (result.has_provenance()) UpgradeBackend(result.mutable_provenance());
   return result;
 }
 

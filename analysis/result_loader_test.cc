@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -125,6 +127,36 @@ TEST(ResultLoader, GuestMetricsOfResultsWrittenBeforeTheMoveRead) {
   ASSERT_EQ(pb->iterations_size(), 1);
   EXPECT_EQ(pb->iterations(0).metrics().mem_total_bytes(), 1000u);
   EXPECT_EQ(pb->iterations(0).metrics().tmp_filesystem(), "ext4");
+}
+
+// Results written before Provenance.backend_kind name the backend only in
+// the string: they read as the enum.
+TEST(ResultLoader, BackendOfResultsWrittenBeforeTheEnumReads) {
+  for (const auto& [name, backend] :
+       {std::pair<std::string, Backend>{"qemu", BACKEND_QEMU},
+        {"firecracker", BACKEND_FIRECRACKER},
+        {"host", BACKEND_HOST},
+        {"docker", BACKEND_UNSPECIFIED}}) {
+    const std::string json = absl::StrCat(
+        R"({"schemaVersion": "SCHEMA_VERSION_CURRENT", "provenance": )",
+        R"({"backend": ")", name, R"(", "backendVersion": "v1"}})");
+    auto result = ParseResult(json, /*json=*/true, "old/result.json");
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->provenance().backend_kind(), backend) << name;
+    EXPECT_EQ(result->provenance().backend_version(), "v1");
+  }
+  // schema_version 1; provenance { backend: "host" }, as the old cell wrote.
+  const std::string kPb("\x08\x01\x32\x06\x1a\x04host", 10);
+  auto pb = ParseResult(kPb, /*json=*/false, "old/result.pb");
+  ASSERT_TRUE(pb.ok()) << pb.status();
+  EXPECT_EQ(pb->provenance().backend_kind(), BACKEND_HOST);
+  // The enum wins when a result has both.
+  auto both = ParseResult(
+      R"({"schemaVersion": "SCHEMA_VERSION_CURRENT", "provenance": )"
+      R"({"backend": "qemu", "backendKind": "BACKEND_HOST"}})",
+      /*json=*/true, "both/result.json");
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->provenance().backend_kind(), BACKEND_HOST);
 }
 
 TEST(ResultLoader, EmptyOrMissingTreeIsNotFound) {

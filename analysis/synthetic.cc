@@ -85,7 +85,7 @@ CellResult NewResult(const SyntheticOptions& options, const std::string& cell,
   workload->set_warmup_iterations(options.warmup_iterations);
   workload->set_seed(7);
   Provenance* provenance = r.mutable_provenance();
-  provenance->set_backend("qemu");
+  provenance->set_backend_kind(BACKEND_QEMU);
   provenance->set_backend_version("QEMU emulator version 7.2.15");
   provenance->set_accelerator(options.accelerator);
   provenance->set_cache_mode("none");

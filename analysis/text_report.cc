@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "analysis/csv.h"
 #include "analysis/format.h"
+#include "proto/backend_name.h"
 
 namespace perfcell::analysis {
 namespace {
@@ -340,9 +341,10 @@ const std::vector<std::string>& ComparisonHeader() {
 }
 
 std::vector<std::string> KeyFields(const Group& g) {
-  return {g.key.WorkloadLabel(),          absl::StrCat(g.key.bytes_per_request),
-          absl::StrCat(g.key.memory_mib), g.provenance.backend(),
-          absl::StrCat(g.key.vcpus),      absl::StrCat(g.key.concurrency)};
+  return {
+      g.key.WorkloadLabel(),          absl::StrCat(g.key.bytes_per_request),
+      absl::StrCat(g.key.memory_mib), BackendName(g.provenance.backend_kind()),
+      absl::StrCat(g.key.vcpus),      absl::StrCat(g.key.concurrency)};
 }
 
 void Append(std::vector<std::string>* to, const std::vector<std::string>& v) {

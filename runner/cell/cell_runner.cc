@@ -21,6 +21,7 @@
 #include "analysis/stats/descriptive.h"
 #include "contract/host_warnings.h"
 #include "contract/proc_metrics.h"
+#include "proto/backend_name.h"
 #include "runner/cell/adaptive_stop.h"
 #include "runner/cell/block_order.h"
 #include "runner/cell/cpu_split.h"
@@ -69,11 +70,6 @@ uint64_t MemAvailableBytes() {
 
 std::string Mib(uint64_t bytes) {
   return absl::StrFormat("%.1f MiB", static_cast<double>(bytes) / (1 << 20));
-}
-
-std::string BackendName(Backend backend) {
-  return absl::AsciiStrToLower(
-      absl::StripPrefix(Backend_Name(backend), "BACKEND_"));
 }
 
 // Why a run failed, best explanation first: what the guest reported (OOM
@@ -268,7 +264,7 @@ absl::StatusOr<std::unique_ptr<Vm>> CellRun::Boot(const BranchInput& branch,
   if (!info.accelerator_note.empty()) accel_note_ = info.accelerator_note;
   if (!provenance_set_) {
     Provenance* prov = file_.result().mutable_provenance();
-    prov->set_backend(info.backend);
+    prov->set_backend_kind(o_.spec.backend());
     prov->set_backend_version(info.backend_version);
     prov->set_accelerator(info.accelerator);
     prov->set_accelerator_note(accel_note_);
