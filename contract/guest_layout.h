@@ -21,8 +21,11 @@ namespace perfcell::contract {
 // TCP port the server under test listens on in the guest (PicoShare's own
 // default, $PORT).
 inline constexpr uint16_t kServerPort = 4001;
-// TCP port of the guest init's metrics endpoint (GET /metrics, POST
-// /drop_caches, POST /restart_server, POST /poweroff).
+// TCP port of the guest init's metrics endpoint (GET /metrics, GET /server,
+// POST /drop_caches, POST /restart_server, POST /poweroff; proto/guest.proto
+// says what each answers). GET /server answers the ServerCommand the init
+// started the server with, argv exactly as it went to execve: what the
+// runner records as the arguments the server received.
 inline constexpr uint16_t kMetricsPort = 4002;
 
 inline constexpr char kBaseDevice[] = "/dev/vda";
@@ -34,6 +37,10 @@ inline constexpr char kDataDevice[] = "/dev/vdc";
 inline constexpr char kPayloadMount[] = "/payload";
 inline constexpr char kDataMount[] = "/data";
 inline constexpr char kTmpMount[] = "/tmp";
+// The server executable the payload writer puts on the payload disk
+// (kPayloadMount + "/bin/server"); its argv[0], or the program a bundled
+// loader runs. The server's own arguments are the argv entries after it.
+inline constexpr char kServerInPayload[] = "/payload/bin/server";
 // The GuestConfig (proto/guest.proto), relative to the payload's root.
 inline constexpr char kConfigPathInPayload[] = "perfcell/guest.textproto";
 

@@ -311,6 +311,12 @@ class Init {
       } else {
         WriteResponse(fd, 405, "text/plain", "use GET\n");
       }
+    } else if (request->path == "/server") {
+      if (request->method == "GET") {
+        WriteResponse(fd, 200, "text/plain", ServerText());
+      } else {
+        WriteResponse(fd, 405, "text/plain", "use GET\n");
+      }
     } else if (request->path == "/drop_caches") {
       if (request->method == "POST") {
         absl::Status dropped = DropCaches();
@@ -480,6 +486,21 @@ class Init {
     sources.server_pid = server_running_ ? server_pid_ : 0;
     std::string text;
     google::protobuf::TextFormat::PrintToString(CollectMetrics(sources), &text);
+    return text;
+  }
+
+  // GET /server: the ServerCommand the server runs with, in text format:
+  // argv as it went to execve, env as the server received it (restarts use
+  // the same).
+  std::string ServerText() const {
+    ServerCommand started = config_.server();
+    started.clear_env();
+    for (std::string& e :
+         ServerEnvironment(config_.server(), Path(contract::kTmpMount))) {
+      started.add_env(std::move(e));
+    }
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(started, &text);
     return text;
   }
 

@@ -23,6 +23,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "proto/guest.pb.h"
 #include "re2/re2.h"
 #include "tools/cc/atomic_file.h"
 #include "tools/cc/loopback_port.h"
@@ -30,6 +31,8 @@
 namespace perfcell::guest {
 namespace {
 
+using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -249,6 +252,47 @@ TEST_F(InitTest, AMalformedNetworkIsAnError) {
   EXPECT_THAT(ConsoleText(), Not(HasSubstr("PERFCELL READY")));
   EXPECT_EQ(WaitForLine("PERFCELL POWEROFF"), "PERFCELL POWEROFF");
   EXPECT_EQ(ExitCode(), 1);
+}
+
+TEST_F(InitTest, ServerAnswersTheArgvTheServerReceived) {
+  // Arguments a shell or a naive encoding would mangle: spaces, quotes, a
+  // backslash, a newline, an empty one.
+  Start(Config(absl::StrCat(TestServerArgv(),
+                            R"pb(argv: "--sync=off"
+                                 argv: "two words"
+                                 argv: "q\"uote\\d"
+                                 argv: "line\nbreak"
+                                 argv: "")pb"),
+               ""));
+  ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"))
+      << ConsoleText();
+  // What the server process itself says it got, NUL after each argument.
+  const std::string received = Exchange(server_port_, "argv\n");
+  std::vector<std::string> server_says = absl::StrSplit(received, '\0');
+  ASSERT_EQ(server_says.size(), 8u) << received;  // "" after the last NUL
+  server_says.pop_back();
+
+  const std::string response =
+      Exchange(metrics_port_, "GET /server HTTP/1.0\r\n\r\n");
+  EXPECT_THAT(response, StartsWith("HTTP/1.0 200 OK\r\n"));
+  ServerCommand reported;
+  ASSERT_TRUE(
+      google::protobuf::TextFormat::ParseFromString(Body(response), &reported))
+      << response;
+  EXPECT_THAT(reported.argv(),
+              ElementsAre(Runfile("images/guest/test_server"),
+                          absl::StrCat(server_port_), "--sync=off", "two words",
+                          "q\"uote\\d", "line\nbreak", ""));
+  EXPECT_EQ(
+      std::vector<std::string>(reported.argv().begin(), reported.argv().end()),
+      server_says);
+  EXPECT_EQ(reported.port(), static_cast<uint32_t>(server_port_));
+  EXPECT_THAT(reported.env(), Contains(absl::StrCat("TMPDIR=", root_, "/tmp")));
+  EXPECT_THAT(Exchange(metrics_port_, "POST /server HTTP/1.0\r\n\r\n"),
+              StartsWith("HTTP/1.0 405"));
+  kill(pid_, SIGTERM);
+  EXPECT_EQ(WaitForLine("PERFCELL POWEROFF"), "PERFCELL POWEROFF");
+  EXPECT_EQ(ExitCode(), 0);
 }
 
 TEST_F(InitTest, DropCachesWritesThreeAfterSync) {

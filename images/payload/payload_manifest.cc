@@ -73,7 +73,7 @@ absl::StatusOr<GuestConfig> PayloadGuestConfig(
     server->add_argv("--library-path");
     server->add_argv(lib);
   }
-  server->add_argv(absl::StrCat(contract::kPayloadMount, "/bin/server"));
+  server->add_argv(contract::kServerInPayload);
   for (const std::string& a : spec.server_args) server->add_argv(a);
   server->add_env(absl::StrCat("TMPDIR=", contract::kTmpMount));
   server->add_env(absl::StrCat("HOME=", contract::kDataMount));

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -27,6 +28,7 @@
 #include "runner/cell/cpu_split.h"
 #include "runner/cell/host_fingerprint.h"
 #include "runner/cell/result_file.h"
+#include "runner/cell/server_args.h"
 #include "runner/cell/thresholds.h"
 #include "runner/cell/turnstile.h"
 #include "runner/vm/firecracker_vm.h"
@@ -142,6 +144,10 @@ class CellRun {
   absl::Status RunBlock(const std::vector<const BranchInput*>& branches,
                         Block* block, uint32_t* run_index);
   void FinishRun(const BranchInput& branch);
+  // Records the argv `vm` started the server with in `run`; at a VM
+  // branch's first report, also as the branch's Binary.args, with a warning
+  // when they are not the expected ones.
+  void RecordServerArgv(const BranchInput& branch, Vm& vm, Run* run);
   // Whether every branch's VM of a block fits in the host's memory at once;
   // otherwise the cell falls back to one run after another.
   bool LockstepFits(size_t branches);
@@ -157,6 +163,8 @@ class CellRun {
   uint32_t blocks_ = 1;
   bool lockstep_ = false;
   std::map<std::string, std::unique_ptr<Vm>> sessions_;
+  // Branches whose server argv was reported (or found unknown) once.
+  std::set<std::string> argv_reported_;
   // Isolation VM: each live run's own VM and the directory of its files.
   struct LiveRun {
     std::unique_ptr<Vm> vm;
@@ -280,6 +288,7 @@ absl::StatusOr<std::unique_ptr<Vm>> CellRun::Boot(const BranchInput& branch,
     std::cerr << "perfcell: warning: " << info.accelerator_note << "\n";
   }
   run->set_boot_seconds(vm->BootSeconds());
+  RecordServerArgv(branch, *vm, run);
   if (file_.result().boot_seconds() == 0) {
     file_.result().set_boot_seconds(vm->BootSeconds());
   }
@@ -297,6 +306,7 @@ absl::StatusOr<Vm*> CellRun::VmFor(const BranchInput& branch,
     auto it = sessions_.find(name);
     if (it != sessions_.end()) {
       run->set_console_log(absl::StrCat("console-", name, ".log"));
+      RecordServerArgv(branch, *it->second, run);
       return it->second.get();
     }
     progress_ << "perfcell: booting the " << name << " session ("
@@ -321,6 +331,33 @@ absl::StatusOr<Vm*> CellRun::VmFor(const BranchInput& branch,
   live.dir = dir;
   ASSIGN_OR_RETURN(live.vm, Boot(branch, dir, console, run));
   return live.vm.get();
+}
+
+void CellRun::RecordServerArgv(const BranchInput& branch, Vm& vm, Run* run) {
+  const std::string& name = branch.binary.branch();
+  const bool first = argv_reported_.insert(name).second;
+  absl::StatusOr<std::vector<std::string>> argv = vm.ServerArgv();
+  if (!argv.ok()) {
+    if (first) {
+      std::cerr << "perfcell: warning: " << name
+                << ": the server's arguments are unknown, the result records "
+                   "none: "
+                << argv.status().message() << "\n";
+    }
+    return;
+  }
+  for (const std::string& a : *argv) run->add_server_argv(a);
+  // The host backend passed binary.args itself: they are what it records.
+  if (!first || o_.spec.backend() == BACKEND_HOST) return;
+  const std::vector<std::string> received = ServerArguments(*argv);
+  for (Binary& binary : *file_.result().mutable_spec()->mutable_binaries()) {
+    if (binary.branch() != name) continue;
+    binary.clear_args();
+    for (const std::string& a : received) binary.add_args(a);
+  }
+  const std::string mismatch =
+      ArgumentsMismatch(name, branch.expected_args, received);
+  if (!mismatch.empty()) std::cerr << "perfcell: warning: " << mismatch << "\n";
 }
 
 void CellRun::FinishRun(const BranchInput& branch) {
@@ -557,6 +594,14 @@ absl::Status CellRun::Execute() {
   const bool vm_backend = o_.spec.backend() != BACKEND_HOST;
   std::map<std::string, std::string> hashed;  // path -> sha256
   for (const BranchInput& b : o_.branches) {
+    if (vm_backend && b.binary.args_size() > 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "branch \"", b.binary.branch(),
+          "\": server arguments given to the cell reach only the host "
+          "backend's server; a VM's server reads its arguments from its "
+          "payload (payload_image's server_args); give them there, and as "
+          "expected_args for the cell to check"));
+    }
     Binary* binary = spec.add_binaries();
     *binary = b.binary;
     if (!hashed.count(b.server_binary)) {

@@ -40,11 +40,14 @@ namespace perfcell {
 
 // One branch of a cell: what is recorded about it and where its files are.
 struct BranchInput {
-  Binary binary;              // branch, label, commit, args (as recorded)
+  Binary binary;              // branch, label, commit; args: host backend
   std::string server_binary;  // hashed into provenance; the host backend
                               // runs it with binary.args, where {port},
                               // {data_dir}, {tmp_dir} are substituted
   std::string payload_image;  // qemu, firecracker: the branch's payload disk
+  // qemu, firecracker: the arguments the payload should give the server
+  // (BranchFiles.expected_args); checked against what the guest reports.
+  std::vector<std::string> expected_args;
 };
 
 struct CellOptions {

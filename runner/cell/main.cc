@@ -159,7 +159,8 @@ int main(int argc, char** argv) {
   if (auto exit = perfcell::ParseCliFlags(
           argc, argv, "cell",
           "Runs one perfcell cell (perf_matrix writes these flags). "
-          "Arguments after -- go to the server of --branch.",
+          "Arguments after -- go to the server of --branch (host backend; "
+          "a VM's server reads its own from its payload).",
           &server_args)) {
     return *exit;
   }
@@ -198,6 +199,7 @@ int main(int argc, char** argv) {
     in.binary = b.binary();
     in.server_binary = b.server_binary();
     in.payload_image = b.payload_image();
+    in.expected_args.assign(b.expected_args().begin(), b.expected_args().end());
     o.branches.push_back(std::move(in));
   }
   perfcell::Design* design = spec.mutable_design();

@@ -110,11 +110,22 @@ class FirecrackerVm : public Vm {
   std::string ServerUrl() const override {
     return absl::StrCat("http://", address_, ":", config_.guest_server_port);
   }
-  // The guest init's metrics endpoint (GET /metrics, POST /poweroff).
+  // The guest init's metrics endpoint (GET /metrics, GET /server, POST
+  // /poweroff, ...).
   std::string MetricsUrl() const {
     return absl::StrCat("http://", address_, ":", config_.guest_metrics_port);
   }
   absl::StatusOr<GuestMetrics> Metrics() override;
+  absl::StatusOr<std::vector<std::string>> ServerArgv() override {
+    if (process_ == nullptr) {
+      return absl::FailedPreconditionError(
+          "the Firecracker VM was not started");
+    }
+    if (server_argv_.empty()) {
+      ASSIGN_OR_RETURN(server_argv_, FetchGuestServerArgv(MetricsUrl()));
+    }
+    return server_argv_;
+  }
   absl::Status DropCaches() override {
     return RequestGuestDropCaches(MetricsUrl());
   }
@@ -150,6 +161,7 @@ class FirecrackerVm : public Vm {
   std::unique_ptr<Process> process_;
   bool spawned_ = false;
   double boot_seconds_ = 0;
+  std::vector<std::string> server_argv_;  // the guest's GET /server, once
 };
 
 absl::Status FirecrackerVm::Start() {

@@ -232,6 +232,32 @@ TEST_F(FirecrackerVmTest, ServesMetricsAndServerThenStopsCleanly) {
   EXPECT_FALSE(vm->Health().ok());                // the VM is gone
 }
 
+TEST_F(FirecrackerVmTest, ServerArgvIsWhatTheGuestReportsFromItsPayload) {
+  // The stand-in reads its payload drive as a text GuestConfig.
+  config_.payload_image = dir_.WriteFile("payload.ext4", R"pb(
+    server {
+      argv: "/payload/bin/server"
+      argv: "--download_batch_chunks=8"
+      argv: "a \"quoted\" word"
+      port: 8080
+    }
+  )pb");
+  std::unique_ptr<Vm> vm = MakeVm();
+  ASSERT_NE(vm, nullptr);
+  EXPECT_TRUE(absl::IsFailedPrecondition(vm->ServerArgv().status()));
+  ASSERT_TRUE(vm->Start().ok()) << ReadFile(config_.console_log);
+  absl::StatusOr<std::vector<std::string>> argv = vm->ServerArgv();
+  ASSERT_TRUE(argv.ok()) << argv.status();
+  EXPECT_THAT(*argv,
+              ElementsAre("/payload/bin/server", "--download_batch_chunks=8",
+                          "a \"quoted\" word"));
+  EXPECT_TRUE(vm->Stop(absl::Seconds(10)).ok());
+  // Kept from the first answer: still known once the guest is gone.
+  absl::StatusOr<std::vector<std::string>> again = vm->ServerArgv();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(*again, *argv);
+}
+
 TEST_F(FirecrackerVmTest, StopFallsBackToCtrlAltDelWhenTheGuestDoesNotAnswer) {
   // The fake serves metrics elsewhere, so POST /poweroff finds nobody.
   options_.extra_env[1] =

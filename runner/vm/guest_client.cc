@@ -43,6 +43,31 @@ absl::StatusOr<GuestMetrics> FetchGuestMetrics(const std::string& base_url,
   return metrics;
 }
 
+absl::StatusOr<ServerCommand> FetchGuestServer(const std::string& base_url,
+                                               absl::Duration timeout) {
+  absl::StatusOr<std::string> body =
+      Request(absl::StrCat(base_url, "/server"), /*post=*/false, timeout);
+  if (!body.ok()) return body.status();
+  ServerCommand server;
+  if (!google::protobuf::TextFormat::ParseFromString(*body, &server)) {
+    return absl::DataLossError(absl::StrCat(
+        "the guest's /server answer is not a ServerCommand text proto: ",
+        body->substr(0, 200)));
+  }
+  return server;
+}
+
+absl::StatusOr<std::vector<std::string>> FetchGuestServerArgv(
+    const std::string& base_url, absl::Duration timeout) {
+  absl::StatusOr<ServerCommand> server = FetchGuestServer(base_url, timeout);
+  if (!server.ok()) return server.status();
+  if (server->argv().empty()) {
+    return absl::DataLossError(
+        absl::StrCat("the guest's ", base_url, "/server answer has no argv"));
+  }
+  return std::vector<std::string>(server->argv().begin(), server->argv().end());
+}
+
 absl::Status RequestGuestDropCaches(const std::string& base_url,
                                     absl::Duration timeout) {
   return Request(absl::StrCat(base_url, "/drop_caches"), /*post=*/true, timeout)

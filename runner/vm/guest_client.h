@@ -3,6 +3,8 @@
 //
 //   ASSIGN_OR_RETURN(GuestMetrics m,
 //   FetchGuestMetrics("http://127.0.0.1:41234"));
+//   ASSIGN_OR_RETURN(ServerCommand s,
+//   FetchGuestServer("http://127.0.0.1:41234"));  // s.argv(): as exec'd
 //   RETURN_IF_ERROR(RequestGuestPoweroff("http://127.0.0.1:41234"));
 //   absl::Status s = GuestFailureFromConsole(log);  // OOM, server exit, panic
 #ifndef PERFCELL_RUNNER_VM_GUEST_CLIENT_H_
@@ -10,17 +12,28 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "proto/cell.pb.h"
+#include "proto/guest.pb.h"
 #include "runner/vm/console_log.h"
 
 namespace perfcell {
 
 // GET <base_url>/metrics, parsed as GuestMetrics in text format.
 absl::StatusOr<GuestMetrics> FetchGuestMetrics(
+    const std::string& base_url, absl::Duration timeout = absl::Seconds(10));
+
+// GET <base_url>/server: the ServerCommand the guest init started the
+// server with (argv as it went to execve), parsed from text format.
+absl::StatusOr<ServerCommand> FetchGuestServer(
+    const std::string& base_url, absl::Duration timeout = absl::Seconds(10));
+
+// FetchGuestServer's argv; DataLoss when the guest reports none.
+absl::StatusOr<std::vector<std::string>> FetchGuestServerArgv(
     const std::string& base_url, absl::Duration timeout = absl::Seconds(10));
 
 // POST <base_url>/drop_caches; OK once the guest dropped its page cache.

@@ -236,6 +236,12 @@ class HostVm : public Vm {
     return m;
   }
 
+  absl::StatusOr<std::vector<std::string>> ServerArgv() override {
+    if (process_ == nullptr)
+      return absl::FailedPreconditionError("not started");
+    return argv_;
+  }
+
   absl::Status DropCaches() override {
     if (process_ == nullptr)
       return absl::FailedPreconditionError("not started");

@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "re2/re2.h"
@@ -131,6 +133,35 @@ TEST(HostVm, RestartRunsANewServerProcessOnTheSameDataAndCpus) {
   absl::StatusOr<GuestMetrics> m = (*vm)->Metrics();
   ASSERT_TRUE(m.ok()) << m.status();
   EXPECT_GT(m->server_rss_bytes(), 0u);
+  EXPECT_TRUE((*vm)->Stop(absl::Seconds(20)).ok());
+}
+
+TEST(HostVm, ServerArgvIsWhatTheServerProcessReceived) {
+  SKIP_UNDER_ASAN();
+  VmConfig config = Config("argv", 256, {});
+  auto vm = MakeHostVm(config);
+  ASSERT_TRUE(vm.ok()) << vm.status();
+  EXPECT_TRUE(absl::IsFailedPrecondition((*vm)->ServerArgv().status()));
+  ASSERT_TRUE((*vm)->Start().ok());
+  absl::StatusOr<std::vector<std::string>> argv = (*vm)->ServerArgv();
+  ASSERT_TRUE(argv.ok()) << argv.status();
+  // The program made absolute (the server runs in its data directory),
+  // placeholders filled in, as the server got them.
+  ASSERT_EQ(argv->size(), 3u);
+  EXPECT_EQ((*argv)[0].front(), '/');
+  EXPECT_TRUE(absl::EndsWith((*argv)[0], g_server)) << (*argv)[0];
+  EXPECT_EQ((*argv)[1], "--data_dir=" + config.work_dir + "/data");
+  EXPECT_EQ((*argv)[2], "--debug_endpoints");
+  // The kernel agrees: the process's own command line, NUL after each.
+  std::vector<int> pids = ServerPids(config.console_log);
+  ASSERT_EQ(pids.size(), 1u);
+  std::ifstream in(absl::StrCat("/proc/", pids[0], "/cmdline"));
+  std::string cmdline((std::istreambuf_iterator<char>(in)),
+                      std::istreambuf_iterator<char>());
+  std::vector<std::string> seen = absl::StrSplit(cmdline, '\0');
+  ASSERT_FALSE(seen.empty());
+  seen.pop_back();  // "" after the last NUL
+  EXPECT_EQ(seen, *argv);
   EXPECT_TRUE((*vm)->Stop(absl::Seconds(20)).ok());
 }
 

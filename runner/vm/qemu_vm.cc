@@ -213,6 +213,17 @@ class QemuVm : public Vm {
     return FetchGuestMetrics(absl::StrCat("http://127.0.0.1:", metrics_port_));
   }
 
+  absl::StatusOr<std::vector<std::string>> ServerArgv() override {
+    if (process_ == nullptr) {
+      return absl::FailedPreconditionError("qemu: not started");
+    }
+    if (server_argv_.empty()) {
+      ASSIGN_OR_RETURN(server_argv_, FetchGuestServerArgv(absl::StrCat(
+                                         "http://127.0.0.1:", metrics_port_)));
+    }
+    return server_argv_;
+  }
+
   absl::Status DropCaches() override {
     return RequestGuestDropCaches(
         absl::StrCat("http://127.0.0.1:", metrics_port_));
@@ -454,6 +465,7 @@ class QemuVm : public Vm {
   std::string cache_mode_;
   uint16_t server_port_ = 0;
   uint16_t metrics_port_ = 0;
+  std::vector<std::string> server_argv_;  // the guest's GET /server, once
   double boot_seconds_ = 0;
 };
 

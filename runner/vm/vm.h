@@ -9,7 +9,8 @@
 //
 // The destructor kills whatever is still running: no VM process outlives its
 // Vm object. The guest contract: contract/ (ports, devices, kernel
-// command line, console lines) and proto/guest.proto (metrics endpoint).
+// command line, console lines) and proto/guest.proto (metrics endpoint,
+// the server's argv).
 #ifndef PERFCELL_RUNNER_VM_VM_H_
 #define PERFCELL_RUNNER_VM_VM_H_
 
@@ -82,6 +83,13 @@ class Vm {
   // Asks the guest for its metrics (GET /metrics); NotFound when the backend
   // has no such endpoint.
   virtual absl::StatusOr<GuestMetrics> Metrics() = 0;
+
+  // The server's whole argv as it was started (argv[0] first), after
+  // Start(): VM backends ask the guest init (GET /server, proto/guest.proto)
+  // once and keep its answer; the host backend says what it spawned, its
+  // placeholders filled in. FailedPrecondition before Start(); the guest's
+  // error when it cannot answer.
+  virtual absl::StatusOr<std::vector<std::string>> ServerArgv() = 0;
 
   // Drops what the OS caches of the server's files, so the next read comes
   // from the disk: the guest's whole page cache (after sync), or on the host

@@ -1,10 +1,11 @@
 // A stand-in server for perfcell-init's tests: listens on 127.0.0.1:PORT
 // (default: the guest's server port, contract/guest_layout.h), says so on
 // stdout, and exits with status N when a client sends "exit N". "pid"
-// answers its process id; "ignore SIGTERM" makes it ignore SIGTERM (and
-// answers "ok").
+// answers its process id; "argv" answers its argv, each argument followed
+// by a NUL byte; "ignore SIGTERM" makes it ignore SIGTERM (and answers "ok").
+// Arguments after PORT do nothing but show up in "argv".
 //
-//   test_server [PORT]
+//   test_server [PORT [ARG...]]
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -19,11 +20,7 @@
 #include "contract/guest_layout.h"
 
 int main(int argc, char** argv) {
-  if (argc > 2) {
-    std::fprintf(stderr, "usage: test_server [PORT]\n");
-    return 2;
-  }
-  int port = argc == 2 ? std::atoi(argv[1]) : perfcell::contract::kServerPort;
+  int port = argc >= 2 ? std::atoi(argv[1]) : perfcell::contract::kServerPort;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -53,6 +50,9 @@ int main(int argc, char** argv) {
     std::string answer;
     if (n > 0 && std::strncmp(buf, "pid", 3) == 0) {
       answer = std::to_string(getpid());
+    } else if (n > 0 && std::strncmp(buf, "argv", 4) == 0) {
+      for (int i = 0; i < argc; ++i)
+        answer.append(argv[i], strlen(argv[i]) + 1);
     } else if (n > 0 && std::strncmp(buf, "ignore SIGTERM", 14) == 0) {
       signal(SIGTERM, SIG_IGN);
       answer = "ok";

@@ -4,21 +4,32 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <sstream>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "contract/console_protocol.h"
 #include "contract/guest_layout.h"
 #include "contract/kernel_cmdline.h"
+#include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "proto/cell.pb.h"
+#include "proto/guest.pb.h"
 
 namespace perfcell {
 namespace firecracker_testing {
 namespace {
 
 constexpr uint64_t kMiB = 1024 * 1024;
+
+// A payload that is no text GuestConfig is expected (see fake_guest.h).
+class SilentErrors : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int, int, const std::string&) override {}
+};
 
 }  // namespace
 
@@ -77,6 +88,12 @@ absl::StatusOr<std::unique_ptr<FakeGuest>> FakeGuest::Boot(
       absl::StrAppend(&boot, " via ", (*net)->gateway);
     }
     absl::StrAppend(&boot, "\n");
+  }
+  absl::Status config = guest->ReadServerCommand();
+  if (!config.ok()) {
+    absl::StrAppend(&boot, contract::ErrorLine(config.message()), "\n");
+    guest->WriteConsole(boot);
+    return guest;
   }
   guest->WriteConsole(boot);
 
@@ -145,10 +162,43 @@ void FakeGuest::PowerOff() {
   if (options_.on_poweroff) options_.on_poweroff();
 }
 
+absl::Status FakeGuest::ReadServerCommand() {
+  const std::string device =
+      contract::KernelArgument(machine_.boot_args, contract::kPayloadKey)
+          .value_or(contract::kPayloadDevice);
+  // "/dev/vdb" is the second drive, in the order the machine has them.
+  const size_t index = static_cast<size_t>(device.back() - 'a');
+  ServerCommand command;
+  command.add_argv(contract::kServerInPayload);
+  if (absl::StartsWith(device, "/dev/vd") && index < machine_.drives.size()) {
+    const std::string& path = machine_.drives[index].path_on_host;
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot read the payload ", device, " (", path, ")"));
+    }
+    GuestConfig config;
+    SilentErrors silent;
+    google::protobuf::TextFormat::Parser quiet;
+    quiet.RecordErrorsTo(&silent);
+    if (quiet.ParseFromString(text.str(), &config) &&
+        config.server().argv_size() > 0) {
+      command = config.server();
+    }
+  }
+  google::protobuf::TextFormat::PrintToString(command, &server_command_);
+  return absl::OkStatus();
+}
+
 HttpResponse FakeGuest::HandleMetrics(const HttpRequest& request) {
   if (request.method == "POST" && request.path == "/poweroff") {
     return HttpResponse{200, "text/plain", "powering off\n",
                         [this] { PowerOff(); }};
+  }
+  if (request.method == "GET" && request.path == "/server") {
+    return HttpResponse{200, "text/plain", server_command_};
   }
   if (request.method != "GET" || request.path != "/metrics") {
     return HttpResponse{404, "text/plain", "not found\n"};

@@ -1,11 +1,21 @@
 // The guest that fake_firecracker "boots" instead of a kernel: it writes a
 // plausible serial console (kernel lines, the drives as the guest would see
 // them, perfcell-init's lines from contract/console_protocol.h) and serves,
-// on loopback, the guest metrics endpoint (GET /metrics, POST /poweroff) and
-// a tiny stand-in for the server under test. Like perfcell-init, it reads
-// its network address from perfcell.net in the boot source's boot_args and
-// says so ("perfcell-init: network eth0 172.16.0.2/24"), or fails the boot
-// with PERFCELL ERROR when the value is malformed.
+// on loopback, the guest metrics endpoint (GET /metrics, GET /server, POST
+// /poweroff) and a tiny stand-in for the server under test. Like
+// perfcell-init, it reads its network address from perfcell.net in the boot
+// source's boot_args and says so ("perfcell-init: network eth0
+// 172.16.0.2/24"), or fails the boot with PERFCELL ERROR when the value is
+// malformed.
+//
+// Its config: perfcell-init reads the GuestConfig from the payload disk
+// (perfcell.payload=, default /dev/vdb: the second drive); the fake reads no
+// ext4, so it takes that drive's file as a GuestConfig in text format (what
+// a real payload holds at perfcell/guest.textproto) and answers GET /server
+// with its server command. A payload that is none (tests that do not care)
+// gives the server command `argv: "/payload/bin/server"`; a drive that
+// cannot be read fails the boot with PERFCELL ERROR, as perfcell-init
+// would.
 //
 //   FakeGuestOptions options;
 //   options.scenario = GuestScenario::kOom;
@@ -20,6 +30,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -64,12 +75,15 @@ class FakeGuest {
  private:
   FakeGuest(FakeMachine machine, FakeGuestOptions options);
   HttpResponse HandleMetrics(const HttpRequest& request);
+  // The payload's ServerCommand, as the class comment says.
+  absl::Status ReadServerCommand();
   void WriteConsole(absl::string_view text);
 
   const FakeMachine machine_;
   const FakeGuestOptions options_;
   absl::Mutex mu_;
   bool powered_off_ ABSL_GUARDED_BY(mu_) = false;
+  std::string server_command_;  // GET /server's answer, text format
   std::unique_ptr<HttpServer> server_;
   std::unique_ptr<HttpServer> metrics_;
 };

@@ -12,6 +12,7 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "proto/cell.pb.h"
+#include "proto/guest.pb.h"
 #include "runner/vm/firecracker_testing/temp_dir.h"
 #include "runner/vm/http_call.h"
 
@@ -19,6 +20,7 @@ namespace perfcell {
 namespace firecracker_testing {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -108,6 +110,62 @@ TEST_F(FakeGuestTest, ReadyGuestPrintsConsoleAndServesMetricsAndServer) {
   EXPECT_EQ(answered->status, 200);
   ASSERT_TRUE(powered_off_.WaitForNotificationWithTimeout(absl::Seconds(30)));
   EXPECT_THAT(Console(), HasSubstr("PERFCELL POWEROFF\n"));
+}
+
+// GET /server on the guest's metrics port, parsed.
+ServerCommand GetServer(const FakeGuest& guest) {
+  HttpCall call;
+  call.url = absl::StrCat("http://127.0.0.1:", guest.metrics_port(), "/server");
+  auto answer = PerformHttp(call);
+  EXPECT_TRUE(answer.ok()) << answer.status();
+  ServerCommand server;
+  if (answer.ok()) {
+    EXPECT_EQ(answer->status, 200) << answer->body;
+    EXPECT_TRUE(
+        google::protobuf::TextFormat::ParseFromString(answer->body, &server))
+        << answer->body;
+  }
+  return server;
+}
+
+TEST_F(FakeGuestTest, ServerAnswersTheArgvOfThePayloadsConfig) {
+  // The payload is the second drive (/dev/vdb), as perfcell-init finds it.
+  machine_.drives.insert(machine_.drives.begin() + 1,
+                         {"payload", dir_.WriteFile("payload", R"pb(
+                            server {
+                              argv: "/payload/lib/ld-linux-x86-64.so.2"
+                              argv: "--library-path"
+                              argv: "/payload/lib"
+                              argv: "/payload/bin/server"
+                              argv: "--sync=off"
+                              argv: "two words"
+                              port: 8080
+                            }
+                          )pb"),
+                          false, true, "Writeback"});
+  auto guest = Boot(GuestScenario::kReady);
+  ASSERT_NE(guest, nullptr);
+  EXPECT_THAT(GetServer(*guest).argv(),
+              ElementsAre("/payload/lib/ld-linux-x86-64.so.2", "--library-path",
+                          "/payload/lib", "/payload/bin/server", "--sync=off",
+                          "two words"));
+}
+
+TEST_F(FakeGuestTest, APayloadThatIsNoConfigGivesTheBareServer) {
+  auto guest = Boot(GuestScenario::kReady);
+  ASSERT_NE(guest, nullptr);
+  EXPECT_THAT(GetServer(*guest).argv(), ElementsAre("/payload/bin/server"));
+}
+
+TEST_F(FakeGuestTest, AnUnreadablePayloadFailsTheBoot) {
+  machine_.drives.insert(
+      machine_.drives.begin() + 1,
+      {"payload", dir_.path() + "/missing.ext4", false, true, "Writeback"});
+  auto guest = Boot(GuestScenario::kReady);
+  ASSERT_NE(guest, nullptr);
+  EXPECT_THAT(Console(), HasSubstr("PERFCELL ERROR cannot read the payload "
+                                   "/dev/vdb"));
+  EXPECT_THAT(Console(), Not(HasSubstr("PERFCELL READY")));
 }
 
 TEST_F(FakeGuestTest, NeverReadyGuestPrintsNoReadyLine) {
