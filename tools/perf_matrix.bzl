@@ -258,7 +258,7 @@ def _is_number(text):
 
 def perf_matrix_threshold_errors(thresholds, workloads, mix):
     """Everything wrong with `thresholds` ({metric: "< 200ms"}), one
-    message per mistake; the grammar is runner/cell/thresholds.h's."""
+    message per mistake; the grammar is contract/thresholds.h's."""
     if type(thresholds) != "dict":
         return ["thresholds %r: a dict {metric: condition}, e.g. {\"download.p95\": \"< 200ms\"}" % (thresholds,)]
     performed = {}
@@ -531,7 +531,9 @@ def perf_matrix(
       name: matrix name, the prefix of every target.
       binaries: {branch name: label of the server executable}.
       ram_mb: VM memory sizes in MiB (ints >= 128).
-      sizes: bytes per request, e.g. ["8M", "32M"].
+      sizes: bytes per request, e.g. ["8M", "32M"], at most "64G": a whole
+        number of bytes, or of K, M, G or T (binary units; 8M and 8MiB are
+        the same), the grammar of every perfcell size (tools/cc/byte_size.h).
       workloads: some of "upload", "download" (warm reads: the file is in
         the page cache after the first), "download_cold" (the page cache is
         dropped before each download: every read comes from the disk),
@@ -631,9 +633,10 @@ def perf_matrix(
       vcpus: VM vCPUs.
       images: package holding the shared guest images (kernel, kernel_pin,
         initramfs, base targets).
-      data_disk_size: apparent size of each run's fresh data disk (sparse;
-        made by the cell in its TEST_TMPDIR, never a Bazel output); it holds
-        the server's data and, with tmp "disk", its spooled uploads.
+      data_disk_size: apparent size of each run's fresh data disk, a size
+        as in `sizes` (sparse; made by the cell in its TEST_TMPDIR, never a
+        Bazel output); it holds the server's data and, with tmp "disk", its
+        spooled uploads.
       tmp: where the server's TMPDIR (/tmp, where servers spool uploads)
         lives: "disk" (a directory of the run's fresh data disk, as in
         production; the default) or "tmpfs" (VM backends: a tmpfs of half
