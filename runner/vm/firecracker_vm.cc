@@ -136,7 +136,9 @@ class FirecrackerVm : public Vm {
   absl::Status Stop(absl::Duration grace) override;
   double BootSeconds() const override { return boot_seconds_; }
   VmInfo Info() const override {
-    return VmInfo{"firecracker", version_, "kvm", cache_type_};
+    return VmInfo{.backend_version = version_,
+                  .accelerator = "kvm",
+                  .cache_mode = cache_type_};
   }
 
  private:

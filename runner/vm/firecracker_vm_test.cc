@@ -220,7 +220,6 @@ TEST_F(FirecrackerVmTest, ServesMetricsAndServerThenStopsCleanly) {
   EXPECT_TRUE(vm->Health().ok());
 
   VmInfo info = vm->Info();
-  EXPECT_EQ(info.backend, "firecracker");
   EXPECT_EQ(info.backend_version, "Firecracker v1.7.0-perfcell-fake");
   EXPECT_EQ(info.accelerator, "kvm");
   EXPECT_EQ(info.cache_mode, "Writeback");

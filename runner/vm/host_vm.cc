@@ -284,7 +284,6 @@ class HostVm : public Vm {
 
   VmInfo Info() const override {
     VmInfo info;
-    info.backend = "host";
     info.backend_version = "memory limit: " + limit_kind_;
     info.accelerator = "none";
     info.cache_mode = "host page cache";

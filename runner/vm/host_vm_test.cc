@@ -79,7 +79,7 @@ TEST(HostVm, RunsTheServerAndReportsMetrics) {
   EXPECT_GT(m->data_disk_used_bytes(), 0u);  // the SQLite file
   EXPECT_EQ(m->tmp_leftover_files(), 0u);
   EXPECT_TRUE((*vm)->Health().ok());
-  EXPECT_EQ((*vm)->Info().backend, "host");
+  EXPECT_EQ((*vm)->Info().accelerator, "none");
   EXPECT_TRUE((*vm)->Stop(absl::Seconds(20)).ok());
 }
 

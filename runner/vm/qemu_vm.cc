@@ -268,7 +268,6 @@ class QemuVm : public Vm {
 
   VmInfo Info() const override {
     VmInfo info;
-    info.backend = "qemu";
     info.backend_version = version_;
     info.accelerator = accel_;
     if (!kvm_note_.empty()) {

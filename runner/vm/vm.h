@@ -60,9 +60,9 @@ struct VmConfig {
   std::vector<std::string> host_env;
 };
 
-// What a backend says about itself, for the result's provenance.
+// What a backend says about itself, for the result's provenance (which
+// backend it is, the cell knows: CellSpec.backend).
 struct VmInfo {
-  std::string backend;          // "qemu", "firecracker", "host"
   std::string backend_version;  // first line of `qemu-system-x86_64 --version`
   std::string accelerator;      // "kvm", "tcg", "none"
   std::string cache_mode;
