@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "analysis/stats/sequential.h"
+#include "contract/stats/sequential.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell::analysis {

@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "analysis/stats/bootstrap.h"
 #include "analysis/verdict.h"
+#include "contract/stats/bootstrap.h"
 #include "proto/cell.pb.h"
 
 namespace perfcell::analysis {

@@ -6,9 +6,9 @@
 
 #include "absl/strings/match.h"
 #include "analysis/analysis.h"
-#include "analysis/stats/sequential.h"
 #include "analysis/synthetic.h"
 #include "analysis/text_report.h"
+#include "contract/stats/sequential.h"
 #include "gtest/gtest.h"
 
 namespace perfcell::analysis {

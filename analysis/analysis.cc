@@ -12,12 +12,12 @@
 #include "absl/strings/str_join.h"
 #include "analysis/checks.h"
 #include "analysis/format.h"
-#include "analysis/stats/descriptive.h"
-#include "analysis/stats/distributions.h"
-#include "analysis/stats/multiple_testing.h"
-#include "analysis/stats/permutation.h"
-#include "analysis/stats/power.h"
-#include "analysis/stats/signed_rank.h"
+#include "contract/stats/descriptive.h"
+#include "contract/stats/distributions.h"
+#include "contract/stats/multiple_testing.h"
+#include "contract/stats/permutation.h"
+#include "contract/stats/power.h"
+#include "contract/stats/signed_rank.h"
 
 namespace perfcell::analysis {
 namespace {

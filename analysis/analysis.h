@@ -22,10 +22,10 @@
 #include "analysis/adaptive.h"
 #include "analysis/dataset.h"
 #include "analysis/group_stats.h"
-#include "analysis/stats/bootstrap.h"
-#include "analysis/stats/rank_tests.h"
-#include "analysis/stats/spearman.h"
 #include "analysis/verdict.h"
+#include "contract/stats/bootstrap.h"
+#include "contract/stats/rank_tests.h"
+#include "contract/stats/spearman.h"
 
 namespace perfcell::analysis {
 

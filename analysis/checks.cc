@@ -9,8 +9,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "analysis/format.h"
-#include "analysis/stats/descriptive.h"
 #include "contract/host_warnings.h"
+#include "contract/stats/descriptive.h"
 
 namespace perfcell::analysis {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "analysis/stats/descriptive.h"
+#include "contract/stats/descriptive.h"
 
 namespace perfcell::analysis {
 

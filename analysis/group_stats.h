@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "analysis/dataset.h"
-#include "analysis/stats/bootstrap.h"
-#include "analysis/stats/spearman.h"
+#include "contract/stats/bootstrap.h"
+#include "contract/stats/spearman.h"
 
 namespace perfcell::analysis {
 

@@ -8,9 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "analysis/format.h"
-#include "analysis/stats/multiple_testing.h"
-#include "analysis/stats/signed_rank.h"
 #include "analysis/svg.h"
+#include "contract/stats/multiple_testing.h"
+#include "contract/stats/signed_rank.h"
 #include "re2/re2.h"
 
 namespace perfcell::analysis {

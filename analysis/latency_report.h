@@ -32,9 +32,9 @@
 
 #include "analysis/analysis.h"
 #include "analysis/dataset.h"
-#include "analysis/latency_percentiles.h"
 #include "analysis/result_loader.h"
-#include "analysis/stats/bootstrap.h"
+#include "contract/latency_percentiles.h"
+#include "contract/stats/bootstrap.h"
 
 namespace perfcell::analysis {
 

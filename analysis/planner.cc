@@ -9,9 +9,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "analysis/stats/descriptive.h"
-#include "analysis/stats/sequential.h"
-#include "analysis/stats/signed_rank.h"
+#include "contract/stats/descriptive.h"
+#include "contract/stats/sequential.h"
+#include "contract/stats/signed_rank.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell::analysis {

@@ -9,8 +9,8 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
-#include "analysis/stats/sequential.h"
 #include "analysis/zip_reader.h"
+#include "contract/stats/sequential.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/cc/atomic_file.h"
 #include "tools/cc/status_macros.h"

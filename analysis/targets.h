@@ -1,7 +1,7 @@
 // The targets table of a report: every threshold the results' cells set
 // (CellSpec.thresholds, from perf_matrix `thresholds`), per cell and
 // branch, with the measured figure and pass or fail, evaluated by the same
-// code the cell test fails with (runner/cell/thresholds.h).
+// code the cell test fails with (contract/thresholds.h).
 //
 //   TargetsReport targets = AnalyzeTargets(loaded, report.series_order, -1);
 //   std::string md = TargetsMarkdown(targets);  // "## Targets ..."
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "analysis/result_loader.h"
-#include "runner/cell/thresholds.h"
+#include "contract/thresholds.h"
 
 namespace perfcell::analysis {
 

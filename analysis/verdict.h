@@ -22,7 +22,7 @@
 
 #include <string>
 
-#include "analysis/stats/bootstrap.h"
+#include "contract/stats/bootstrap.h"
 
 namespace perfcell::analysis {
 

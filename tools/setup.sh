@@ -28,7 +28,7 @@ PACKAGES=(
   bazel-bootstrap g++ libabsl-dev libprotobuf-dev protobuf-compiler
   libre2-dev libcurl4-openssl-dev libext2fs-dev libgtest-dev libsqlite3-dev
   libssl-dev zlib1g-dev libbenchmark-dev libzip-dev libcpp-httplib-dev
-  # Header-only Boost (Boost.Math distributions in analysis/stats).
+  # Header-only Boost (Boost.Math distributions in contract/stats).
   libboost-dev
   # Compressed kernel modules (.ko.xz, .ko.zst) for modorder.
   liblzma-dev libzstd-dev

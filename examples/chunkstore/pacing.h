@@ -35,8 +35,9 @@
 // delay), pays the delay, then sends the 1 KiB. The send buffer is left
 // alone and nothing else waits, so turning the delay on costs a few polls
 // per response, not a share of the throughput. Measured with perfcell's
-// workload client (calibration_bench, README.md): N = 3 / 10 come out
-// ≈ +3 % / +10 % on 4 and 16 MiB downloads and uploads, N = 100 ≈ +100 %.
+// workload client (runner/workload:calibration_bench, README.md): N = 3 / 10
+// come out ≈ +3 % / +10 % on 4 and 16 MiB downloads and uploads, N = 100 ≈ +100
+// %.
 //   Rejected: a 64 KiB send buffer plus waiting for the socket to drain
 //   before the last 320 KiB chunk (the previous design) made perfcell cells'
 //   downloads 35..40 % slower whatever N. Waiting for SIOCOUTQ

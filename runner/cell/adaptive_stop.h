@@ -1,7 +1,7 @@
 // The stopping rule of an adaptive interleaved cell: after each block from
 // min_blocks on, every comparison (each branch against the baseline, the A/A
 // copy included) is looked at with the group-sequential signed-rank design
-// of analysis/stats/sequential.h, whose repeated intervals stay valid
+// of contract/stats/sequential.h, whose repeated intervals stay valid
 // however often they are looked at. A comparison keeps its first decision,
 // or its first futile look (Design.futility: so little chance of a decision
 // by max_blocks that it ends inconclusive now); the cell stops when every
@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "analysis/stats/sequential.h"
+#include "contract/stats/sequential.h"
 #include "proto/cell.pb.h"
 
 namespace perfcell {

@@ -31,9 +31,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "contract/thresholds.h"
 #include "runner/cell/cell_inputs.pb.h"
 #include "runner/cell/cell_runner.h"
-#include "runner/cell/thresholds.h"
 #include "tools/cc/atomic_file.h"
 #include "tools/cc/byte_size.h"
 #include "tools/cc/cli_flags.h"
@@ -70,7 +70,7 @@ ABSL_FLAG(std::string, load_profile, "",
           "those --load_seconds makes.");
 ABSL_FLAG(std::string, thresholds, "",
           "Limits checked per branch at the end, e.g. \"download.p95 < "
-          "200ms; errors.rate < 0.1%\" (runner/cell/thresholds.h); a broken "
+          "200ms; errors.rate < 0.1%\" (contract/thresholds.h); a broken "
           "one fails the cell after its results are saved.");
 ABSL_FLAG(std::string, api_profile, "chunkstore", "chunkstore or picoshare.");
 ABSL_FLAG(std::string, shared_secret, "perfcell",

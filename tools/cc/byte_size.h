@@ -17,7 +17,7 @@
 // below 2^63 bytes (8 EiB). The cases both parsers must agree on are the
 // table tools/cc/testdata/byte_sizes.bzl.
 //
-// Thresholds ("server.rss_max < 128MiB", runner/cell/thresholds.h) are not
+// Thresholds ("server.rss_max < 128MiB", contract/thresholds.h) are not
 // sizes: they are limits on measured figures, with decimals, zero and their
 // own units (KiB, MiB/s), and keep their own grammar.
 #ifndef PERFCELL_TOOLS_CC_BYTE_SIZE_H_

@@ -1,0 +1,574 @@
+#include "contract/stats/sequential.h"
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "contract/stats/signed_rank.h"
+#include "gtest/gtest.h"
+
+namespace perfcell::stats {
+namespace {
+
+// The design: looks after every block from 4 to 40.
+SequentialDesign Adaptive(double alpha = 0.05, double shape = 0.5) {
+  SequentialDesign d;
+  d.min_blocks = 4;
+  d.max_blocks = 40;
+  d.alpha = alpha;
+  d.min_effect = 0.05;
+  d.shape = shape;
+  return d;
+}
+
+SequentialDesign SingleLookAt(int n, double alpha = 0.05) {
+  SequentialDesign d = Adaptive(alpha);
+  d.min_blocks = d.max_blocks = n;
+  return d;
+}
+
+SequentialBoundary Boundary(const SequentialDesign& design) {
+  absl::StatusOr<SequentialBoundary> b = CalibrateBoundary(design);
+  EXPECT_TRUE(b.ok()) << b.status();
+  return *b;
+}
+
+// Block differences for the tests (std::mt19937_64 is the same everywhere;
+// its distributions may differ across standard libraries, which only moves
+// simulated rates by Monte Carlo noise).
+class Blocks {
+ public:
+  explicit Blocks(uint64_t seed) : rng_(seed) {}
+  double Normal(double mean, double sd) { return mean + sd * normal_(rng_); }
+  // Student t with 3 df scaled to standard deviation sd.
+  double T3(double mean, double sd) {
+    return mean + sd / std::sqrt(3.0) * t3_(rng_);
+  }
+  double Laplace(double mean, double sd) {
+    const double e = exponential_(rng_) * sd / std::sqrt(2.0);
+    return mean + (coin_(rng_) ? e : -e);
+  }
+
+ private:
+  std::mt19937_64 rng_;
+  std::normal_distribution<double> normal_;
+  std::student_t_distribution<double> t3_{3.0};
+  std::exponential_distribution<double> exponential_;
+  std::bernoulli_distribution coin_;
+};
+
+TEST(CalibrateBoundary, RejectsInvalidDesigns) {
+  SequentialDesign d = Adaptive();
+  d.min_blocks = 41;
+  EXPECT_FALSE(CalibrateBoundary(d).ok());
+  d = Adaptive();
+  d.max_blocks = kMaxSequentialBlocks + 1;
+  EXPECT_FALSE(CalibrateBoundary(d).ok());
+  d = Adaptive(0);
+  EXPECT_FALSE(CalibrateBoundary(d).ok());
+  d = Adaptive();
+  d.min_effect = 0;
+  EXPECT_FALSE(CalibrateBoundary(d).ok());
+}
+
+TEST(CalibrateBoundary, PocockBoundaryIsSaneAndPinned) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  // Pinned: the calibration is seeded (splitmix64, integer ranks), so these
+  // never move, on any platform.
+  EXPECT_NEAR(b.critical_z, 2.5471, 1e-4);
+  EXPECT_GE(b.simultaneous_level, 0.95);
+  EXPECT_LE(b.simultaneous_level, 0.96);
+  EXPECT_EQ(b.simulations, 100000);
+  ASSERT_EQ(b.k.size(), 41u);
+  const std::vector<int> expected = {
+      0,  0,   0,   0,   0,   0,   0,   0,   0,   1,   3,   5,   7,  10,
+      12, 16,  19,  23,  28,  32,  37,  43,  49,  55,  61,  68,  76, 83,
+      92, 100, 109, 119, 128, 138, 149, 160, 171, 183, 195, 208, 221};
+  EXPECT_EQ(b.k, expected);
+  // 2^-n: no sign pattern of 8 blocks reaches |Z| > 2.547 (max 2.52).
+  EXPECT_EQ(b.k[8], 0);
+  EXPECT_EQ(b.k[9], 1);
+  std::printf("Pocock 4..40: c = %.4f, simultaneous level %.4f\n  k:",
+              b.critical_z, b.simultaneous_level);
+  for (int n = 4; n <= 40; ++n) std::printf(" %d", b.k[n]);
+  std::printf("\n");
+  for (int n = 9; n <= 40; ++n) {
+    EXPECT_GE(b.k[n], b.k[n - 1]) << n;  // intervals tighten with n
+    // Each look alone is wider than the fixed design's.
+    EXPECT_LE(b.k[n], Boundary(SingleLookAt(n)).k[n]) << n;
+    EXPECT_GT(b.look_level[n], 0.98) << n;
+  }
+  // Deterministic: another min_effect shares the boundary.
+  SequentialDesign other = Adaptive();
+  other.min_effect = 0.02;
+  const SequentialBoundary again = Boundary(other);
+  EXPECT_EQ(again.k, b.k);
+  EXPECT_EQ(again.critical_z, b.critical_z);
+  EXPECT_EQ(again.design.min_effect, 0.02);
+}
+
+TEST(CalibrateBoundary, OBrienFlemingIsWideEarlyNarrowLate) {
+  const SequentialBoundary pocock = Boundary(Adaptive());
+  const SequentialBoundary obf = Boundary(Adaptive(0.05, 0.0));
+  EXPECT_GE(obf.simultaneous_level, 0.95);
+  EXPECT_LT(obf.k[15], pocock.k[15]);
+  EXPECT_GT(obf.k[40], pocock.k[40]);
+  // Near the fixed design at the last look (k 264 at n = 40).
+  EXPECT_GE(obf.k[40], 240);
+  EXPECT_LE(obf.k[40], Boundary(SingleLookAt(40)).k[40]);
+}
+
+TEST(CalibrateBoundary, SmallerAlphaGivesWiderIntervals) {
+  const SequentialBoundary b05 = Boundary(Adaptive(0.05));
+  const SequentialBoundary b01 = Boundary(Adaptive(0.01));
+  EXPECT_GT(b01.critical_z, b05.critical_z);
+  EXPECT_GE(b01.simultaneous_level, 0.99);
+  for (int n = 4; n <= 40; ++n) EXPECT_LE(b01.k[n], b05.k[n]);
+}
+
+TEST(SingleLook, EqualsTheFixedExactInterval) {
+  // R: qsignrank(0.025, 10) = 9, CI [W_9, W_47] at 95.1%.
+  const std::vector<double> ten = {0.12, -0.35, 0.48, 0.91,  -0.07,
+                                   0.66, 0.23,  1.05, -0.18, 0.39};
+  const SequentialBoundary b10 = Boundary(SingleLookAt(10));
+  EXPECT_EQ(b10.k[10], 9);
+  EXPECT_EQ(b10.simulations, 0);
+  EXPECT_NEAR(b10.look_level[10], 0.951171875, 1e-12);
+  absl::StatusOr<SequentialLook> look = Look(b10, ten, true);
+  ASSERT_TRUE(look.ok());
+  const OneSampleEstimate fixed = HodgesLehmannOneSample(ten, 0.95);
+  EXPECT_EQ(look->lo, fixed.ci_low);
+  EXPECT_EQ(look->hi, fixed.ci_high);
+  EXPECT_EQ(look->estimate, fixed.estimate);
+  EXPECT_EQ(look->level, fixed.achieved_confidence);
+  EXPECT_EQ(look->decision, SequentialLook::kInconclusive);
+
+  Blocks blocks(7);
+  for (double alpha : {0.05, 0.01}) {
+    for (int n = 3; n <= 60; ++n) {
+      const SequentialBoundary b = Boundary(SingleLookAt(n, alpha));
+      for (int rep = 0; rep < 5; ++rep) {
+        std::vector<double> d;
+        for (int i = 0; i < n; ++i) d.push_back(blocks.Normal(0.02, 0.05));
+        look = Look(b, d, true);
+        ASSERT_TRUE(look.ok());
+        const OneSampleEstimate e = HodgesLehmannOneSample(d, 1 - alpha);
+        EXPECT_EQ(look->lo, e.ci_low) << n;
+        EXPECT_EQ(look->hi, e.ci_high) << n;
+        EXPECT_DOUBLE_EQ(look->estimate, e.estimate) << n;
+        EXPECT_EQ(b.reached, e.reached) << n;
+      }
+    }
+  }
+  // n = 5 cannot reach 95%: the widest interval, at 93.75%.
+  const SequentialBoundary b5 = Boundary(SingleLookAt(5));
+  EXPECT_FALSE(b5.reached);
+  EXPECT_EQ(b5.k[5], 1);
+  EXPECT_DOUBLE_EQ(b5.look_level[5], 0.9375);
+}
+
+TEST(Look, RejectsLooksOutsideTheDesign) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  EXPECT_FALSE(Look(b, {0.1, 0.2, 0.3}, false).ok());
+  EXPECT_FALSE(Look(b, std::vector<double>(41, 0.1), false).ok());
+  EXPECT_FALSE(Look(b, {0.1, 0.2, NAN, 0.3}, false).ok());
+}
+
+TEST(Look, EarlyLooksAreUnboundedAndOpen) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  absl::StatusOr<SequentialLook> look =
+      Look(b, {0.1, 0.11, 0.12, 0.13, 0.09, 0.1}, false);
+  ASSERT_TRUE(look.ok());
+  EXPECT_TRUE(std::isinf(look->lo));
+  EXPECT_TRUE(std::isinf(look->hi));
+  EXPECT_EQ(look->decision, SequentialLook::kOpen);
+  EXPECT_GT(look->more_blocks_estimate, 0);
+  EXPECT_STREQ(DecisionName(look->decision), "open");
+}
+
+TEST(Look, DirectionsAndThresholds) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  Blocks blocks(11);
+  std::vector<double> up, down, flat;
+  for (int i = 0; i < 12; ++i) {
+    up.push_back(blocks.Normal(std::log(1.2), 0.01));
+    down.push_back(blocks.Normal(std::log(0.8), 0.01));
+    flat.push_back(blocks.Normal(0, 0.01));
+  }
+  EXPECT_EQ(Look(b, up, false)->decision, SequentialLook::kFaster);
+  EXPECT_EQ(Look(b, down, false)->decision, SequentialLook::kSlower);
+  EXPECT_EQ(Look(b, flat, false)->decision, SequentialLook::kNoDifference);
+  EXPECT_EQ(Look(b, up, false)->more_blocks_estimate, 0);
+  // A change inside the zone, not yet known to be inside it, at the last
+  // look: inconclusive, with an estimate of the blocks it would take.
+  std::vector<double> edge;
+  for (int i = 0; i < 40; ++i) edge.push_back(blocks.Normal(0.042, 0.05));
+  absl::StatusOr<SequentialLook> last = Look(b, edge, false);
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(last->decision, SequentialLook::kInconclusive);
+  EXPECT_GT(last->more_blocks_estimate, 0);
+  std::printf("edge: est %.4f [%.4f, %.4f], %d more blocks\n", last->estimate,
+              last->lo, last->hi, last->more_blocks_estimate);
+}
+
+TEST(SequentialComparison, MatchesLookAtEveryBlock) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  Blocks blocks(3);
+  for (int rep = 0; rep < 20; ++rep) {
+    SequentialComparison c(&b);
+    std::vector<double> d;
+    for (int n = 1; n <= 40; ++n) {
+      // Rounded to create ties and zeros.
+      const double x = std::round(blocks.T3(0.01, 0.05) * 100) / 100;
+      d.push_back(x);
+      c.AddBlock(x);
+      if (n < 4) {
+        EXPECT_FALSE(c.Look(false).ok());
+        continue;
+      }
+      const absl::StatusOr<SequentialLook> a = c.Look(false);
+      const absl::StatusOr<SequentialLook> e = Look(b, d, false);
+      ASSERT_TRUE(a.ok() && e.ok());
+      EXPECT_EQ(a->lo, e->lo);
+      EXPECT_EQ(a->hi, e->hi);
+      EXPECT_EQ(a->estimate, e->estimate);
+      EXPECT_EQ(a->decision, e->decision);
+      EXPECT_EQ(a->more_blocks_estimate, e->more_blocks_estimate);
+    }
+  }
+}
+
+enum class Shape { kNormal, kT3, kLaplace };
+
+double Draw(Blocks& blocks, Shape shape, double mean, double sd) {
+  switch (shape) {
+    case Shape::kNormal:
+      return blocks.Normal(mean, sd);
+    case Shape::kT3:
+      return blocks.T3(mean, sd);
+    case Shape::kLaplace:
+      return blocks.Laplace(mean, sd);
+  }
+  return 0;
+}
+
+struct AaResult {
+  double wrong_decision = 0;  // faster or slower, stopping as designed
+  double no_difference = 0;
+  double any_look_misses = 0;  // some look 4..40 excludes the truth
+};
+
+// Cells of the design with true effect `effect`: once stopping at the
+// first decided look (through the public Look), and once following every
+// look to 40 to measure the simultaneous coverage of the truth.
+AaResult SimulateCells(const SequentialBoundary& b, Shape shape, double effect,
+                       double sd, int cells, uint64_t seed) {
+  Blocks blocks(seed);
+  AaResult r;
+  const double upper = std::log(1 + b.design.min_effect);
+  const double lower = std::log(1 - b.design.min_effect);
+  for (int cell = 0; cell < cells; ++cell) {
+    std::vector<double> d;
+    SequentialComparison all_looks(&b);
+    bool stopped = false;
+    bool missed = false;
+    for (int n = 1; n <= 40; ++n) {
+      d.push_back(Draw(blocks, shape, effect, sd));
+      all_looks.AddBlock(d.back());
+      if (n < 4) continue;
+      if (!stopped) {
+        const absl::StatusOr<SequentialLook> look = Look(b, d, false);
+        EXPECT_TRUE(look.ok());
+        if (look->decision != SequentialLook::kOpen) {
+          stopped = true;
+          // A wrong direction, or "no difference" for a change that matters.
+          const bool wrong =
+              (look->decision == SequentialLook::kFaster && effect <= 0) ||
+              (look->decision == SequentialLook::kSlower && effect >= 0) ||
+              (look->decision == SequentialLook::kNoDifference &&
+               (effect <= lower || effect >= upper));
+          r.wrong_decision += wrong;
+          r.no_difference += look->decision == SequentialLook::kNoDifference;
+        }
+      }
+      const absl::StatusOr<SequentialLook> every = all_looks.Look(false);
+      missed = missed || every->lo > effect || every->hi < effect;
+    }
+    r.any_look_misses += missed;
+  }
+  r.wrong_decision /= cells;
+  r.no_difference /= cells;
+  r.any_look_misses /= cells;
+  return r;
+}
+
+// 10,000 A/A cells per noise shape. The rate of a false "faster"/"slower" is
+// tiny (the interval must clear +-5%, not just 0), so the test also checks
+// the property that guarantees it: P(some look's interval misses 0) <= 5%,
+// allowing 3 Monte Carlo standard errors (0.0065).
+TEST(Simulation, AaCellsKeepErrorControlUnderLookingAfterEveryBlock) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  constexpr int kCells = 10000;
+  const double tolerance = 3 * std::sqrt(0.05 * 0.95 / kCells);
+  struct Case {
+    Shape shape;
+    double sd;
+    uint64_t seed;
+    const char* name;
+  };
+  for (const Case& c : {Case{Shape::kNormal, 0.04, 42, "normal sd 0.04"},
+                        Case{Shape::kT3, 0.04, 421, "t3 sd 0.04"},
+                        Case{Shape::kLaplace, 0.10, 4211, "laplace sd 0.10"}}) {
+    const AaResult r = SimulateCells(b, c.shape, 0.0, c.sd, kCells, c.seed);
+    std::printf(
+        "A/A %s: wrong decision %.4f, no difference %.4f, some look excludes "
+        "0: %.4f\n",
+        c.name, r.wrong_decision, r.no_difference, r.any_look_misses);
+    EXPECT_LE(r.wrong_decision, 0.05) << c.name;
+    EXPECT_LE(r.any_look_misses, 0.05 + tolerance) << c.name;
+    // Not grossly conservative either: the boundary spends its alpha.
+    EXPECT_GE(r.any_look_misses, 0.03) << c.name;
+  }
+}
+
+// A true effect inside the indifference zone (+3%) with heavy tails: never
+// "slower", and coverage holds at any shift. (It is called "faster" when the
+// estimate happens to reach +5% while the interval excludes no change, as a
+// fixed design would; printed, not bounded.)
+TEST(Simulation, EffectInsideTheZoneIsNeverCalledTheWrongWay) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  const AaResult r =
+      SimulateCells(b, Shape::kLaplace, std::log(1.03), 0.05, 10000, 43);
+  const SequentialOperatingCharacteristics oc =
+      SimulateDesign(b, std::log(1.03), 0.05, BlockNoise::kLaplace, 10000, 43);
+  std::printf(
+      "+3%% laplace sd 0.05: wrong way %.4f, faster %.4f, no difference "
+      "%.4f, some look misses %.4f\n",
+      r.wrong_decision, oc.faster, oc.no_difference, r.any_look_misses);
+  EXPECT_LE(r.wrong_decision, 0.05);
+  EXPECT_EQ(oc.slower, 0);
+  EXPECT_LE(r.any_look_misses, 0.05 + 3 * std::sqrt(0.05 * 0.95 / 10000));
+}
+
+// Twice the minimum effect (+10% throughput, d shifted by log 1.10). Noise:
+// sd(d) = 0.05 is a noisy machine: each run median with ~3.5% run-to-run
+// spread, sqrt(2) * 0.035 = 0.05 for the log ratio of two runs. Also at twice
+// that noise with heavy tails, to show where power starts to go.
+TEST(Simulation, TwiceTheMinimumEffectIsDecidedTheRightWay) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  struct Case {
+    BlockNoise noise;
+    double sd;
+    double effect;
+    double min_power;
+    const char* name;
+  };
+  for (const Case& c :
+       {Case{BlockNoise::kNormal, 0.05, std::log(1.10), 0.9,
+             "+10% normal 0.05"},
+        Case{BlockNoise::kStudentT3, 0.05, std::log(1.10), 0.9, "+10% t3 0.05"},
+        Case{BlockNoise::kNormal, 0.05, std::log(0.90), 0.9,
+             "-10% normal 0.05"},
+        // Twice the noise: the cap of 40 blocks starts to bite (a fixed
+        // design would need ~51 blocks for 90% here).
+        Case{BlockNoise::kNormal, 0.10, std::log(1.10), 0.6,
+             "+10% normal 0.10"},
+        Case{BlockNoise::kStudentT3, 0.10, std::log(1.10), 0.85,
+             "+10% t3 0.10"}}) {
+    const SequentialOperatingCharacteristics oc =
+        SimulateDesign(b, c.effect, c.sd, c.noise, 10000, 5);
+    std::printf(
+        "%s: faster %.4f slower %.4f none %.4f inconclusive %.4f; blocks mean "
+        "%.1f median %d p90 %d\n",
+        c.name, oc.faster, oc.slower, oc.no_difference, oc.inconclusive,
+        oc.mean_blocks, oc.median_blocks, oc.p90_blocks);
+    const double right = c.effect > 0 ? oc.faster : oc.slower;
+    EXPECT_GE(right, c.min_power) << c.name;
+    EXPECT_LE(c.effect > 0 ? oc.slower : oc.faster, 0.001) << c.name;
+  }
+}
+
+TEST(Simulation, EquivalenceStopsEarlyWithSmallNoise) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  for (double sd : {0.01, 0.02, 0.04, 0.06}) {
+    const SequentialOperatingCharacteristics oc =
+        SimulateDesign(b, 0.0, sd, BlockNoise::kNormal, 10000, 9);
+    std::printf(
+        "A/A sd %.2f: no difference %.4f inconclusive %.4f; blocks mean %.1f "
+        "median %d p90 %d\n",
+        sd, oc.no_difference, oc.inconclusive, oc.mean_blocks, oc.median_blocks,
+        oc.p90_blocks);
+    EXPECT_GE(oc.no_difference, 0.95);
+    // With little noise: 7 is the first look whose equivalence interval
+    // (1 - 2 alpha) is bounded; 40 is the cap. Without an equivalence stop
+    // these cells could only end at 40.
+    if (sd <= 0.02) EXPECT_LE(oc.p90_blocks, 9);
+  }
+}
+
+// "No difference" is two one-sided claims at alpha each (TOST): with the true
+// effect on the edge of the zone, it is claimed at most alpha of the time,
+// from either side and for any noise.
+TEST(Simulation, NoDifferenceOnTheEdgeIsRare) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  for (double effect : {std::log(1.05), std::log(0.95)}) {
+    for (double sd : {0.02, 0.05}) {
+      const SequentialOperatingCharacteristics oc =
+          SimulateDesign(b, effect, sd, BlockNoise::kNormal, 10000, 17);
+      std::printf("edge %+.3f sd %.2f: no difference %.4f\n", effect, sd,
+                  oc.no_difference);
+      // alpha plus three Monte Carlo standard errors (0.0022 at 10,000).
+      EXPECT_LE(oc.no_difference, 0.05 + 3 * 0.0022) << effect << " " << sd;
+    }
+  }
+}
+
+// The interval is wider than the fixed-n exact CI at the same n; measured on
+// normal d (the mean ratio of widths over 2,000 samples per n).
+TEST(Simulation, WidthFactorAgainstTheFixedDesign) {
+  const SequentialBoundary seq = Boundary(Adaptive());
+  Blocks blocks(17);
+  for (int n : {12, 20, 30, 40}) {
+    const SequentialBoundary fixed = Boundary(SingleLookAt(n));
+    double ratio = 0;
+    constexpr int kReps = 2000;
+    for (int rep = 0; rep < kReps; ++rep) {
+      std::vector<double> d;
+      for (int i = 0; i < n; ++i) d.push_back(blocks.Normal(0, 0.05));
+      const SequentialLook s = *Look(seq, d, false);
+      const SequentialLook f = *Look(fixed, d, true);
+      ratio += (s.hi - s.lo) / (f.hi - f.lo) / kReps;
+    }
+    std::printf("width factor at n = %d: %.3f\n", n, ratio);
+    if (n >= 20) {
+      EXPECT_GE(ratio, 1.3) << n;
+      EXPECT_LE(ratio, 1.6) << n;
+    }
+  }
+}
+
+// Futility (design.futility_below = 10%): a comparison that the look at
+// max_blocks would very likely leave undecided ends "inconclusive" at once.
+// It decides nothing, so errors cannot grow; what it costs is a little
+// power, what it saves is the blocks of hopeless comparisons.
+TEST(Simulation, FutilitySavesBlocksOfHopelessComparisonsOnly) {
+  struct Case {
+    int max_blocks;
+    double alpha;
+    double effect;
+    double sd;
+    const char* name;
+  };
+  for (const Case& c : {
+           // decision_cost.sh's cell: 2 comparisons, alpha split, capped at
+           // the fixed design's 20 blocks; this machine's sd(d) ~0.085.
+           Case{20, 0.025, std::log(0.913), 0.085, "4..20 -8.7% sd 0.085"},
+           Case{20, 0.025, 0.0, 0.085, "4..20 A/A sd 0.085"},
+           Case{40, 0.05, std::log(1.10), 0.05, "4..40 +10% sd 0.05"},
+           Case{40, 0.05, std::log(1.10), 0.10, "4..40 +10% sd 0.10"},
+           Case{40, 0.05, 0.0, 0.04, "4..40 A/A sd 0.04"},
+           Case{40, 0.05, 0.0, 0.10, "4..40 A/A sd 0.10"},
+           Case{40, 0.05, std::log(1.05), 0.10, "4..40 on the edge sd 0.10"},
+       }) {
+    SequentialDesign d = Adaptive(c.alpha);
+    d.max_blocks = c.max_blocks;
+    const SequentialBoundary plain = Boundary(d);
+    d.futility_below = kDefaultFutility;
+    const SequentialBoundary futile = Boundary(d);
+    const SequentialOperatingCharacteristics a =
+        SimulateDesign(plain, c.effect, c.sd, BlockNoise::kNormal, 10000, 23);
+    const SequentialOperatingCharacteristics f =
+        SimulateDesign(futile, c.effect, c.sd, BlockNoise::kNormal, 10000, 23);
+    std::printf(
+        "%s: without futility faster %.4f slower %.4f none %.4f, blocks mean "
+        "%.1f p90 %d; with: faster %.4f slower %.4f none %.4f, blocks mean "
+        "%.1f p90 %d\n",
+        c.name, a.faster, a.slower, a.no_difference, a.mean_blocks,
+        a.p90_blocks, f.faster, f.slower, f.no_difference, f.mean_blocks,
+        f.p90_blocks);
+    const double mc = 3 * std::sqrt(0.25 / 10000);  // 3 Monte Carlo SEs
+    // Never more decisions of any kind than without it (up to MC noise),
+    // so never more wrong ones.
+    EXPECT_LE(f.faster, a.faster + mc) << c.name;
+    EXPECT_LE(f.slower, a.slower + mc) << c.name;
+    EXPECT_LE(f.no_difference, a.no_difference + mc) << c.name;
+    EXPECT_LE(f.mean_blocks, a.mean_blocks + 0.1) << c.name;
+    if (c.effect == std::log(1.10) && c.sd == 0.05) {
+      EXPECT_GE(f.faster, 0.9) << c.name;  // twice min_effect: still decided
+    }
+  }
+  // The hopeless case: a true change on the zone's edge with noise that 40
+  // blocks cannot resolve. Without futility nearly every cell runs to the
+  // cap; with it, most stop far earlier.
+  SequentialDesign d = Adaptive();
+  d.futility_below = kDefaultFutility;
+  const SequentialOperatingCharacteristics hopeless = SimulateDesign(
+      Boundary(d), std::log(1.05), 0.15, BlockNoise::kNormal, 4000, 29);
+  const SequentialOperatingCharacteristics capped =
+      SimulateDesign(Boundary(Adaptive()), std::log(1.05), 0.15,
+                     BlockNoise::kNormal, 4000, 29);
+  std::printf(
+      "edge +5%% sd 0.15: blocks mean %.1f with futility, %.1f without\n",
+      hopeless.mean_blocks, capped.mean_blocks);
+  EXPECT_LE(hopeless.mean_blocks, 0.7 * capped.mean_blocks);
+}
+
+TEST(Simulation, FutilityMarksTheLookAndItsConditionalPower) {
+  SequentialDesign d = Adaptive();
+  d.futility_below = kDefaultFutility;
+  const SequentialBoundary b = Boundary(d);
+  Blocks blocks(31);
+  // Noise that 40 blocks cannot beat, an estimate on the edge: futile at
+  // the first bounded look.
+  std::vector<double> noisy;
+  for (int i = 0; i < 12; ++i) noisy.push_back(blocks.Normal(0.05, 0.3));
+  const SequentialLook l = *Look(b, noisy, false);
+  EXPECT_TRUE(l.futile);
+  EXPECT_EQ(l.decision, SequentialLook::kInconclusive);
+  EXPECT_LT(l.conditional_power, kDefaultFutility);
+  // Quiet blocks about a clear effect: open or decided, never futile.
+  std::vector<double> quiet;
+  for (int i = 0; i < 9; ++i) quiet.push_back(blocks.Normal(0.08, 0.05));
+  const SequentialLook q = *Look(b, quiet, false);
+  EXPECT_FALSE(q.futile);
+  // The last look is inconclusive by the cap, not by futility.
+  std::vector<double> full = noisy;
+  while (full.size() < 40) full.push_back(blocks.Normal(0.05, 0.3));
+  EXPECT_FALSE(Look(b, full, true)->futile);
+  // Off by default.
+  EXPECT_FALSE(Look(Boundary(Adaptive()), noisy, false)->futile);
+}
+
+TEST(Planner, NormalApproximationAgreesWithSimulation) {
+  const SequentialBoundary b = Boundary(Adaptive());
+  // Fixed 95% design, +10%, sd 0.05, power 0.9.
+  const int fixed = FixedBlocksNeeded(0.05, 0.05, 0.05, std::log(1.10), 0.9);
+  const int seq = SequentialBlocksNeeded(b, 0.05, std::log(1.10), 0.9);
+  std::printf("blocks for +10%%, sd 0.05, power 0.9: fixed %d, sequential %d\n",
+              fixed, seq);
+  EXPECT_GE(fixed, 6);
+  EXPECT_GE(seq, fixed);
+  const SequentialOperatingCharacteristics oc =
+      SimulateDesign(b, std::log(1.10), 0.05, BlockNoise::kNormal, 4000, 1);
+  std::printf("  simulated: median %d, p90 %d\n", oc.median_blocks,
+              oc.p90_blocks);
+  EXPECT_NEAR(seq, oc.p90_blocks, 0.4 * oc.p90_blocks);
+  // At sd 0.10 it takes more blocks, and the simulation agrees.
+  const int noisy = SequentialBlocksNeeded(b, 0.10, std::log(1.10), 0.9);
+  const SequentialOperatingCharacteristics oc10 =
+      SimulateDesign(b, std::log(1.10), 0.10, BlockNoise::kNormal, 2000, 2);
+  std::printf("blocks for +10%%, sd 0.10: sequential %d, simulated p90 %d\n",
+              noisy, oc10.p90_blocks);
+  EXPECT_GT(noisy, seq);
+  EXPECT_GE(oc10.faster, 0.9);
+  EXPECT_NEAR(noisy, oc10.p90_blocks, 0.4 * oc10.p90_blocks);
+  EXPECT_GE(SequentialBlocksNeeded(b, 0.07, std::log(1.10), 0.9), seq);
+  // More noise, more blocks; an effect on the threshold is out of reach.
+  EXPECT_GT(FixedBlocksNeeded(0.05, 0.05, 0.10, std::log(1.10), 0.9), fixed);
+  EXPECT_EQ(FixedBlocksNeeded(0.05, 0.05, 0.05, std::log(1.05), 0.9), -1);
+  EXPECT_EQ(SequentialBlocksNeeded(b, 0.5, std::log(1.10), 0.9), -1);
+}
+
+}  // namespace
+}  // namespace perfcell::stats
