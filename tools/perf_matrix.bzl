@@ -7,7 +7,7 @@
             "batch-reads": "//examples/chunkstore:chunkstore",
         },
         server_args = {"batch-reads": ["--download_batch_chunks=8"]},
-        ram_mb = [256, 512],
+        memory_mib = [256, 512],
         sizes = ["8M", "32M"],
         workloads = ["upload", "download"],
         blocks = 10,
@@ -79,7 +79,7 @@ def _valid_name(s):
             return False
     return len(s) > 0 and s.strip(".") != ""
 
-def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, warmup, backend):
+def perf_matrix_errors(name, binaries, memory_mib, sizes, workloads, iterations, warmup, backend):
     """Everything wrong with a perf_matrix call, as a list of messages (empty if fine)."""
     errors = []
     if not _valid_name(name):
@@ -89,13 +89,13 @@ def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, war
     for branch in binaries:
         if not _valid_name(branch):
             errors.append("branch %r: use letters, digits, '-', '_' and '.' (it becomes part of target names)" % branch)
-    if not ram_mb:
-        errors.append("ram_mb is empty: give VM memory sizes in MiB, e.g. [256, 512]")
-    for r in ram_mb:
+    if not memory_mib:
+        errors.append("memory_mib is empty: give VM memory sizes in MiB, e.g. [256, 512]")
+    for r in memory_mib or []:
         if type(r) != "int" or r < 128 or r > 65536:
-            errors.append("ram_mb value %r: give an int from 128 to 65536 (MiB)" % (r,))
-    if len({r: True for r in ram_mb}) != len(ram_mb):
-        errors.append("ram_mb %r lists a memory size twice" % (ram_mb,))
+            errors.append("memory_mib value %r: give an int from 128 to 65536 (MiB)" % (r,))
+    if memory_mib and len({r: True for r in memory_mib}) != len(memory_mib):
+        errors.append("memory_mib %r lists a memory size twice" % (memory_mib,))
     if len({w: True for w in workloads}) != len(workloads):
         errors.append("workloads %r lists a workload twice" % (workloads,))
     if not sizes:
@@ -129,7 +129,7 @@ def perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, war
     for v in sizes:
         if type(v) == "string":
             suffixes[v.lower()] = "a size"
-    for r in ram_mb:
+    for r in memory_mib or []:
         if type(r) == "int":
             suffixes["%dmb" % r] = "a memory size"
     for branch in binaries:
@@ -415,13 +415,13 @@ def perf_matrix_baseline(binaries, baseline):
             return b
     return sorted(binaries.keys())[0]
 
-def perf_matrix_cells(name, branches, ram_mb, sizes, workloads, mode = "sequential"):
+def perf_matrix_cells(name, branches, memory_mib, sizes, workloads, mode = "sequential"):
     """The cells of a matrix in a fixed order: a list of structs with the
     target name, the branches it holds and the value of each axis."""
     cells = []
     groups = [[b] for b in branches] if mode == "sequential" else [branches]
     for group in groups:
-        for ram in ram_mb:
+        for ram in memory_mib:
             for size in sizes:
                 for workload in workloads:
                     prefix = name if mode != "sequential" else "%s_%s" % (name, group[0])
@@ -485,9 +485,9 @@ def _branch_textproto(branch, label, commit, args, server_rootpath, payload_root
 def perf_matrix(
         name,
         binaries,
-        ram_mb,
-        sizes,
-        workloads,
+        memory_mib = None,
+        sizes = None,
+        workloads = None,
         iterations = 3,
         warmup = 1,
         mode = "interleaved",
@@ -524,13 +524,16 @@ def perf_matrix(
         exclusive = True,
         exec_properties = {},
         manual = False,
-        tags = []):
+        tags = [],
+        ram_mb = None):
     """Generates the cell tests and suites of a performance matrix.
 
     Args:
       name: matrix name, the prefix of every target.
       binaries: {branch name: label of the server executable}.
-      ram_mb: VM memory sizes in MiB (ints >= 128).
+      memory_mib: VM memory sizes in MiB (ints >= 128); cells are named
+        `<matrix>_<N>mb_<size>_<workload>` after them. (Formerly `ram_mb`,
+        which is refused with the new name.)
       sizes: bytes per request, e.g. ["8M", "32M"], at most "64G": a whole
         number of bytes, or of K, M, G or T (binary units; 8M and 8MiB are
         the same), the grammar of every perfcell size (tools/cc/byte_size.h).
@@ -655,7 +658,9 @@ def perf_matrix(
         them (measurements, not tests); they run when named.
       tags: extra tags on every cell.
     """
-    errors = perf_matrix_errors(name, binaries, ram_mb, sizes, workloads, iterations, warmup, backend)
+    if ram_mb != None:
+        fail("perf_matrix(name = %r): ram_mb is now memory_mib, the name the cell, the result and the report use: write memory_mib = %r" % (name, ram_mb))
+    errors = perf_matrix_errors(name, binaries, memory_mib, sizes or [], workloads or [], iterations, warmup, backend)
     errors += perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend)
     errors += perf_matrix_interleave_errors(mode, interleave)
     errors += perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds, futility)
@@ -747,7 +752,7 @@ def perf_matrix(
     if exclusive:
         extra_tags.append("exclusive")
     suites = {}
-    for cell in perf_matrix_cells(name, branches, ram_mb, sizes, workloads, mode):
+    for cell in perf_matrix_cells(name, branches, memory_mib, sizes, workloads, mode):
         size_bytes = parse_size(cell.size)
         held = list(cell.branches)
         if interleaved and aa_check:

@@ -78,17 +78,17 @@ def _run_checks():
     ok = perf_matrix_errors("demo", {"baseline": "//x"}, [256], ["8M"], ["upload"], 3, 1, "qemu")
     _check(failures, "a good call has no errors", ok, [])
     bad = perf_matrix_errors("demo", {}, [], [], [], 0, -1, "docker")
-    for fragment in ["binaries is empty", "ram_mb is empty", "sizes is empty", "workloads is empty", "iterations 0", "warmup -1", 'backend "docker"']:
+    for fragment in ["binaries is empty", "memory_mib is empty", "sizes is empty", "workloads is empty", "iterations 0", "warmup -1", 'backend "docker"']:
         _check_error(failures, "empty call", bad, fragment)
     bad = perf_matrix_errors("demo", {"my branch": "//x"}, [64, "512"], ["8 MB", "8M", "8m"], ["uploads"], 3, 1, "qemu")
-    for fragment in ['branch "my branch"', "ram_mb value 64", "ram_mb value \"512\"", "size \"8 MB\"", "listed twice", 'workload "uploads"']:
+    for fragment in ['branch "my branch"', "memory_mib value 64", "memory_mib value \"512\"", "size \"8 MB\"", "listed twice", 'workload "uploads"']:
         _check_error(failures, "bad values", bad, fragment)
     bad = perf_matrix_errors("demo", {"upload": "//x", "8m": "//y", "512mb": "//z", "..": "//w"}, [512], ["8M"], ["upload"], 3, 1, "qemu")
     for fragment in ['branch "upload" has the name of a workload', 'branch "8m" has the name of a size', 'branch "512mb" has the name of a memory size', 'branch ".."']:
         _check_error(failures, "colliding branch names", bad, fragment)
 
     bad = perf_matrix_errors("demo", {"a": "//x"}, [100000000, 256, 256], ["9999999G"], ["upload", "upload"], 3, 1, "qemu")
-    for fragment in ["ram_mb value 100000000", "lists a memory size twice", 'size "9999999G": at most', "lists a workload twice"]:
+    for fragment in ["memory_mib value 100000000", "lists a memory size twice", 'size "9999999G": at most', "lists a workload twice"]:
         _check_error(failures, "out-of-range values", bad, fragment)
 
     _check(failures, "tmp on disk is fine", perf_matrix_tmp_errors("disk", "qemu"), [])
