@@ -403,7 +403,9 @@ TEST(Simulation, EquivalenceStopsEarlyWithSmallNoise) {
     // With little noise: 7 is the first look whose equivalence interval
     // (1 - 2 alpha) is bounded; 40 is the cap. Without an equivalence stop
     // these cells could only end at 40.
-    if (sd <= 0.02) EXPECT_LE(oc.p90_blocks, 9);
+    if (sd <= 0.02) {
+      EXPECT_LE(oc.p90_blocks, 9);
+    }
   }
 }
 
