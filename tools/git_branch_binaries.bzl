@@ -13,10 +13,10 @@
 checks out each commit in its own clone, runs `build_command` there with
 OUT set to where the binary must go, and exposes:
   @picoshare_branches//:baseline, @picoshare_branches//:batch-reads
-      the binaries (labels to give perf_matrix's `binaries`);
+      the binaries (labels to give perf_matrix's `branches`);
   @picoshare_branches//:branches.bzl
       BRANCHES = {name: struct(label, commit, sha256)}, for perf_matrix's
-      `binaries` and `commits`, so results carry the commit and the digest.
+      `branches` and `commits`, so results carry the commit and the digest.
 A revision that is not a full commit id is resolved once and the result
 says which commit it was; pin full ids for builds that stay the same.
 """

@@ -2,7 +2,7 @@
 
     perf_matrix(
         name = "demo",
-        binaries = {
+        branches = {
             "baseline": "//examples/chunkstore:chunkstore",
             "batch-reads": "//examples/chunkstore:chunkstore",
         },
@@ -79,14 +79,14 @@ def _valid_name(s):
             return False
     return len(s) > 0 and s.strip(".") != ""
 
-def perf_matrix_errors(name, binaries, memory_mib, sizes, workloads, iterations, warmup, backend):
+def perf_matrix_errors(name, branches, memory_mib, sizes, workloads, iterations, warmup, backend):
     """Everything wrong with a perf_matrix call, as a list of messages (empty if fine)."""
     errors = []
     if not _valid_name(name):
         errors.append("name %r: use letters, digits, '-', '_' and '.'" % name)
-    if not binaries:
-        errors.append("binaries is empty: give at least one {branch: label}")
-    for branch in binaries:
+    if not branches:
+        errors.append("branches is empty: give at least one {branch: label}")
+    for branch in branches:
         if not _valid_name(branch):
             errors.append("branch %r: use letters, digits, '-', '_' and '.' (it becomes part of target names)" % branch)
     if not memory_mib:
@@ -132,7 +132,7 @@ def perf_matrix_errors(name, binaries, memory_mib, sizes, workloads, iterations,
     for r in memory_mib or []:
         if type(r) == "int":
             suffixes["%dmb" % r] = "a memory size"
-    for branch in binaries:
+    for branch in branches:
         if branch in suffixes:
             errors.append("branch %r has the name of %s: the test suites %s_%s would collide; rename the branch" % (branch, suffixes[branch], name, branch))
     seen = {}
@@ -366,7 +366,7 @@ def perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alph
         errors.append("futility %r: the chance of faster/slower below which an open comparison stops as inconclusive, from 0 (never) to below 0.5, e.g. 0.1" % (futility,))
     return errors
 
-def perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend):
+def perf_matrix_design_errors(branches, mode, isolation, blocks, baseline, aa_check, accel, backend):
     """Everything wrong with the design arguments, as a list of messages."""
     errors = []
     if mode not in _MODES:
@@ -377,15 +377,15 @@ def perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_ch
         errors.append("blocks %r: must be an int of at least 1 (10 or more to reach a verdict)" % (blocks,))
     if mode == "sequential" and isolation != "vm":
         errors.append("isolation %r needs mode \"interleaved\": a sequential cell runs one branch in one VM" % isolation)
-    if baseline != None and baseline not in binaries:
-        errors.append("baseline %r is not in binaries %s" % (baseline, sorted(binaries.keys())))
+    if baseline != None and baseline not in branches:
+        errors.append("baseline %r is not in branches %s" % (baseline, sorted(branches.keys())))
     if type(aa_check) != "bool":
         errors.append("aa_check %r: must be True or False" % (aa_check,))
     if accel not in _ACCELS:
         errors.append("accel %r: must be one of %s" % (accel, _ACCELS))
     if accel != "auto" and backend != "qemu":
         errors.append("accel %r applies to the qemu backend only, not %r" % (accel, backend))
-    for branch in binaries:
+    for branch in branches:
         if "~" in branch:
             errors.append("branch %r: '~' is reserved for the A/A copy (%s)" % (branch, AA_SUFFIX))
     return errors
@@ -405,21 +405,21 @@ def perf_matrix_interleave_errors(mode, interleave):
         return ["interleave %r needs mode \"interleaved\": a sequential cell holds one branch" % interleave]
     return []
 
-def perf_matrix_baseline(binaries, baseline):
+def perf_matrix_baseline(branches, baseline):
     """The branch the others are compared with: `baseline`, else "baseline"
     or "main" when present, else the first in sorted order."""
     if baseline:
         return baseline
     for b in ("baseline", "main"):
-        if b in binaries:
+        if b in branches:
             return b
-    return sorted(binaries.keys())[0]
+    return sorted(branches.keys())[0]
 
-def perf_matrix_cells(name, branches, memory_mib, sizes, workloads, mode = "sequential"):
+def perf_matrix_cells(name, branch_order, memory_mib, sizes, workloads, mode = "sequential"):
     """The cells of a matrix in a fixed order: a list of structs with the
     target name, the branches it holds and the value of each axis."""
     cells = []
-    groups = [[b] for b in branches] if mode == "sequential" else [branches]
+    groups = [[b] for b in branch_order] if mode == "sequential" else [branch_order]
     for group in groups:
         for ram in memory_mib:
             for size in sizes:
@@ -484,7 +484,7 @@ def _branch_textproto(branch, label, commit, args, server_rootpath, payload_root
 
 def perf_matrix(
         name,
-        binaries,
+        branches = None,
         memory_mib = None,
         sizes = None,
         workloads = None,
@@ -525,12 +525,14 @@ def perf_matrix(
         exec_properties = {},
         manual = False,
         tags = [],
+        binaries = None,
         ram_mb = None):
     """Generates the cell tests and suites of a performance matrix.
 
     Args:
       name: matrix name, the prefix of every target.
-      binaries: {branch name: label of the server executable}.
+      branches: {branch name: label of the server executable}. (Formerly
+        `binaries`, which is refused with the new name.)
       memory_mib: VM memory sizes in MiB (ints >= 128); cells are named
         `<matrix>_<N>mb_<size>_<workload>` after them. (Formerly `ram_mb`,
         which is refused with the new name.)
@@ -658,10 +660,13 @@ def perf_matrix(
         them (measurements, not tests); they run when named.
       tags: extra tags on every cell.
     """
+    if binaries != None:
+        fail("perf_matrix(name = %r): binaries is now branches ({branch: label of its server}), the name the cell, the result and the report use: write branches = %r" % (name, binaries))
     if ram_mb != None:
         fail("perf_matrix(name = %r): ram_mb is now memory_mib, the name the cell, the result and the report use: write memory_mib = %r" % (name, ram_mb))
-    errors = perf_matrix_errors(name, binaries, memory_mib, sizes or [], workloads or [], iterations, warmup, backend)
-    errors += perf_matrix_design_errors(binaries, mode, isolation, blocks, baseline, aa_check, accel, backend)
+    branches = branches or {}
+    errors = perf_matrix_errors(name, branches, memory_mib, sizes or [], workloads or [], iterations, warmup, backend)
+    errors += perf_matrix_design_errors(branches, mode, isolation, blocks, baseline, aa_check, accel, backend)
     errors += perf_matrix_interleave_errors(mode, interleave)
     errors += perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds, futility)
     errors += perf_matrix_tmp_errors(tmp, backend)
@@ -678,13 +683,13 @@ def perf_matrix(
     if not _valid_name(shared_secret):
         errors.append("shared_secret: use letters, digits, '-', '_' and '.' (it is passed on command lines)")
     for branch in server_args:
-        if branch not in binaries:
-            errors.append("server_args names branch %r, which is not in binaries %s" % (branch, sorted(binaries.keys())))
+        if branch not in branches:
+            errors.append("server_args names branch %r, which is not in branches %s" % (branch, sorted(branches.keys())))
     if errors:
         fail("perf_matrix(name = %r):\n  %s" % (name, "\n  ".join(errors)))
 
-    base = perf_matrix_baseline(binaries, baseline)
-    branches = [base] + [b for b in sorted(binaries.keys()) if b != base]
+    base = perf_matrix_baseline(branches, baseline)
+    branch_order = [base] + [b for b in sorted(branches.keys()) if b != base]
     interleaved = mode == "interleaved"
     load_profile = perf_matrix_load_profile(stages, arrival_rate, mix)
     adaptive = stop == "adaptive"
@@ -736,23 +741,23 @@ def perf_matrix(
             "--data_disk_size=" + data_disk_size,
         ]
         image_data = [kernel, pin, initramfs, base_image, mkext4]
-        for branch in branches:
+        for branch in branch_order:
             payload_image(
                 name = "%s_%s_payload" % (name, branch),
-                binary = binaries[branch],
+                binary = branches[branch],
                 server_args = server_args.get(branch, []),
                 shared_secret = shared_secret,
             )
 
     # (name in the cell, branch whose binary and payload it runs)
-    runs_of = {b: b for b in branches}
+    runs_of = {b: b for b in branch_order}
     if interleaved and aa_check:
         runs_of[base + AA_SUFFIX] = base
     extra_tags = ["manual"] if manual else []
     if exclusive:
         extra_tags.append("exclusive")
     suites = {}
-    for cell in perf_matrix_cells(name, branches, memory_mib, sizes, workloads, mode):
+    for cell in perf_matrix_cells(name, branch_order, memory_mib, sizes, workloads, mode):
         size_bytes = parse_size(cell.size)
         held = list(cell.branches)
         if interleaved and aa_check:
@@ -764,14 +769,14 @@ def perf_matrix(
             payload = ":%s_%s_payload" % (name, source) if vm else None
             texts.append(_branch_textproto(
                 b,
-                str(binaries[source]),
+                str(branches[source]),
                 commits.get(source, ""),
                 server_args.get(source, []),
-                "$(rootpath %s)" % binaries[source],
+                "$(rootpath %s)" % branches[source],
                 "$(rootpath %s)" % payload if payload else "",
             ))
-            if binaries[source] not in data:
-                data.append(binaries[source])
+            if branches[source] not in data:
+                data.append(branches[source])
             if payload and payload not in data:
                 data.append(payload)
         args = args_common + [

@@ -78,7 +78,7 @@ def _run_checks():
     ok = perf_matrix_errors("demo", {"baseline": "//x"}, [256], ["8M"], ["upload"], 3, 1, "qemu")
     _check(failures, "a good call has no errors", ok, [])
     bad = perf_matrix_errors("demo", {}, [], [], [], 0, -1, "docker")
-    for fragment in ["binaries is empty", "memory_mib is empty", "sizes is empty", "workloads is empty", "iterations 0", "warmup -1", 'backend "docker"']:
+    for fragment in ["branches is empty", "memory_mib is empty", "sizes is empty", "workloads is empty", "iterations 0", "warmup -1", 'backend "docker"']:
         _check_error(failures, "empty call", bad, fragment)
     bad = perf_matrix_errors("demo", {"my branch": "//x"}, [64, "512"], ["8 MB", "8M", "8m"], ["uploads"], 3, 1, "qemu")
     for fragment in ['branch "my branch"', "memory_mib value 64", "memory_mib value \"512\"", "size \"8 MB\"", "listed twice", 'workload "uploads"']:
