@@ -16,6 +16,7 @@
 #include "absl/strings/str_join.h"
 #include "analysis/invocations.h"
 #include "analysis/zip_reader.h"
+#include "contract/result_files.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "proto/backend_name.h"
@@ -27,8 +28,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr absl::string_view kPb = "result.pb";
-constexpr absl::string_view kJson = "result.json";
+constexpr absl::string_view kPb = kResultPbFile;
+constexpr absl::string_view kJson = kResultJsonFile;
 constexpr absl::string_view kZip = "outputs.zip";
 
 std::string Dirname(absl::string_view path) {

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "analysis/zip_reader.h"
+#include "contract/result_files.h"
 #include "contract/stats/sequential.h"
 #include "google/protobuf/util/json_util.h"
 #include "tools/cc/atomic_file.h"
@@ -348,9 +349,10 @@ absl::Status WriteResultPb(const std::string& path, const CellResult& r) {
 
 absl::Status WriteOutputsZip(const std::string& path, const CellResult& r) {
   ASSIGN_OR_RETURN(std::string json, ToJson(r));
-  return WriteZipFiles(path, {{"result.json", json},
-                              {"result.pb", r.SerializeAsString()},
-                              {"console.log", "perfcell-guest: ready\n"}});
+  return WriteZipFiles(path,
+                       {{std::string(kResultJsonFile), json},
+                        {std::string(kResultPbFile), r.SerializeAsString()},
+                        {"console.log", "perfcell-guest: ready\n"}});
 }
 
 absl::Status WriteBazelTestlogs(const std::string& dir,

@@ -13,7 +13,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "contract/result_files.h"
 #include "proto/cell.pb.h"
 
 namespace perfcell {
@@ -41,8 +43,10 @@ class ResultFile {
   // Child processes die with the cell through PR_SET_PDEATHSIG.
   void InstallKillHandler();
 
-  std::string pb_path() const { return dir_ + "/result.pb"; }
-  std::string json_path() const { return dir_ + "/result.json"; }
+  std::string pb_path() const { return absl::StrCat(dir_, "/", kResultPbFile); }
+  std::string json_path() const {
+    return absl::StrCat(dir_, "/", kResultJsonFile);
+  }
 
  private:
   absl::Status Write();
