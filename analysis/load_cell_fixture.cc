@@ -18,7 +18,7 @@ CellResult LoadCell(const LoadCellOptions& options) {
   r.set_schema_version(SCHEMA_VERSION_CURRENT);
   r.set_status(CellResult::PASSED);
   CellSpec& spec = *r.mutable_spec();
-  spec.set_cell("quick_256mb_16m_load");
+  spec.set_cell("quick_256mib_16m_load");
   spec.set_memory_mib(256);
   spec.set_backend(BACKEND_HOST);
   spec.mutable_workload()->set_kind(Workload::LOAD);

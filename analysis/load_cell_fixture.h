@@ -24,7 +24,7 @@ struct LoadCellOptions {
   uint64_t seed = 3;  // of the latencies drawn
 };
 
-// Cell quick_256mb_16m_load (host, 256 MiB, 16 MiB, 4 clients) with branches
+// Cell quick_256mib_16m_load (host, 256 MiB, 16 MiB, 4 clients) with branches
 // "baseline" and "fast": `blocks` complete blocks; each run one warm-up stage
 // (every latency 5 s, to be left out) and two measured stages of "4
 // clients", 400 requests each, latencies lognormal around 20 ms (times a

@@ -12,7 +12,7 @@ namespace {
 TEST(CellResultJson, RoundTripsAndSpellsEnums) {
   CellResult result;
   result.set_schema_version(SCHEMA_VERSION_CURRENT);
-  result.mutable_spec()->set_cell("demo_baseline_256mb_8m_upload");
+  result.mutable_spec()->set_cell("demo_baseline_256mib_8m_upload");
   result.mutable_spec()->set_backend(BACKEND_QEMU);
   result.mutable_spec()->mutable_workload()->set_kind(Workload::UPLOAD);
   Iteration* it = result.add_iterations();

@@ -16,21 +16,21 @@
     )
 
 Interleaved (the default): one test per memory x size x workload,
-`demo_<ram>mb_<size>_<workload>` (size in lower case: demo_256mb_8m_upload),
+`demo_<memory_mib>mib_<size>_<workload>` (size in lower case: demo_256mib_8m_upload),
 holding every branch and, with `aa_check`, a second copy of the baseline
 (`baseline~aa`). It runs `blocks` blocks; each block runs every branch once,
 in a random order drawn from `seed`, each run `warmup` + `iterations`
 requests on a fresh VM (isolation "vm") or on the branch's own VM kept for
 the cell (isolation "session"). Sequential (`mode = "sequential"`): one test
-per branch x memory x size x workload, `demo_<branch>_<ram>mb_<size>_<workload>`,
+per branch x memory x size x workload, `demo_<branch>_<memory_mib>mib_<size>_<workload>`,
 each one run of `warmup` + `iterations` requests.
 
 Every cell is tagged `external` (never a cached result), `exclusive` (cells
 don't share the machine; `exclusive = False` for remote workers) and with
-its axis values (`branch:<each branch it holds>`, `ram:256mb`, `size:8m`,
+its axis values (`branch:<each branch it holds>`, `memory:256mib`, `size:8m`,
 `workload:upload`), so `--test_tag_filters=workload:download` picks a
 slice; the test suites `demo` (all cells), `demo_<branch>` (the cells
-holding that branch), `demo_<ram>mb`, `demo_<size>` and `demo_<workload>`
+holding that branch), `demo_<memory_mib>mib`, `demo_<size>` and `demo_<workload>`
 group them. For the qemu and firecracker backends each branch also gets its
 payload disk `demo_<branch>_payload` (server, libraries, config); the
 kernel, initramfs and base image are shared by every branch, and each run
@@ -131,7 +131,7 @@ def perf_matrix_errors(name, branches, memory_mib, sizes, workloads, iterations,
             suffixes[v.lower()] = "a size"
     for r in memory_mib or []:
         if type(r) == "int":
-            suffixes["%dmb" % r] = "a memory size"
+            suffixes["%dmib" % r] = "a memory size"
     for branch in branches:
         if branch in suffixes:
             errors.append("branch %r has the name of %s: the test suites %s_%s would collide; rename the branch" % (branch, suffixes[branch], name, branch))
@@ -426,7 +426,7 @@ def perf_matrix_cells(name, branch_order, memory_mib, sizes, workloads, mode = "
                 for workload in workloads:
                     prefix = name if mode != "sequential" else "%s_%s" % (name, group[0])
                     cells.append(struct(
-                        name = "%s_%dmb_%s_%s" % (prefix, ram, size.lower(), workload),
+                        name = "%s_%dmib_%s_%s" % (prefix, ram, size.lower(), workload),
                         branches = group,
                         ram = ram,
                         size = size,
@@ -534,7 +534,7 @@ def perf_matrix(
       branches: {branch name: label of the server executable}. (Formerly
         `binaries`, which is refused with the new name.)
       memory_mib: VM memory sizes in MiB (ints >= 128); cells are named
-        `<matrix>_<N>mb_<size>_<workload>` after them. (Formerly `ram_mb`,
+        `<matrix>_<N>mib_<size>_<workload>` after them. (Formerly `ram_mb`,
         which is refused with the new name.)
       sizes: bytes per request, e.g. ["8M", "32M"], at most "64G": a whole
         number of bytes, or of K, M, G or T (binary units; 8M and 8MiB are
@@ -798,7 +798,7 @@ def perf_matrix(
             tags = [
                 "external",
                 "perfcell",
-                "ram:%dmb" % cell.ram,
+                "memory:%dmib" % cell.ram,
                 "size:" + cell.size.lower(),
                 "workload:" + cell.workload,
             ] + ["branch:" + b for b in held] + extra_tags + tags,
@@ -806,7 +806,7 @@ def perf_matrix(
         )
         for suite in [
             name,
-            "%s_%dmb" % (name, cell.ram),
+            "%s_%dmib" % (name, cell.ram),
             "%s_%s" % (name, cell.size.lower()),
             "%s_%s" % (name, cell.workload),
         ] + ["%s_%s" % (name, b) for b in cell.branches]:

@@ -22,13 +22,13 @@ def _run_checks():
     failures = []
     names = [c.name for c in perf_matrix_cells("demo", ["baseline", "batch-reads"], [256, 512], ["8M", "32M"], ["upload", "download"])]
     _check(failures, "cell count", len(names), 16)
-    _check(failures, "first cell name", names[0], "demo_baseline_256mb_8m_upload")
-    _check(failures, "last cell name", names[-1], "demo_batch-reads_512mb_32m_download")
+    _check(failures, "first cell name", names[0], "demo_baseline_256mib_8m_upload")
+    _check(failures, "last cell name", names[-1], "demo_batch-reads_512mib_32m_download")
     _check(failures, "names are unique", len({n: True for n in names}), 16)
 
     cells = perf_matrix_cells("demo", ["baseline", "batch-reads"], [256, 512], ["8M", "32M"], ["upload", "download"], "interleaved")
     _check(failures, "interleaved cell count", len(cells), 8)
-    _check(failures, "interleaved cell name", cells[0].name, "demo_256mb_8m_upload")
+    _check(failures, "interleaved cell name", cells[0].name, "demo_256mib_8m_upload")
     _check(failures, "an interleaved cell holds every branch", cells[0].branches, ["baseline", "batch-reads"])
     _check(failures, "default baseline", perf_matrix_baseline({"a": 1, "main": 2}, None), "main")
     _check(failures, "named baseline", perf_matrix_baseline({"a": 1, "main": 2}, "a"), "a")
@@ -83,8 +83,8 @@ def _run_checks():
     bad = perf_matrix_errors("demo", {"my branch": "//x"}, [64, "512"], ["8 MB", "8M", "8m"], ["uploads"], 3, 1, "qemu")
     for fragment in ['branch "my branch"', "memory_mib value 64", "memory_mib value \"512\"", "size \"8 MB\"", "listed twice", 'workload "uploads"']:
         _check_error(failures, "bad values", bad, fragment)
-    bad = perf_matrix_errors("demo", {"upload": "//x", "8m": "//y", "512mb": "//z", "..": "//w"}, [512], ["8M"], ["upload"], 3, 1, "qemu")
-    for fragment in ['branch "upload" has the name of a workload', 'branch "8m" has the name of a size', 'branch "512mb" has the name of a memory size', 'branch ".."']:
+    bad = perf_matrix_errors("demo", {"upload": "//x", "8m": "//y", "512mib": "//z", "..": "//w"}, [512], ["8M"], ["upload"], 3, 1, "qemu")
+    for fragment in ['branch "upload" has the name of a workload', 'branch "8m" has the name of a size', 'branch "512mib" has the name of a memory size', 'branch ".."']:
         _check_error(failures, "colliding branch names", bad, fragment)
 
     bad = perf_matrix_errors("demo", {"a": "//x"}, [100000000, 256, 256], ["9999999G"], ["upload", "upload"], 3, 1, "qemu")

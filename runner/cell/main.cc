@@ -2,7 +2,7 @@
 // (tools/perf_matrix.bzl) generates a test per cell that calls this with the
 // cell's flags; run by hand it works the same. One branch:
 //
-//   cell --cell=demo_baseline_256mb_8m_upload --backend=qemu --memory_mib=256
+//   cell --cell=demo_baseline_256mib_8m_upload --backend=qemu --memory_mib=256
 //     --workload=upload --bytes=8M --iterations=3 --warmup=1
 //     --kernel=... --initramfs=... --base_image=... --payload_image=...
 //     --mkext4=... --server_binary=... --out_dir=/tmp/out
