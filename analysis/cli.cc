@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <set>
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "analysis/dataset.h"
 #include "analysis/guest_metrics_report.h"
 #include "analysis/html_report.h"
@@ -99,6 +101,31 @@ absl::StatusOr<int> WriteAndReport(Report report, const CliOptions& options,
 
 }  // namespace
 
+absl::StatusOr<std::string> DefaultBaseline(
+    const std::vector<LoadedResult>& loaded) {
+  std::set<std::string> named, branches;
+  for (const LoadedResult& r : loaded) {
+    const CellSpec& spec = r.result.spec();
+    if (!spec.design().baseline().empty()) {
+      named.insert(spec.design().baseline());
+    }
+    for (const Binary& b : spec.binaries()) branches.insert(b.branch());
+  }
+  if (named.size() == 1) return *named.begin();
+  if (named.size() > 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "these results name several baselines (", absl::StrJoin(named, ", "),
+        "): choose one with --baseline=BRANCH"));
+  }
+  for (const char* usual : {"baseline", "main"}) {
+    if (branches.count(usual)) return std::string(usual);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--baseline=BRANCH is required: these results name no baseline and "
+      "have no branch \"baseline\" or \"main\" (branches found: ",
+      absl::StrJoin(branches, ", "), ")"));
+}
+
 absl::StatusOr<CliOptions> CliOptionsFromFlags() {
   CliOptions options;
   options.out = UserPath(absl::GetFlag(FLAGS_out));
@@ -153,10 +180,14 @@ absl::StatusOr<int> RunReport(const std::string& results,
   std::vector<Warning> problems;
   ASSIGN_OR_RETURN(std::vector<LoadedResult> loaded,
                    Load(results, options, "", &problems));
+  std::string chosen = baseline;
+  if (chosen.empty()) {
+    ASSIGN_OR_RETURN(chosen, DefaultBaseline(loaded));
+  }
   std::vector<Group> groups =
       GroupResults(loaded, "", options.warmup, &problems);
   ASSIGN_OR_RETURN(AnalysisInput input,
-                   PairForReport(std::move(groups), baseline));
+                   PairForReport(std::move(groups), chosen));
   input.warnings.insert(input.warnings.begin(), problems.begin(),
                         problems.end());
   Report report = Analyze(std::move(input), options.analysis);

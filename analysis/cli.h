@@ -6,9 +6,11 @@
 #define PERFCELL_ANALYSIS_CLI_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "analysis/analysis.h"
+#include "analysis/result_loader.h"
 
 namespace perfcell::analysis {
 
@@ -31,8 +33,16 @@ struct CliOptions {
 // a bad value.
 absl::StatusOr<CliOptions> CliOptionsFromFlags();
 
-// `report`: every branch of one tree against `baseline`. Returns the exit
-// code (kExitRegression when --fail_on_regression and a cell is slower).
+// The baseline `report` uses when --baseline is not given: the one the
+// results name (Design.baseline, written by interleaved cells), else a branch
+// called "baseline" or "main"; InvalidArgument, saying what was found, when
+// the results name several or none fits.
+absl::StatusOr<std::string> DefaultBaseline(
+    const std::vector<LoadedResult>& loaded);
+
+// `report`: every branch of one tree against `baseline` (empty:
+// DefaultBaseline). Returns the exit code (kExitRegression when
+// --fail_on_regression and a cell is slower).
 absl::StatusOr<int> RunReport(const std::string& results,
                               const std::string& baseline,
                               const CliOptions& options);

@@ -332,11 +332,10 @@ TEST(Cli, RelativePathsResolveAgainstBazelRunsWorkingDirectory) {
                   .ok());
   // As `bazel run //analysis:report -- --results=logs --out=rep` from the
   // workspace: the binary runs in its runfiles, BUILD_WORKING_DIRECTORY
-  // says where the user was.
-  CliRun run = Execute(
-      "report",
-      "--results=logs --baseline=baseline --out=rep --bootstrap_resamples=200",
-      absl::StrCat("BUILD_WORKING_DIRECTORY=", workspace));
+  // says where the user was; the baseline is the one the results name.
+  CliRun run =
+      Execute("report", "--results=logs --out=rep --bootstrap_resamples=200",
+              absl::StrCat("BUILD_WORKING_DIRECTORY=", workspace));
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(fs::exists(workspace + "/rep/summary.md"));
   EXPECT_TRUE(absl::StrContains(run.err, workspace + "/rep/cells.csv"))
@@ -346,6 +345,35 @@ TEST(Cli, RelativePathsResolveAgainstBazelRunsWorkingDirectory) {
               absl::StrCat("BUILD_WORKING_DIRECTORY=", workspace));
   EXPECT_EQ(synthetic.exit_code, 0) << synthetic.err;
   EXPECT_TRUE(fs::exists(workspace + "/demo/bazel-testlogs"));
+}
+
+// Without --baseline: the baseline the results name (interleaved cells
+// record it), else a branch called "baseline" or "main", else one line
+// saying what to write.
+TEST(Cli, ReportFindsTheBaselineOrSaysWhatToWrite) {
+  const std::string named = Tree("named_baseline", 0.8);
+  CliRun run = Execute("report", absl::StrCat("--results=", named,
+                                              " --out=", Tmp(), "/named-out"));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_TRUE(absl::StrContains(
+      ReadFile(Tmp() + "/named-out/summary.md").value_or(""), "topic"));
+  // Sequential results name no baseline; a branch "baseline" is taken.
+  const std::string usual = Tree("usual_baseline", 0.8, /*interleaved=*/false);
+  run = Execute("report", absl::StrCat("--results=", usual, " --out=", Tmp(),
+                                       "/usual-out"));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  // Neither: one line naming the branches found.
+  SyntheticOptions odd = Options(0.8, /*interleaved=*/false);
+  odd.branches = {{.name = "old"}, {.name = "new", .relative_speed = 0.8}};
+  const std::string none = NewDir("no_baseline");
+  ASSERT_TRUE(WriteBazelTestlogs(none, MakeSyntheticResults(odd)).ok());
+  run = Execute("report", absl::StrCat("--results=", none, " --out=", Tmp(),
+                                       "/none-out"));
+  EXPECT_EQ(run.exit_code, 2) << run.err;
+  EXPECT_EQ(Lines(run.err), 1) << run.err;
+  EXPECT_TRUE(absl::StrContains(run.err, "--baseline=BRANCH is required"))
+      << run.err;
+  EXPECT_TRUE(absl::StrContains(run.err, "new, old")) << run.err;
 }
 
 TEST(Cli, ReportSaysWhenItIgnoredAnEarlierInvocation) {

@@ -16,7 +16,9 @@ ABSL_FLAG(std::string, results, "",
           "Folder searched recursively for result.pb, result.json and "
           "outputs.zip (e.g. bazel-testlogs); relative to where `bazel "
           "run` was started.");
-ABSL_FLAG(std::string, baseline, "", "Branch the others are compared with.");
+ABSL_FLAG(std::string, baseline, "",
+          "Branch the others are compared with (default: the baseline the "
+          "results name, else \"baseline\" or \"main\").");
 
 int main(int argc, char** argv) {
   using namespace perfcell::analysis;
@@ -30,10 +32,6 @@ int main(int argc, char** argv) {
   }
   absl::StatusOr<CliOptions> options = CliOptionsFromFlags();
   if (!options.ok()) return ExitCode("report", options.status());
-  if (absl::GetFlag(FLAGS_baseline).empty()) {
-    return ExitCode(
-        "report", absl::InvalidArgumentError("--baseline=BRANCH is required"));
-  }
   return ExitCode("report", RunReport(UserPath(absl::GetFlag(FLAGS_results)),
                                       absl::GetFlag(FLAGS_baseline), *options));
 }
