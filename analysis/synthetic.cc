@@ -251,11 +251,7 @@ std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
           if (n >= options.min_blocks && !decided[k]) {
             const absl::StatusOr<stats::SequentialLook> look =
                 looks[k]->Look(n >= options.blocks);
-            decided[k] =
-                look.ok() &&
-                (look->futile ||
-                 (look->decision != stats::SequentialLook::kOpen &&
-                  look->decision != stats::SequentialLook::kInconclusive));
+            decided[k] = look.ok() && look->Settled();
             any_futile = any_futile || (look.ok() && look->futile);
           }
           all_decided = all_decided && decided[k];

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "contract/stats/descriptive.h"
 #include "contract/stats/distributions.h"
 #include "contract/stats/signed_rank.h"
 
@@ -236,16 +237,6 @@ double Spread(std::vector<double> d) {
   return 1.4826 * MedianOfSorted(d);
 }
 
-double SampleSd(const std::vector<double>& d) {
-  if (d.size() < 2) return 0;
-  double mean = 0;
-  for (double v : d) mean += v;
-  mean /= d.size();
-  double ss = 0;
-  for (double v : d) ss += (v - mean) * (v - mean);
-  return std::sqrt(ss / (d.size() - 1));
-}
-
 // The normal critical value a look's k achieves (its discreteness included).
 double AchievedZ(int n, int k) { return (NullMean(n) - (k - 0.5)) / NullSd(n); }
 
@@ -344,7 +335,7 @@ absl::StatusOr<SequentialLook> LookSorted(const SequentialBoundary& boundary,
         std::isfinite(look.hi - look.lo) ? 0 : Spread(d), first_bounded);
     if (look.decision == SequentialLook::kOpen && k >= 1) {
       const ConditionalPowers p =
-          ConditionalPower(boundary, look.estimate, SampleSd(d), n);
+          ConditionalPower(boundary, look.estimate, StdDev(d), n);
       look.conditional_power = p.change;
       look.conditional_power_no_difference = p.no_difference;
       if (p.change < design.futility_below &&

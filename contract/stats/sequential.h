@@ -226,6 +226,12 @@ struct SequentialLook {
   bool futile = false;
   double conditional_power = 0;
   double conditional_power_no_difference = 0;
+  // Decided (faster, slower or no difference) or stopped as futile: the
+  // comparison needs no further block.
+  bool Settled() const {
+    return futile || decision == kFaster || decision == kSlower ||
+           decision == kNoDifference;
+  }
 };
 
 // Name of a decision: "open", "faster", "slower", "no difference",

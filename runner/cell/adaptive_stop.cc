@@ -71,10 +71,7 @@ absl::Status AdaptiveStop::AddBlock(
     c.sequential->AddBlock(std::log(it->second / base->second));
     if (blocks_ < static_cast<int>(design_.min_blocks())) continue;
     ASSIGN_OR_RETURN(c.look, c.sequential->Look(last));
-    if (!c.decided &&
-        (c.look.futile ||
-         (c.look.decision != stats::SequentialLook::kOpen &&
-          c.look.decision != stats::SequentialLook::kInconclusive))) {
+    if (!c.decided && c.look.Settled()) {
       c.decided = true;
       c.first = c.look;
     }
