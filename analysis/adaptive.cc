@@ -77,8 +77,6 @@ absl::StatusOr<AdaptiveReplay> ReplayAdaptive(const CellSpec& spec,
     if (last.futile) {
       replay.futile_at = n;
       replay.conditional_power = last.conditional_power;
-      replay.conditional_power_no_difference =
-          last.conditional_power_no_difference;
       break;
     }
   }
@@ -94,12 +92,10 @@ absl::StatusOr<AdaptiveReplay> ReplayAdaptive(const CellSpec& spec,
   if (replay.decided_at > 0) {
     state = absl::StrCat("decided at block ", replay.decided_at);
   } else if (replay.futile_at > 0) {
-    state = absl::StrFormat(
-        "futile at block %d: %.0f %% chance of faster/slower (futility below "
-        "%.0f %%) and %.0f %% of no difference by block %d",
-        replay.futile_at, 100 * replay.conditional_power,
-        100 * design.futility(), 100 * replay.conditional_power_no_difference,
-        replay.max_blocks);
+    state = absl::StrFormat("futile at block %d: %s (futility below %.0f %%)",
+                            replay.futile_at,
+                            stats::FutilityChances(last, replay.max_blocks),
+                            100 * design.futility());
   } else if (!looked) {
     state = absl::StrCat("no look: ", d.size(),
                          " complete blocks, the first look is after block ",

@@ -47,10 +47,9 @@ struct AdaptiveReplay {
   // Block at which the futility rule ended the comparison (inconclusive);
   // 0 when it did not.
   int futile_at = 0;
-  // Of the futile look: chances of faster/slower and of no difference by
-  // max_blocks (stats::SequentialLook).
+  // Of the futile look: the chance of faster/slower by max_blocks
+  // (stats::SequentialLook::conditional_power; `description` says both).
   double conditional_power = NAN;
-  double conditional_power_no_difference = NAN;
   // Undecided and stopped before max_blocks (max_cell_seconds, killed).
   bool open = false;
   Verdict verdict = Verdict::kInconclusive;

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "contract/stats/descriptive.h"
 #include "contract/stats/distributions.h"
 #include "contract/stats/signed_rank.h"
@@ -427,6 +428,14 @@ const char* DecisionName(SequentialLook::Decision decision) {
       return "inconclusive";
   }
   return "?";
+}
+
+std::string FutilityChances(const SequentialLook& look, int max_blocks) {
+  return absl::StrFormat(
+      "%.0f %% chance of faster/slower and %.0f %% of no difference by block "
+      "%d",
+      100 * look.conditional_power, 100 * look.conditional_power_no_difference,
+      max_blocks);
 }
 
 absl::StatusOr<SequentialLook> Look(const SequentialBoundary& boundary,

@@ -121,6 +121,7 @@
 #define PERFCELL_CONTRACT_STATS_SEQUENTIAL_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -237,6 +238,10 @@ struct SequentialLook {
 // Name of a decision: "open", "faster", "slower", "no difference",
 // "inconclusive".
 const char* DecisionName(SequentialLook::Decision decision);
+
+// Why a futile look stopped, as the cell's progress and the report say it:
+// "3 % chance of faster/slower and 4 % of no difference by block 20".
+std::string FutilityChances(const SequentialLook& look, int max_blocks);
 
 // The look after d.size() blocks (d in block order; only the multiset
 // matters). kInconclusive instead of kOpen when `last_look` or d.size() ==

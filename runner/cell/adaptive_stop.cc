@@ -15,15 +15,6 @@ std::string Percent(double log_ratio) {
   return absl::StrFormat("%+.1f", 100 * (std::exp(log_ratio) - 1));
 }
 
-// "2 % chance of faster/slower and 31 % of no difference by block 20".
-std::string Chances(const stats::SequentialLook& l, int max_blocks) {
-  return absl::StrFormat(
-      "%.0f %% chance of faster/slower and %.0f %% of no difference by block "
-      "%d",
-      100 * l.conditional_power, 100 * l.conditional_power_no_difference,
-      max_blocks);
-}
-
 }  // namespace
 
 absl::StatusOr<AdaptiveStop> AdaptiveStop::Make(
@@ -104,10 +95,11 @@ std::string AdaptiveStop::Line() const {
     const stats::SequentialLook& l = c.decided ? c.first : c.look;
     std::string state =
         !c.decided ? stats::DecisionName(c.look.decision)
-        : l.futile ? absl::StrCat("inconclusive (futile at block ", l.blocks,
-                                  ": ", Chances(l, design_.max_blocks()), ")")
-                   : absl::StrCat(stats::DecisionName(l.decision),
-                                  " (decided at block ", l.blocks, ")");
+        : l.futile
+            ? absl::StrCat("inconclusive (futile at block ", l.blocks, ": ",
+                           stats::FutilityChances(l, design_.max_blocks()), ")")
+            : absl::StrCat(stats::DecisionName(l.decision),
+                           " (decided at block ", l.blocks, ")");
     // Before the design can bound anything (too few blocks for its level),
     // the interval is the whole line.
     const std::string interval =
@@ -127,8 +119,8 @@ std::string AdaptiveStop::Summary(const std::string& why_stopped) const {
   for (const Comparison& c : comparisons_) {
     if (c.decided && c.first.futile) {
       parts.push_back(absl::StrCat(
-          c.branch, " inconclusive at block ", c.first.blocks,
-          " (futile: ", Chances(c.first, design_.max_blocks()), ")"));
+          c.branch, " inconclusive at block ", c.first.blocks, " (futile: ",
+          stats::FutilityChances(c.first, design_.max_blocks()), ")"));
     } else if (c.decided) {
       parts.push_back(absl::StrCat(c.branch, " ",
                                    stats::DecisionName(c.first.decision),
