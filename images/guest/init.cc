@@ -166,12 +166,18 @@ class Init {
       ASSIGN_OR_RETURN(listen_fd_,
                        ListenTcp("0.0.0.0", config_.metrics_port()));
     }
+    return LaunchServer("started");
+  }
+
+  // Starts the server of the config and takes over its pid and output;
+  // logs "server <how>, pid N".
+  absl::Status LaunchServer(absl::string_view how) {
     ASSIGN_OR_RETURN(ServerProcess server,
                      StartServer(config_.server(), Path(contract::kTmpMount)));
     server_pid_ = server.pid;
     server_running_ = true;
     output_fd_ = server.output_fd;
-    Log(absl::StrCat("server started, pid ", server_pid_));
+    Log(absl::StrCat("server ", how, ", pid ", server_pid_));
     return absl::OkStatus();
   }
 
@@ -374,12 +380,7 @@ class Init {
     }
     const int old_pid = server_pid_;
     RETURN_IF_ERROR(StopServerForRestart());
-    ASSIGN_OR_RETURN(ServerProcess server,
-                     StartServer(config_.server(), Path(contract::kTmpMount)));
-    server_pid_ = server.pid;
-    server_running_ = true;
-    output_fd_ = server.output_fd;
-    Log(absl::StrCat("server restarted, pid ", server_pid_));
+    RETURN_IF_ERROR(LaunchServer("restarted"));
     const absl::Time deadline = absl::Now() + ReadyTimeout();
     while (!LoopbackPortAccepts(config_.server().port())) {
       int status = 0;
