@@ -1,10 +1,13 @@
 #include "contract/stats/sequential.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "contract/stats/distributions.h"
 #include "contract/stats/signed_rank.h"
 #include "gtest/gtest.h"
 
@@ -259,9 +262,10 @@ struct AaResult {
   double any_look_misses = 0;  // some look 4..40 excludes the truth
 };
 
-// Cells of the issue's design with true effect `effect`: once stopping at the
-// first decided look (through the public Look), and once following every
-// look to 40 to measure the simultaneous coverage of the truth.
+// Cells of the design with true effect `effect`: once stopping at the first
+// decided look (through the public Look), and once following every look
+// (min_blocks .. max_blocks) to measure the simultaneous coverage of the
+// truth.
 AaResult SimulateCells(const SequentialBoundary& b, Shape shape, double effect,
                        double sd, int cells, uint64_t seed) {
   Blocks blocks(seed);
@@ -273,10 +277,10 @@ AaResult SimulateCells(const SequentialBoundary& b, Shape shape, double effect,
     SequentialComparison all_looks(&b);
     bool stopped = false;
     bool missed = false;
-    for (int n = 1; n <= 40; ++n) {
+    for (int n = 1; n <= b.design.max_blocks; ++n) {
       d.push_back(Draw(blocks, shape, effect, sd));
       all_looks.AddBlock(d.back());
-      if (n < 4) continue;
+      if (n < b.design.min_blocks) continue;
       if (!stopped) {
         const absl::StatusOr<SequentialLook> look = Look(b, d, false);
         EXPECT_TRUE(look.ok());
@@ -569,6 +573,357 @@ TEST(Planner, NormalApproximationAgreesWithSimulation) {
   // More noise, more blocks; an effect on the threshold is out of reach.
   EXPECT_GT(FixedBlocksNeeded(0.05, 0.05, 0.10, std::log(1.10), 0.9), fixed);
   EXPECT_EQ(FixedBlocksNeeded(0.05, 0.05, 0.05, std::log(1.05), 0.9), -1);
+  EXPECT_EQ(SequentialBlocksNeeded(b, 0.5, std::log(1.10), 0.9), -1);
+}
+
+// ---------------------------------------------------------------------------
+// kMeanT: the mean of d with Student-t repeated intervals.
+
+SequentialDesign MeanT(int max_blocks = 40, double alpha = 0.05) {
+  SequentialDesign d = Adaptive(alpha);
+  d.max_blocks = max_blocks;
+  d.method = SequentialMethod::kMeanT;
+  return d;
+}
+
+SequentialDesign SignedRank(int max_blocks = 40, double alpha = 0.05) {
+  SequentialDesign d = MeanT(max_blocks, alpha);
+  d.method = SequentialMethod::kSignedRank;
+  return d;
+}
+
+TEST(MeanT, NamesAndRejectsTooFewBlocks) {
+  EXPECT_STREQ(SequentialMethodName(SequentialMethod::kSignedRank),
+               "signed-rank");
+  EXPECT_STREQ(SequentialMethodName(SequentialMethod::kMeanT), "mean-t");
+  EXPECT_EQ(SequentialDesign().method, SequentialMethod::kSignedRank);
+  SequentialDesign d = MeanT();
+  d.min_blocks = 2;
+  const absl::StatusOr<SequentialBoundary> b = CalibrateBoundary(d);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(std::string(b.status().message()).find("min_blocks"),
+            std::string::npos)
+      << b.status();
+  d.min_blocks = d.max_blocks = 2;  // a single look at 2 blocks too
+  EXPECT_FALSE(CalibrateBoundary(d).ok());
+  d = MeanT();
+  d.min_blocks = 3;  // 3 is the least
+  EXPECT_TRUE(CalibrateBoundary(d).ok());
+  // The signed-rank design still looks from 1 block.
+  d = Adaptive();
+  d.min_blocks = 2;
+  EXPECT_TRUE(CalibrateBoundary(d).ok());
+}
+
+TEST(MeanT, CalibratedBoundaries) {
+  struct Case {
+    int max_blocks;
+    double alpha;
+  };
+  for (const Case& c :
+       {Case{40, 0.05}, Case{20, 0.025}, Case{40, 0.10}, Case{20, 0.05}}) {
+    const auto start = std::chrono::steady_clock::now();
+    const SequentialBoundary b = Boundary(MeanT(c.max_blocks, c.alpha));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    std::printf(
+        "mean-t 4..%d alpha %.3f: c = %.4f, simultaneous level %.4f, "
+        "calibrated in %.3f s (with its 2 alpha boundary)\n  t critical "
+        "(width against the fixed-n t interval):",
+        c.max_blocks, c.alpha, b.critical_z, b.simultaneous_level, seconds);
+    EXPECT_EQ(b.simulations, 100000);
+    EXPECT_TRUE(b.k.empty());
+    EXPECT_GE(b.simultaneous_level, 1 - c.alpha);
+    EXPECT_LE(b.simultaneous_level, 1 - c.alpha + 0.005);
+    ASSERT_EQ(b.t_critical.size(), c.max_blocks + 1u);
+    ASSERT_EQ(b.equivalence_t_critical.size(), c.max_blocks + 1u);
+    for (int n = 4; n <= c.max_blocks; ++n) {
+      const double fixed = StudentTQuantile(1 - c.alpha / 2, n - 1);
+      if (n % 4 == 0) {
+        std::printf(" %d: %.3f (%.2fx)", n, b.t_critical[n],
+                    b.t_critical[n] / fixed);
+      }
+      EXPECT_GT(b.t_critical[n], fixed) << n;
+      EXPECT_LT(b.equivalence_t_critical[n], b.t_critical[n]) << n;
+      if (n > 4) {
+        EXPECT_LT(b.t_critical[n], b.t_critical[n - 1]) << n;
+      }
+      // Pocock: the same nominal level at every look.
+      EXPECT_NEAR(b.look_level[n], 1 - 2 * NormalCdf(-b.critical_z), 1e-12);
+      EXPECT_NEAR(b.t_critical[n],
+                  StudentTQuantile(NormalCdf(b.critical_z), n - 1), 1e-6);
+    }
+    std::printf("\n");
+    // Seeded: pinned to the bisection's tolerance.
+    if (c.max_blocks == 40 && c.alpha == 0.05) {
+      EXPECT_NEAR(b.critical_z, 2.7493, 1e-4);
+    }
+    if (c.max_blocks == 20 && c.alpha == 0.025) {
+      EXPECT_NEAR(b.critical_z, 2.9000, 1e-4);
+    }
+  }
+  // The signed-rank boundary of the same design is untouched, and separate.
+  EXPECT_NEAR(Boundary(Adaptive()).critical_z, 2.5471, 1e-4);
+  // O'Brien-Fleming shape: wide early, near the fixed-n interval late.
+  SequentialDesign obf = MeanT();
+  obf.shape = 0;
+  const SequentialBoundary o = Boundary(obf);
+  const SequentialBoundary p = Boundary(MeanT());
+  EXPECT_GT(o.t_critical[6], p.t_critical[6]);
+  EXPECT_LT(o.t_critical[40], p.t_critical[40]);
+  EXPECT_GE(o.simultaneous_level, 0.95);
+}
+
+// A single look is the fixed-n t interval at 1 - alpha.
+TEST(MeanT, SingleLookIsTheFixedTInterval) {
+  SequentialDesign d = MeanT();
+  d.min_blocks = d.max_blocks = 6;
+  const SequentialBoundary b = Boundary(d);
+  EXPECT_EQ(b.simulations, 0);
+  EXPECT_DOUBLE_EQ(b.look_level[6], 0.95);
+  EXPECT_DOUBLE_EQ(b.t_critical[6], 2.570581835636314);  // R: qt(0.975, 5)
+  const std::vector<double> x = {0.12, 0.08, 0.15, 0.02, 0.11, 0.09};
+  double mean = 0;
+  for (double v : x) mean += v / 6;
+  double ss = 0;
+  for (double v : x) ss += (v - mean) * (v - mean);
+  const double h =
+      StudentTQuantile(0.975, 5) * std::sqrt(ss / 5) / std::sqrt(6);
+  const absl::StatusOr<SequentialLook> look = Look(b, x, true);
+  ASSERT_TRUE(look.ok()) << look.status();
+  EXPECT_NEAR(look->estimate, mean, 1e-15);
+  EXPECT_NEAR(look->lo, mean - h, 1e-14);
+  EXPECT_NEAR(look->hi, mean + h, 1e-14);
+  // By hand: mean 0.095, s 0.0441588, half-width 2.570582 * 0.0441588 /
+  // sqrt(6) = 0.0463418.
+  EXPECT_NEAR(look->lo, 0.0486582, 1e-7);
+  EXPECT_NEAR(look->hi, 0.1413418, 1e-7);
+  EXPECT_DOUBLE_EQ(look->level, 0.95);
+  // lo > 0 and the mean is at least log(1.05) = 0.0488: faster.
+  EXPECT_EQ(look->decision, SequentialLook::kFaster);
+  // The equivalence interval at 1 - 2 alpha: qt(0.95, 5).
+  EXPECT_NEAR(look->equivalence_hi - look->equivalence_lo,
+              2 * StudentTQuantile(0.95, 5) * std::sqrt(ss / 5) / std::sqrt(6),
+              1e-14);
+}
+
+TEST(MeanT, ZeroSpreadDecidesNothing) {
+  const SequentialBoundary b = Boundary(MeanT());
+  for (double v : {0.0, 0.1, -0.3}) {
+    const std::vector<double> same(5, v);
+    const absl::StatusOr<SequentialLook> look = Look(b, same, false);
+    ASSERT_TRUE(look.ok());
+    EXPECT_EQ(look->decision, SequentialLook::kOpen) << v;
+    EXPECT_TRUE(std::isinf(look->lo) && std::isinf(look->hi)) << v;
+    EXPECT_TRUE(std::isinf(look->equivalence_lo)) << v;
+    EXPECT_DOUBLE_EQ(look->estimate, v);
+    EXPECT_FALSE(look->futile);
+    EXPECT_EQ(Look(b, same, true)->decision, SequentialLook::kInconclusive);
+    SequentialComparison c(&b);
+    for (double x : same) c.AddBlock(x);
+    EXPECT_EQ(c.Look(false)->decision, SequentialLook::kOpen) << v;
+  }
+  SequentialDesign futile = MeanT();
+  futile.futility_below = kDefaultFutility;
+  EXPECT_FALSE(Look(Boundary(futile), {0, 0, 0, 0, 0}, false)->futile);
+}
+
+TEST(MeanT, RejectsLooksOutsideTheDesign) {
+  const SequentialBoundary b = Boundary(MeanT());
+  EXPECT_FALSE(Look(b, {0.1, 0.2, 0.3}, false).ok());
+  EXPECT_FALSE(Look(b, std::vector<double>(41, 0.1), false).ok());
+  EXPECT_FALSE(Look(b, {0.1, 0.2, NAN, 0.3}, false).ok());
+  SequentialComparison c(&b);
+  for (double x : {0.1, 0.2, double{INFINITY}, 0.3}) c.AddBlock(x);
+  EXPECT_FALSE(c.Look(false).ok());
+}
+
+TEST(MeanT, ComparisonMatchesLookAtEveryBlock) {
+  SequentialDesign design = MeanT();
+  design.futility_below = kDefaultFutility;
+  const SequentialBoundary b = Boundary(design);
+  Blocks blocks(3);
+  int decided = 0, futile = 0;
+  for (int rep = 0; rep < 40; ++rep) {
+    SequentialComparison c(&b);
+    std::vector<double> d;
+    const double effect = (rep % 4 - 1.5) * 0.04;
+    for (int n = 1; n <= 40; ++n) {
+      // Rounded to create ties and zeros.
+      const double x = std::round(blocks.T3(effect, 0.08) * 100) / 100;
+      d.push_back(x);
+      c.AddBlock(x);
+      if (n < 4) {
+        EXPECT_FALSE(c.Look(false).ok());
+        continue;
+      }
+      const absl::StatusOr<SequentialLook> a = c.Look(n == 40);
+      const absl::StatusOr<SequentialLook> e = Look(b, d, n == 40);
+      ASSERT_TRUE(a.ok() && e.ok());
+      EXPECT_EQ(a->lo, e->lo);
+      EXPECT_EQ(a->hi, e->hi);
+      EXPECT_EQ(a->equivalence_lo, e->equivalence_lo);
+      EXPECT_EQ(a->equivalence_hi, e->equivalence_hi);
+      EXPECT_EQ(a->estimate, e->estimate);
+      EXPECT_EQ(a->decision, e->decision);
+      EXPECT_EQ(a->more_blocks_estimate, e->more_blocks_estimate);
+      EXPECT_EQ(a->conditional_power, e->conditional_power);
+      EXPECT_EQ(a->futile, e->futile);
+      EXPECT_EQ(a->level, e->level);
+      decided += e->decision != SequentialLook::kOpen && !e->futile;
+      futile += e->futile;
+    }
+  }
+  EXPECT_GT(decided, 0);
+  EXPECT_GT(futile, 0);
+}
+
+// A/A under looks after every block, for the issue's design and for the
+// cell of two comparisons (alpha split) capped at 20 blocks; normal and
+// symmetric heavy-tailed noise. The t interval is calibrated for normal d
+// and conservative for symmetric heavy tails; the bound asserted is the one
+// that guarantees the error rates: P(some look's interval excludes 0) <=
+// alpha, up to 3 Monte Carlo standard errors.
+TEST(MeanTSimulation, AaCellsKeepErrorControlUnderLookingAfterEveryBlock) {
+  constexpr int kCells = 10000;
+  struct Case {
+    Shape shape;
+    const char* name;
+  };
+  uint64_t seed = 100;
+  for (const SequentialDesign& design : {MeanT(40, 0.05), MeanT(20, 0.025)}) {
+    const SequentialBoundary b = Boundary(design);
+    const double alpha = design.alpha;
+    const double tolerance = 3 * std::sqrt(alpha * (1 - alpha) / kCells);
+    for (const Case& c :
+         {Case{Shape::kNormal, "normal"}, Case{Shape::kT3, "t3"},
+          Case{Shape::kLaplace, "laplace"}}) {
+      for (double sd : {0.04, 0.10}) {
+        const AaResult r = SimulateCells(b, c.shape, 0.0, sd, kCells, ++seed);
+        std::printf(
+            "mean-t 4..%d alpha %.3f A/A %s sd %.2f: faster/slower %.4f, no "
+            "difference %.4f, some look excludes 0: %.4f\n",
+            design.max_blocks, alpha, c.name, sd, r.wrong_decision,
+            r.no_difference, r.any_look_misses);
+        EXPECT_LE(r.wrong_decision, 0.05) << c.name << " " << sd;
+        EXPECT_LE(r.any_look_misses, alpha + tolerance) << c.name << " " << sd;
+        if (c.shape == Shape::kNormal) {
+          // Not grossly conservative where it is calibrated.
+          EXPECT_GE(r.any_look_misses, alpha - tolerance) << sd;
+        }
+      }
+    }
+  }
+}
+
+// Twice the minimum effect (+-10%), each method on the same cells.
+TEST(MeanTSimulation, TwiceTheMinimumEffectIsDecidedTheRightWay) {
+  const SequentialBoundary t = Boundary(MeanT());
+  const SequentialBoundary r = Boundary(SignedRank());
+  struct Case {
+    BlockNoise noise;
+    const char* name;
+  };
+  for (double effect : {std::log(1.10), std::log(0.90)}) {
+    for (double sd : {0.05, 0.10}) {
+      for (const Case& c : {Case{BlockNoise::kNormal, "normal"},
+                            Case{BlockNoise::kStudentT3, "t3"}}) {
+        const SequentialOperatingCharacteristics mt =
+            SimulateDesign(t, effect, sd, c.noise, 10000, 5);
+        const SequentialOperatingCharacteristics sr =
+            SimulateDesign(r, effect, sd, c.noise, 10000, 5);
+        const double right = effect > 0 ? mt.faster : mt.slower;
+        const double wrong = effect > 0 ? mt.slower : mt.faster;
+        std::printf(
+            "%+.0f%% %s sd %.2f: mean-t right %.4f wrong %.4f, blocks mean "
+            "%.1f median %d p90 %d; signed-rank right %.4f, blocks mean %.1f "
+            "median %d p90 %d\n",
+            100 * std::expm1(effect), c.name, sd, right, wrong, mt.mean_blocks,
+            mt.median_blocks, mt.p90_blocks, effect > 0 ? sr.faster : sr.slower,
+            sr.mean_blocks, sr.median_blocks, sr.p90_blocks);
+        EXPECT_GE(right, 0.9) << c.name << " " << sd << " " << effect;
+        EXPECT_LE(wrong, 0.05) << c.name << " " << sd << " " << effect;
+      }
+    }
+  }
+}
+
+// The floor this method removes: a signed-rank (or any sign-symmetry)
+// interval cannot exclude 0 before 2 / 2^n < the look's level, so even a
+// +40% change with little noise waits ~10 blocks; the t interval decides it
+// at the first looks.
+TEST(MeanTSimulation, LargeEffectIsDecidedAtTheFirstLooks) {
+  const SequentialBoundary t = Boundary(MeanT(20, 0.025));
+  const SequentialBoundary r = Boundary(SignedRank(20, 0.025));
+  const SequentialOperatingCharacteristics mt =
+      SimulateDesign(t, std::log(1.40), 0.05, BlockNoise::kNormal, 10000, 8);
+  const SequentialOperatingCharacteristics sr =
+      SimulateDesign(r, std::log(1.40), 0.05, BlockNoise::kNormal, 10000, 8);
+  std::printf(
+      "+40%% normal sd 0.05, 4..20 alpha 0.025: mean-t faster %.4f, blocks "
+      "mean %.1f median %d p90 %d; signed-rank faster %.4f, blocks mean %.1f "
+      "median %d p90 %d\n",
+      mt.faster, mt.mean_blocks, mt.median_blocks, mt.p90_blocks, sr.faster,
+      sr.mean_blocks, sr.median_blocks, sr.p90_blocks);
+  EXPECT_GE(mt.faster, 0.99);
+  EXPECT_LT(mt.mean_blocks, 6);
+  EXPECT_GE(sr.mean_blocks, 9);
+  // Structural, not simulated: no signed-rank interval is bounded before
+  // block 9 here (8 positive signs give |Z| = 2.52 < c).
+  EXPECT_EQ(r.k[8], 0);
+}
+
+// TOST under kMeanT: with the true change on the zone's edge, "no
+// difference" at most alpha of the time.
+TEST(MeanTSimulation, NoDifferenceOnTheEdgeIsRare) {
+  const SequentialBoundary b = Boundary(MeanT());
+  for (double effect : {std::log(1.05), std::log(0.95)}) {
+    for (double sd : {0.02, 0.05}) {
+      const SequentialOperatingCharacteristics oc =
+          SimulateDesign(b, effect, sd, BlockNoise::kNormal, 10000, 17);
+      std::printf("mean-t edge %+.3f sd %.2f: no difference %.4f\n", effect, sd,
+                  oc.no_difference);
+      EXPECT_LE(oc.no_difference, 0.05 + 3 * 0.0022) << effect << " " << sd;
+    }
+  }
+  // A/A: "no difference" is reached, and sooner than with signed ranks.
+  for (double sd : {0.02, 0.04}) {
+    const SequentialOperatingCharacteristics mt =
+        SimulateDesign(b, 0.0, sd, BlockNoise::kNormal, 4000, 9);
+    const SequentialOperatingCharacteristics sr = SimulateDesign(
+        Boundary(SignedRank()), 0.0, sd, BlockNoise::kNormal, 4000, 9);
+    std::printf(
+        "A/A sd %.2f: no difference mean-t %.4f at mean %.1f blocks, "
+        "signed-rank %.4f at %.1f\n",
+        sd, mt.no_difference, mt.mean_blocks, sr.no_difference, sr.mean_blocks);
+    EXPECT_GE(mt.no_difference, 0.95);
+  }
+}
+
+TEST(MeanTSimulation, FutilityAndPlanner) {
+  SequentialDesign d = MeanT();
+  d.futility_below = kDefaultFutility;
+  const SequentialOperatingCharacteristics hopeless = SimulateDesign(
+      Boundary(d), std::log(1.05), 0.15, BlockNoise::kNormal, 4000, 29);
+  const SequentialOperatingCharacteristics capped = SimulateDesign(
+      Boundary(MeanT()), std::log(1.05), 0.15, BlockNoise::kNormal, 4000, 29);
+  std::printf(
+      "mean-t edge +5%% sd 0.15: blocks mean %.1f with futility, %.1f "
+      "without\n",
+      hopeless.mean_blocks, capped.mean_blocks);
+  EXPECT_LE(hopeless.mean_blocks, 0.7 * capped.mean_blocks);
+  // The planner's normal approximation against the simulation.
+  const SequentialBoundary b = Boundary(MeanT());
+  for (double sd : {0.05, 0.10}) {
+    const int planned = SequentialBlocksNeeded(b, sd, std::log(1.10), 0.9);
+    const SequentialOperatingCharacteristics oc =
+        SimulateDesign(b, std::log(1.10), sd, BlockNoise::kNormal, 4000, 2);
+    std::printf("mean-t +10%% sd %.2f: planned %d, simulated p90 %d\n", sd,
+                planned, oc.p90_blocks);
+    EXPECT_NEAR(planned, oc.p90_blocks, 0.4 * oc.p90_blocks + 1) << sd;
+  }
   EXPECT_EQ(SequentialBlocksNeeded(b, 0.5, std::log(1.10), 0.9), -1);
 }
 
