@@ -409,16 +409,29 @@ struct ConditionalPowers {
 // values z and z_equivalence times scale / sqrt(K)). Only the last look is
 // counted, which understates the chance a little (an earlier look may decide
 // too).
+//
+// Predictive power (kMeanT): the true effect is not taken to be today's
+// estimate but uncertain about it (normal, sd scale / sqrt(n), flat prior);
+// the estimate at K is then normal about today's with sd
+// scale sqrt((K - n) / (K n)), sqrt(K / n) times wider than conditional
+// power's (Spiegelhalter, Freedman & Blackburn, Controlled Clin. Trials 7
+// (1986) 8-17). The t method looks from block 3 or 4 on, where conditional
+// power on so few blocks stopped a real -10% change at sd(d) 0.085 as futile
+// one time in six (4..20 blocks, alpha 0.025: slower 84% against 97% without
+// futility); predictive power keeps it at 94% (sequential_test).
 ConditionalPowers ConditionalPowerAt(const SequentialDesign& design,
                                      double estimate, double scale, double z,
-                                     double z_equivalence, int n) {
+                                     double z_equivalence, int n,
+                                     bool predictive = false) {
   const int max = design.max_blocks;
   ConditionalPowers p;
   const double lower = std::log(1 - design.min_effect);
   const double upper = std::log(1 + design.min_effect);
   const double h = z * scale / std::sqrt(max);
   const double he = z_equivalence * scale / std::sqrt(max);
-  const double tau = scale * std::sqrt(static_cast<double>(max - n)) / max;
+  const double tau =
+      predictive ? scale * std::sqrt(static_cast<double>(max - n) / (max * n))
+                 : scale * std::sqrt(static_cast<double>(max - n)) / max;
   p.change = 1 - NormalCdf((std::max(upper, h) - estimate) / tau) +
              NormalCdf((std::min(lower, -h) - estimate) / tau);
   p.no_difference = lower + he < upper - he
@@ -603,7 +616,8 @@ SequentialLook LookMeanT(const SequentialBoundary& boundary, int n, double mean,
       ApplyFutility(
           design,
           ConditionalPowerAt(design, mean, s, TCriticalAt(boundary, max),
-                             EquivalenceTCriticalAt(boundary, max), n),
+                             EquivalenceTCriticalAt(boundary, max), n,
+                             /*predictive=*/true),
           look);
     }
   }

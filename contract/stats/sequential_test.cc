@@ -927,5 +927,40 @@ TEST(MeanTSimulation, FutilityAndPlanner) {
   EXPECT_EQ(SequentialBlocksNeeded(b, 0.5, std::log(1.10), 0.9), -1);
 }
 
+// The design perf_matrix ships (mean-t, futility 10 %) on decision_cost.sh's
+// cell: 4..20 blocks, alpha 0.05 split over two comparisons, a -9.5 % branch
+// and an identical one, at the block sd seen there (0.07-0.085). Futility
+// is judged on predictive power: on conditional power it fired on three
+// blocks' estimate and spread and lost a sixth of the real slowdowns.
+TEST(MeanTSimulation, FutilityKeepsThePowerOfTheShippedDesign) {
+  SequentialDesign d = MeanT();
+  d.max_blocks = 20;
+  d.alpha = 0.025;
+  d.futility_below = kDefaultFutility;
+  const SequentialBoundary b = Boundary(d);
+  SequentialDesign no_futility = d;
+  no_futility.futility_below = 0;
+  const SequentialBoundary capped = Boundary(no_futility);
+  for (double sd : {0.072, 0.085}) {
+    const SequentialOperatingCharacteristics slow =
+        SimulateDesign(b, std::log(0.905), sd, BlockNoise::kNormal, 10000, 31);
+    const SequentialOperatingCharacteristics slow_capped = SimulateDesign(
+        capped, std::log(0.905), sd, BlockNoise::kNormal, 10000, 31);
+    const SequentialOperatingCharacteristics same =
+        SimulateDesign(b, 0, sd, BlockNoise::kNormal, 10000, 37);
+    std::printf(
+        "mean-t 4..20 alpha 0.025 futility 10%% sd %.3f: -9.5%% slower %.4f "
+        "(without futility %.4f) at mean %.1f blocks; A/A faster/slower "
+        "%.4f, no difference %.4f, mean %.1f blocks\n",
+        sd, slow.slower, slow_capped.slower, slow.mean_blocks,
+        same.faster + same.slower, same.no_difference, same.mean_blocks);
+    EXPECT_GE(slow.slower, 0.9) << sd;
+    EXPECT_GE(slow.slower, slow_capped.slower - 0.05) << sd;
+    EXPECT_EQ(slow.faster, 0) << sd;
+    EXPECT_LE(same.faster + same.slower, 0.05) << sd;
+    EXPECT_LE(same.mean_blocks, 10) << sd;
+  }
+}
+
 }  // namespace
 }  // namespace perfcell::stats
