@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "contract/design.h"
 #include "contract/stats/sequential.h"
 #include "tools/cc/status_macros.h"
 
@@ -50,12 +51,8 @@ absl::StatusOr<AdaptiveReplay> ReplayAdaptive(const CellSpec& spec,
   replay.min_effect = design.min_effect();
   replay.min_blocks = static_cast<int>(design.min_blocks());
   replay.max_blocks = static_cast<int>(design.max_blocks());
-  stats::SequentialDesign sequential;
-  sequential.min_blocks = replay.min_blocks;
-  sequential.max_blocks = replay.max_blocks;
-  sequential.alpha = replay.alpha;
-  sequential.min_effect = replay.min_effect;
-  sequential.futility_below = design.futility();
+  const stats::SequentialDesign sequential =
+      SequentialDesignFor(design, replay.comparisons_in_cell);
   ASSIGN_OR_RETURN(const stats::SequentialBoundary boundary,
                    stats::CalibrateBoundary(sequential));
 
@@ -116,9 +113,11 @@ absl::StatusOr<AdaptiveReplay> ReplayAdaptive(const CellSpec& spec,
                     " blocks beyond max_blocks ignored");
   }
   replay.description = absl::StrFormat(
-      "adaptive: group-sequential signed-rank, α %.3g (%g split over %d "
+      "adaptive: group-sequential %s on run %ss, α %.3g (%g split over %d "
       "comparisons in the cell); %s",
-      replay.alpha, replay.design_alpha, replay.comparisons_in_cell, state);
+      stats::SequentialMethodName(sequential.method),
+      RunStatisticName(RunStatisticOf(design)), replay.alpha,
+      replay.design_alpha, replay.comparisons_in_cell, state);
   return replay;
 }
 

@@ -91,9 +91,9 @@ int SessionsToReach(double alpha) {
 Comparison CompareBlocks(const Group& base, const Group& cand,
                          const AnalysisOptions& options) {
   std::vector<double> d;
-  for (const auto& [block, cand_median] : cand.block_medians) {
-    auto it = base.block_medians.find(block);
-    if (it == base.block_medians.end()) continue;
+  for (const auto& [block, cand_median] : cand.block_values) {
+    auto it = base.block_values.find(block);
+    if (it == base.block_values.end()) continue;
     if (!(cand_median > 0) || !(it->second > 0)) continue;
     d.push_back(std::log(cand_median / it->second));
   }

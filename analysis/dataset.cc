@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "contract/design.h"
 #include "proto/backend_name.h"
 
 namespace perfcell::analysis {
@@ -240,7 +241,8 @@ std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
       for (const auto& [block_branch, values] : runs) {
         if (!usable.count(block_branch.first)) continue;
         groups[{key, block_branch.second + series_suffix}]
-            .block_medians[{ordinal, block_branch.first}] = MedianOf(values);
+            .block_values[{ordinal, block_branch.first}] =
+            RunValue(r.spec().design(), values);
       }
       const int dropped = total - static_cast<int>(usable.size());
       if (dropped > 0) {

@@ -94,8 +94,10 @@ struct Group {
   std::vector<std::string> result_errors;
   // True when the results of this group are interleaved (blocks).
   bool interleaved = false;
-  // Interleaved: this branch's run median (bytes/s) in every usable block.
-  std::map<BlockId, double> block_medians;
+  // Interleaved: this branch's run value (bytes/s) in every usable block:
+  // the run's median or geometric mean as its Design names
+  // (contract/design.h).
+  std::map<BlockId, double> block_values;
   // One per result with a successful measured iteration of this series:
   // the median of those iterations (bytes/s), in input order.
   std::vector<double> session_medians;

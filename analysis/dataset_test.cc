@@ -1,6 +1,7 @@
 #include "analysis/dataset.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "analysis/synthetic.h"
 #include "gtest/gtest.h"
@@ -64,7 +65,7 @@ TEST(Dataset, WarmupOverrideReplacesRunnerFlags) {
   EXPECT_EQ(overridden, 3);
 }
 
-TEST(Dataset, InterleavedResultsKeepOneMedianPerBlockAndBranch) {
+TEST(Dataset, InterleavedResultsKeepOneValuePerBlockAndBranch) {
   SyntheticOptions options;
   options.branches = {{.name = "main"}, {.name = "topic"}};
   options.sizes = {8 << 20};
@@ -81,7 +82,7 @@ TEST(Dataset, InterleavedResultsKeepOneMedianPerBlockAndBranch) {
   ASSERT_EQ(groups.size(), 3u);  // main, main~aa, topic
   for (const Group& g : groups) {
     EXPECT_TRUE(g.interleaved);
-    EXPECT_EQ(g.block_medians.size(), 4u) << g.series;
+    EXPECT_EQ(g.block_values.size(), 4u) << g.series;
     EXPECT_EQ(g.session_medians.size(), 1u) << g.series;
     EXPECT_EQ(g.samples.size(), 4u * 4) << g.series;  // 1 warm-up + 3 a run
   }
@@ -94,7 +95,16 @@ TEST(Dataset, InterleavedResultsKeepOneMedianPerBlockAndBranch) {
   }
   ASSERT_EQ(block0.size(), 3u);
   std::sort(block0.begin(), block0.end());
-  EXPECT_DOUBLE_EQ(groups[2].block_medians.at({0, 0}), block0[1]);
+  EXPECT_DOUBLE_EQ(groups[2].block_values.at({0, 0}), block0[1]);
+
+  // A design that names the geometric mean gets the geometric mean: the
+  // report uses the statistic the cell decided on.
+  results[0].mutable_spec()->mutable_design()->set_run_statistic(
+      Design::GEOMETRIC_MEAN);
+  groups = GroupResults({{"x", results[0]}}, "", -1, &warnings);
+  ASSERT_EQ(groups.size(), 3u);
+  EXPECT_NEAR(groups[2].block_values.at({0, 0}),
+              std::cbrt(block0[0] * block0[1] * block0[2]), 1e-9 * block0[1]);
 }
 
 TEST(Dataset, SequentialResultsAreOneSessionEach) {
@@ -112,7 +122,7 @@ TEST(Dataset, SequentialResultsAreOneSessionEach) {
   EXPECT_FALSE(groups[0].interleaved);
   EXPECT_EQ(groups[0].results, 3);
   EXPECT_EQ(groups[0].session_medians.size(), 3u);
-  EXPECT_TRUE(groups[0].block_medians.empty());
+  EXPECT_TRUE(groups[0].block_values.empty());
 }
 
 }  // namespace

@@ -151,7 +151,7 @@ void CollectSeries(const std::vector<Source>& sources, const Report& report,
       // groups number blocks by the result's ordinal in its own run.
       const BlockId unit =
           interleaved ? BlockId{ordinal, info.block} : BlockId{ordinal, 0};
-      if (interleaved && !group->second->block_medians.count(
+      if (interleaved && !group->second->block_values.count(
                              {sources[ordinal].run_ordinal, info.block})) {
         continue;
       }

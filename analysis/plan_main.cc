@@ -31,6 +31,9 @@ ABSL_FLAG(double, alpha, 0.05,
 ABSL_FLAG(std::string, design, "fixed", "fixed or adaptive.");
 ABSL_FLAG(int, max_blocks, 40, "Most blocks a cell may run.");
 ABSL_FLAG(int, min_blocks, 4, "Adaptive: first look.");
+ABSL_FLAG(std::string, sequential_method, "mean-t",
+          "Adaptive: the stopping rule's intervals, as perf_matrix's "
+          "sequential_method: mean-t or signed-rank.");
 
 namespace {
 
@@ -66,6 +69,21 @@ absl::StatusOr<std::string> Run() {
       options.max_blocks > 100) {
     return absl::InvalidArgumentError(
         "need 1 <= --min_blocks <= --max_blocks <= 100");
+  }
+  const std::string method = absl::GetFlag(FLAGS_sequential_method);
+  if (method != "mean-t" && method != "signed-rank") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--sequential_method must be mean-t or signed-rank, not \"", method,
+        "\""));
+  }
+  options.method = method == "mean-t"
+                       ? perfcell::stats::SequentialMethod::kMeanT
+                       : perfcell::stats::SequentialMethod::kSignedRank;
+  if (options.adaptive &&
+      options.method == perfcell::stats::SequentialMethod::kMeanT &&
+      options.min_blocks < 3) {
+    return absl::InvalidArgumentError(
+        "--sequential_method=mean-t needs --min_blocks of 3 or more");
   }
   const std::string pilot = perfcell::UserPath(absl::GetFlag(FLAGS_pilot));
   return perfcell::analysis::RunPlan(pilot, options);

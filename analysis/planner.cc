@@ -133,9 +133,9 @@ std::vector<PilotCell> ReadPilot(const std::vector<LoadedResult>& loaded) {
       for (const Group* g : series) {
         if (g == base) continue;
         std::vector<double> d;
-        for (const auto& [block, median] : g->block_medians) {
-          auto it = base->block_medians.find(block);
-          if (it != base->block_medians.end() && median > 0 && it->second > 0) {
+        for (const auto& [block, median] : g->block_values) {
+          auto it = base->block_values.find(block);
+          if (it != base->block_values.end() && median > 0 && it->second > 0) {
             d.push_back(std::log(median / it->second));
           }
         }
@@ -241,6 +241,7 @@ BlocksNeeded BlocksFor(double sd_d, int family, int comparisons_in_cell,
     design.max_blocks = options.max_blocks;
     design.alpha = options.alpha / std::max(comparisons_in_cell, 1);
     design.min_effect = options.min_effect;
+    design.method = options.method;
     absl::StatusOr<stats::SequentialBoundary> boundary =
         stats::CalibrateBoundary(design);
     if (!boundary.ok()) {
@@ -248,7 +249,8 @@ BlocksNeeded BlocksFor(double sd_d, int family, int comparisons_in_cell,
                                         boundary.status().message()));
       return b;
     }
-    if (boundary->k[options.max_blocks] < 1) {
+    if (design.method == stats::SequentialMethod::kSignedRank &&
+        boundary->k[options.max_blocks] < 1) {
       b.warnings.push_back(absl::StrFormat(
           "at alpha %.2g per comparison (%g / %d in the cell) no look up to "
           "max_blocks %d can bound an interval: no verdict is possible",
@@ -336,7 +338,8 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
                    "too, and a cell needs the larger of the two"),
       options.adaptive
           ? absl::StrFormat(
-                "adaptive: looks after every block %d..%d, Pocock boundary, "
+                "adaptive: %s, looks after every block %d..%d, Pocock "
+                "boundary, "
                 "alpha %g split over the comparisons of each cell (as the "
                 "runner does); budget = the first look that decides with "
                 "power %g (normal approximation), mean = %d simulated cells "
@@ -344,8 +347,9 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
                 "waits for its slowest), futility off (perf_matrix's "
                 "futility ends a comparison with no real chance of a "
                 "decision earlier, as inconclusive: never more blocks)",
-                options.min_blocks, options.max_blocks, options.alpha,
-                options.power, options.simulations)
+                stats::SequentialMethodName(options.method), options.min_blocks,
+                options.max_blocks, options.alpha, options.power,
+                options.simulations)
           : absl::StrFormat(
                 "fixed: Holm over all %d comparisons, planned at its "
                 "strictest step alpha/%d = %.2g; Hodges-Lehmann interval "

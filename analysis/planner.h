@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "analysis/dataset.h"
 #include "analysis/result_loader.h"
+#include "contract/stats/sequential.h"
 
 namespace perfcell::analysis {
 
@@ -38,7 +39,9 @@ struct PlanOptions {
   double power = 0.8;
   double alpha = 0.05;  // report-wide (fixed: Holm), per cell (adaptive)
   bool adaptive = false;
-  int min_blocks = 4;      // adaptive: first look
+  int min_blocks = 4;  // adaptive: first look
+  // adaptive: perf_matrix's sequential_method (its default, mean-t).
+  stats::SequentialMethod method = stats::SequentialMethod::kMeanT;
   int max_blocks = 40;     // cap of either design
   int simulations = 2000;  // adaptive: simulated cells per estimate
   uint64_t seed = 1;

@@ -171,7 +171,8 @@ TEST(Planner, ReadmeWorkedExample) {
     double run_cv, effect, min_effect;
     bool adaptive;
     int change, no_difference;  // blocks; -1: beyond max_blocks 100
-    double hours;  // max(change, no difference) x 8 runs x 20 cells
+    double hours;              // max(change, no difference) x 8 runs x 20 cells
+    bool signed_rank = false;  // adaptive: perf_matrix's other method
   };
   for (const Row& row :
        std::vector<Row>{{0.30, 0.10, 0.05, false, 387, 1704, 51607},
@@ -180,20 +181,23 @@ TEST(Planner, ReadmeWorkedExample) {
                         {0.30, 0.05, 0.025, true, -1, -1, NAN},
                         {0.03, 0.10, 0.05, false, 13, 18, 545.1},
                         {0.03, 0.05, 0.025, false, 16, 71, 2150.3},
-                        {0.03, 0.10, 0.05, true, 14, 15, 454.3},
-                        {0.03, 0.05, 0.025, true, 14, 58, 1756.6}}) {
+                        {0.03, 0.10, 0.05, true, 9, 20, 605.7},
+                        {0.03, 0.05, 0.025, true, 20, 66, 1998.9},
+                        {0.03, 0.10, 0.05, true, 14, 15, 454.3, true},
+                        {0.03, 0.05, 0.025, true, 14, 58, 1756.6, true}}) {
     SCOPED_TRACE(testing::Message()
                  << row.run_cv << " " << row.effect << " " << row.adaptive);
     PlanOptions options;
     options.effect = row.effect;
     options.min_effect = row.min_effect;
     options.adaptive = row.adaptive;
+    if (row.signed_rank) options.method = stats::SequentialMethod::kSignedRank;
     options.max_blocks = 100;
     const BlocksNeeded b = BlocksFor(SdFromRunCv(row.run_cv), 140, 7, options);
     std::printf(
-        "row %.2f %.2f %.3f %d: change %d, no difference %d, %.1f h\n",
-        row.run_cv, row.effect, row.min_effect, row.adaptive, b.change,
-        b.no_difference,
+        "row %.2f %.2f %.3f %d %d: change %d, no difference %d, %.1f h\n",
+        row.run_cv, row.effect, row.min_effect, row.adaptive, row.signed_rank,
+        b.change, b.no_difference,
         std::max(b.change, b.no_difference) * 8 * 20 * run_seconds / 3600);
     EXPECT_EQ(b.change, row.change);
     EXPECT_EQ(b.no_difference, row.no_difference);

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "analysis/zip_reader.h"
+#include "contract/design.h"
 #include "contract/result_files.h"
 #include "contract/stats/sequential.h"
 #include "google/protobuf/util/json_util.h"
@@ -29,13 +30,6 @@ double BaseThroughput(uint64_t size, uint32_t memory_mib) {
 std::string SizeName(uint64_t bytes) {
   return bytes % (1 << 20) == 0 ? absl::StrCat(bytes >> 20, "m")
                                 : absl::StrCat(bytes >> 10, "k");
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  const size_t h = v.size() / 2;
-  return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
 absl::StatusOr<std::string> ToJson(const CellResult& r) {
@@ -188,14 +182,9 @@ std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
         design->set_stop(Design::ADAPTIVE);
         design->set_min_blocks(options.min_blocks);
         design->set_futility(options.futility);
-        stats::SequentialDesign sequential;
-        sequential.futility_below = options.futility;
-        sequential.min_blocks = options.min_blocks;
-        sequential.max_blocks = options.blocks;
-        sequential.alpha = 0.05 / (branches.size() - 1);
-        sequential.min_effect = 0.05;
         absl::StatusOr<stats::SequentialBoundary> calibrated =
-            stats::CalibrateBoundary(sequential);
+            stats::CalibrateBoundary(SequentialDesignFor(
+                *design, static_cast<int>(branches.size()) - 1));
         if (calibrated.ok()) boundary = *std::move(calibrated);
         for (size_t k = 0; boundary && k < branches.size(); ++k) {
           looks.push_back(
@@ -209,7 +198,7 @@ std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
       std::vector<size_t> order(branches.size());
       int run_index = 0;
       for (int b = 0; b < options.blocks; ++b) {
-        std::vector<double> run_medians(branches.size(), 0);
+        std::vector<double> run_values(branches.size(), 0);
         for (size_t i = 0; i < order.size(); ++i) order[i] = i;
         std::shuffle(order.begin(), order.end(), rng);
         const double machine =
@@ -240,14 +229,14 @@ std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
             it->set_run(run_index);
             if (!it->warmup()) measured.push_back(it->bytes() / it->seconds());
           }
-          run_medians[k] = Median(measured);
+          run_values[k] = RunValue(*design, measured);
           ++run_index;
         }
         if (looks.empty()) continue;
         const int n = b + 1;
         bool all_decided = true;
         for (size_t k = 1; k < branches.size(); ++k) {
-          looks[k]->AddBlock(std::log(run_medians[k] / run_medians[0]));
+          looks[k]->AddBlock(std::log(run_values[k] / run_values[0]));
           if (n >= options.min_blocks && !decided[k]) {
             const absl::StatusOr<stats::SequentialLook> look =
                 looks[k]->Look(n >= options.blocks);

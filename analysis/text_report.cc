@@ -514,8 +514,9 @@ std::string AdaptiveSentence(const Report& report) {
   return absl::StrCat(
       "Adaptive cells (", cells.size(), "): ", absl::StrJoin(parts, "; "),
       ". Their verdicts are the first decision of the cell's own "
-      "group-sequential signed-rank design (repeated confidence intervals, "
-      "looks after every block), replayed from the blocks: the interval is "
+      "group-sequential design (repeated confidence intervals, mean-t or "
+      "signed-rank as the units column names, looks after every block), "
+      "replayed from the blocks: the interval is "
       "that look's repeated interval, the error control is the design's "
       "(alpha per cell, split over its comparisons), so they are left out of "
       "the ",

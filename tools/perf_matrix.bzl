@@ -343,9 +343,18 @@ _ACCELS = ["auto", "kvm", "tcg"]
 # arguments, its own runs. "~" cannot appear in a branch name.
 AA_SUFFIX = "~aa"
 
-def perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds, futility = 0.1):
+_RUN_STATISTICS = ["geometric-mean", "median"]
+_SEQUENTIAL_METHODS = ["mean-t", "signed-rank"]
+
+def perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds, futility = 0.1, run_statistic = "geometric-mean", sequential_method = "mean-t"):
     """Everything wrong with the stopping rule's arguments, as a list of messages."""
     errors = []
+    if run_statistic not in _RUN_STATISTICS:
+        errors.append("run_statistic %r: must be one of %s" % (run_statistic, _RUN_STATISTICS))
+    if sequential_method not in _SEQUENTIAL_METHODS:
+        errors.append("sequential_method %r: must be one of %s" % (sequential_method, _SEQUENTIAL_METHODS))
+    if stop == "adaptive" and sequential_method == "mean-t" and type(min_blocks) == "int" and min_blocks == 2:
+        errors.append("min_blocks 2 with sequential_method \"mean-t\": its t interval needs the spread of at least 3 blocks; write min_blocks = 3 or more, e.g. 4")
     if stop not in _STOPS:
         errors.append("stop %r: must be one of %s" % (stop, _STOPS))
     if stop == "adaptive" and mode != "interleaved":
@@ -501,6 +510,8 @@ def perf_matrix(
         alpha = 0.05,
         max_cell_seconds = 0,
         futility = 0.1,
+        run_statistic = "geometric-mean",
+        sequential_method = "mean-t",
         baseline = None,
         aa_check = True,
         backend = "qemu",
@@ -583,6 +594,14 @@ def perf_matrix(
         chance (conditional power, if its estimate and spread held) of
         faster/slower by max_blocks falls below this and of no difference
         below 50 %; 0 never stops one early.
+      run_statistic: interleaved: each run's one number in its block, from
+        its measured throughputs: "geometric-mean" (default; on runs of many
+        requests it spreads less than the median, so fewer blocks decide) or
+        "median" (less pulled by a wild request in runs of very few).
+      sequential_method: adaptive: the intervals the stopping rule looks at:
+        "mean-t" (default; Student t on the block log-ratios, can decide from
+        min_blocks on) or "signed-rank" (distribution-free, but no exact
+        sign test can decide before ~9 blocks).
       baseline: the branch the others are compared with (default:
         "baseline" or "main" when present, else the first in sorted order).
       aa_check: interleaved cells: add "<baseline>~aa", a second copy of the
@@ -668,7 +687,7 @@ def perf_matrix(
     errors = perf_matrix_errors(name, branches, memory_mib, sizes or [], workloads or [], iterations, warmup, backend)
     errors += perf_matrix_design_errors(branches, mode, isolation, blocks, baseline, aa_check, accel, backend)
     errors += perf_matrix_interleave_errors(mode, interleave)
-    errors += perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds, futility)
+    errors += perf_matrix_stop_errors(mode, stop, min_blocks, max_blocks, min_effect, alpha, max_cell_seconds, futility, run_statistic, sequential_method)
     errors += perf_matrix_tmp_errors(tmp, backend)
     if type(concurrency) != "int" or concurrency < 1 or concurrency > 256:
         errors.append("concurrency %r: clients of a load cell, an int from 1 to 256" % (concurrency,))
@@ -707,6 +726,8 @@ def perf_matrix(
         "--alpha=%s" % alpha,
         "--max_cell_seconds=%s" % max_cell_seconds,
         "--futility=%s" % futility,
+        "--run_statistic=" + run_statistic,
+        "--sequential_method=" + sequential_method,
         "--block_seed=%d" % seed,
         "--warmup=%d" % warmup,
         "--seed=%d" % seed,

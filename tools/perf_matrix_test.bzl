@@ -64,6 +64,11 @@ def _run_checks():
     bad = perf_matrix_stop_errors("interleaved", "sometimes", 1, 1000, 0, 0.05, 0)
     for fragment in ['stop "sometimes"', "min_blocks 1", "max_blocks 1000", "min_effect 0"]:
         _check_error(failures, "bad stopping values", bad, fragment)
+    _check(failures, "the signed-rank method and the median", perf_matrix_stop_errors("interleaved", "adaptive", 2, 40, 0.05, 0.05, 0, 0.1, "median", "signed-rank"), [])
+    bad = perf_matrix_stop_errors("interleaved", "adaptive", 2, 40, 0.05, 0.05, 0, 0.1, "mean", "t")
+    for fragment in ["run_statistic \"mean\"", "sequential_method \"t\""]:
+        _check_error(failures, "bad statistic or method", bad, fragment)
+    _check_error(failures, "mean-t from 2 blocks", perf_matrix_stop_errors("interleaved", "adaptive", 2, 40, 0.05, 0.05, 0), "min_blocks 2 with sequential_method \"mean-t\"")
 
     # The cases ParseByteSize (tools/cc/byte_size_test) runs too.
     for text, want in BYTE_SIZE_CASES:

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "contract/design.h"
 #include "tools/cc/status_macros.h"
 
 namespace perfcell {
@@ -23,14 +24,9 @@ absl::StatusOr<AdaptiveStop> AdaptiveStop::Make(
     return absl::InvalidArgumentError(
         "an adaptive cell needs a branch besides the baseline (or aa_check)");
   }
-  stats::SequentialDesign d;
-  d.min_blocks = static_cast<int>(design.min_blocks());
-  d.max_blocks = static_cast<int>(design.max_blocks());
-  d.alpha = design.alpha() / candidates.size();
-  d.min_effect = design.min_effect();
-  d.futility_below = design.futility();
   ASSIGN_OR_RETURN(stats::SequentialBoundary boundary,
-                   stats::CalibrateBoundary(d));
+                   stats::CalibrateBoundary(SequentialDesignFor(
+                       design, static_cast<int>(candidates.size()))));
   AdaptiveStop stop;
   stop.design_ = design;
   stop.boundary_ = std::make_unique<stats::SequentialBoundary>(boundary);
@@ -45,17 +41,17 @@ absl::StatusOr<AdaptiveStop> AdaptiveStop::Make(
 }
 
 absl::Status AdaptiveStop::AddBlock(
-    const std::map<std::string, double>& run_medians) {
-  auto base = run_medians.find(design_.baseline());
-  if (base == run_medians.end() || !(base->second > 0)) {
+    const std::map<std::string, double>& run_values) {
+  auto base = run_values.find(design_.baseline());
+  if (base == run_values.end() || !(base->second > 0)) {
     return absl::FailedPreconditionError(
         "adaptive stop: the block has no baseline throughput");
   }
   ++blocks_;
   const bool last = blocks_ >= static_cast<int>(design_.max_blocks());
   for (Comparison& c : comparisons_) {
-    auto it = run_medians.find(c.branch);
-    if (it == run_medians.end() || !(it->second > 0)) {
+    auto it = run_values.find(c.branch);
+    if (it == run_values.end() || !(it->second > 0)) {
       return absl::FailedPreconditionError(absl::StrCat(
           "adaptive stop: the block has no throughput of ", c.branch));
     }

@@ -39,9 +39,10 @@ class AdaptiveStop {
   static absl::StatusOr<AdaptiveStop> Make(
       const Design& design, const std::vector<std::string>& candidates);
 
-  // Adds one complete block: each branch's median throughput in its run
-  // (any unit, the same for all). Looks when min_blocks are in.
-  absl::Status AddBlock(const std::map<std::string, double>& run_medians);
+  // Adds one complete block: each branch's run value (contract/design.h:
+  // its median or geometric mean throughput, any unit, the same for all).
+  // Looks when min_blocks are in.
+  absl::Status AddBlock(const std::map<std::string, double>& run_values);
 
   int blocks() const { return blocks_; }
   // Every comparison decided or stopped as futile.

@@ -1,7 +1,9 @@
 #include "runner/cell/adaptive_stop.h"
 
 #include <cmath>
+#include <map>
 #include <random>
+#include <string>
 
 #include "gtest/gtest.h"
 
@@ -49,6 +51,42 @@ TEST(AdaptiveStop, ClearSlowdownAndIdenticalCopyAreDecidedEarly) {
   EXPECT_NE(stop->Summary("every comparison decided")
                 .find("adaptive: every comparison decided after"),
             std::string::npos);
+}
+
+// The method perf_matrix ships: a -20 % branch on quiet runs is called at
+// the first blocks where a t interval can, long before block 9, the first
+// where any signed-rank interval at alpha 0.025 is bounded.
+TEST(AdaptiveStop, MeanTCallsAClearSlowdownWithinAFewBlocks) {
+  Design mean_t = AdaptiveDesign();
+  mean_t.set_method(Design::MEAN_T);
+  absl::StatusOr<AdaptiveStop> fast =
+      AdaptiveStop::Make(mean_t, {"slow", "baseline~aa"});
+  absl::StatusOr<AdaptiveStop> signed_rank =
+      AdaptiveStop::Make(AdaptiveDesign(), {"slow", "baseline~aa"});
+  ASSERT_TRUE(fast.ok()) << fast.status();
+  ASSERT_TRUE(signed_rank.ok()) << signed_rank.status();
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> run(0, 0.01);
+  int fast_blocks = 0, signed_rank_blocks = 0;
+  for (int block = 1; block <= 40; ++block) {
+    const std::map<std::string, double> values = {
+        {"baseline", 100 * std::exp(run(rng))},
+        {"baseline~aa", 100 * std::exp(run(rng))},
+        {"slow", 80 * std::exp(run(rng))}};
+    if (!fast->AllDecided()) {
+      ASSERT_TRUE(fast->AddBlock(values).ok());
+      fast_blocks = block;
+    }
+    if (!signed_rank->AllDecided()) {
+      ASSERT_TRUE(signed_rank->AddBlock(values).ok());
+      signed_rank_blocks = block;
+    }
+  }
+  EXPECT_TRUE(fast->AllDecided());
+  EXPECT_LE(fast_blocks, 6) << fast->Line();
+  EXPECT_GE(signed_rank_blocks, 9) << signed_rank->Line();
+  EXPECT_NE(fast->Line().find("slower (decided at block"), std::string::npos)
+      << fast->Line();
 }
 
 TEST(AdaptiveStop, NoLookBeforeMinBlocks) {

@@ -19,9 +19,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "contract/design.h"
 #include "contract/host_warnings.h"
 #include "contract/proc_metrics.h"
-#include "contract/stats/descriptive.h"
 #include "contract/thresholds.h"
 #include "proto/backend_name.h"
 #include "runner/cell/adaptive_stop.h"
@@ -172,7 +172,7 @@ class CellRun {
   };
   std::map<std::string, LiveRun> live_;
   // Measured throughputs per branch of the current block (progress lines).
-  std::map<std::string, double> block_medians_;
+  std::map<std::string, double> block_values_;
 };
 
 void CellRun::MarkFailed(const absl::Status& s) {
@@ -457,7 +457,7 @@ absl::Status CellRun::AfterWork(const BranchInput& branch, Run* run, Vm* vm,
     return why;
   }
   RETURN_IF_ERROR(vm->Health());
-  block_medians_[name] = stats::Median(measured);
+  block_values_[name] = RunValue(o_.spec.design(), measured);
   return absl::OkStatus();
 }
 
@@ -559,14 +559,14 @@ absl::Status CellRun::RunBlock(const std::vector<const BranchInput*>& branches,
 
 std::string CellRun::BlockLine(const Block& block) const {
   const std::string& baseline = o_.spec.design().baseline();
-  auto base = block_medians_.find(baseline);
+  auto base = block_values_.find(baseline);
   std::vector<std::string> parts;
   for (const BranchInput& b : o_.branches) {
     const std::string& name = b.binary.branch();
-    auto it = block_medians_.find(name);
-    if (it == block_medians_.end()) continue;
+    auto it = block_values_.find(name);
+    if (it == block_values_.end()) continue;
     std::string part = absl::StrFormat("%s %.1f MiB/s", name, it->second);
-    if (name != baseline && base != block_medians_.end() && base->second > 0) {
+    if (name != baseline && base != block_values_.end() && base->second > 0) {
       absl::StrAppend(
           &part,
           absl::StrFormat(" (%+.1f%%)", 100 * (it->second / base->second - 1)));
@@ -684,7 +684,7 @@ absl::Status CellRun::Execute() {
     Block* block = result.add_blocks();
     block->set_index(result.blocks_size() - 1);
     for (const std::string& name : order) block->add_order(name);
-    block_medians_.clear();
+    block_values_.clear();
     std::vector<const BranchInput*> branches;
     for (const std::string& name : order) branches.push_back(by_name[name]);
     absl::Status ran = RunBlock(branches, block, &run_index);
@@ -698,7 +698,7 @@ absl::Status CellRun::Execute() {
     }
     block->set_complete(true);
     if (adaptive.has_value()) {
-      absl::Status looked = adaptive->AddBlock(block_medians_);
+      absl::Status looked = adaptive->AddBlock(block_values_);
       if (!looked.ok()) return Fail(looked);
       result.set_stop_reason(adaptive->Summary("stopped"));
     }

@@ -113,6 +113,15 @@ ABSL_FLAG(double, futility, 0.1,
           "adaptive: stop an open comparison as inconclusive once its chance "
           "of faster/slower by --blocks is below this and of no difference "
           "below 50% (0: never).");
+ABSL_FLAG(std::string, run_statistic, "geometric-mean",
+          "interleaved: each run's one number in a block, from its measured "
+          "throughputs: geometric-mean (fewer blocks on runs of many "
+          "requests) or median (fewer wild requests' pull in runs of very "
+          "few).");
+ABSL_FLAG(std::string, sequential_method, "mean-t",
+          "adaptive: the repeated intervals of the stopping rule: mean-t "
+          "(Student t on the block log-ratios; can decide from --min_blocks "
+          "on) or signed-rank (distribution-free; nothing before ~9 blocks).");
 ABSL_FLAG(std::string, baseline, "",
           "The branch the others are compared with (default: the first).");
 ABSL_FLAG(std::string, mkext4, "",
@@ -286,6 +295,32 @@ int main(int argc, char** argv) {
   }
   if (design->stop() == perfcell::Design::ADAPTIVE) {
     design->set_futility(futility);
+  }
+  const std::string run_statistic = absl::GetFlag(FLAGS_run_statistic);
+  if (run_statistic == "geometric-mean") {
+    design->set_run_statistic(perfcell::Design::GEOMETRIC_MEAN);
+  } else if (run_statistic == "median") {
+    design->set_run_statistic(perfcell::Design::MEDIAN);
+  } else {
+    return BadFlag("--run_statistic must be geometric-mean or median, not \"" +
+                   run_statistic + "\"");
+  }
+  if (design->mode() != perfcell::Design::INTERLEAVED) {
+    design->clear_run_statistic();  // sequential cells compare sessions
+  }
+  const std::string method = absl::GetFlag(FLAGS_sequential_method);
+  if (method != "mean-t" && method != "signed-rank") {
+    return BadFlag("--sequential_method must be mean-t or signed-rank, not \"" +
+                   method + "\"");
+  }
+  if (design->stop() == perfcell::Design::ADAPTIVE) {
+    design->set_method(method == "mean-t" ? perfcell::Design::MEAN_T
+                                          : perfcell::Design::SIGNED_RANK);
+    if (method == "mean-t" && design->min_blocks() < 3) {
+      return BadFlag(
+          "--sequential_method=mean-t needs --min_blocks of 3 or "
+          "more (a spread from at least 3 blocks)");
+    }
   }
   design->set_seed(absl::GetFlag(FLAGS_block_seed));
   std::string baseline = absl::GetFlag(FLAGS_baseline);
