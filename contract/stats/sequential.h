@@ -147,9 +147,14 @@
 // and binomial margin as the signed-rank c (to 1e-9, by bisection on the
 // per-look critical values). The 1 - 2 alpha interval for "no difference" has
 // its own c. A single look is the fixed-n t interval at 1 - alpha. The decision
-// rules, futility (with q_max and the sample sd) and the planner are the
-// signed-rank ones with the mean for the estimate (sd noise / sqrt(n), no
-// 3/pi). All d equal (s = 0) bounds nothing: the look stays open (inconclusive
+// rules and the planner are the signed-rank ones with the mean for the
+// estimate (sd noise / sqrt(n), no 3/pi). Futility uses q_max and the sample
+// sd, but predictive power instead of conditional power (the true effect
+// uncertain about the estimate, Spiegelhalter, Freedman & Blackburn,
+// Controlled Clin. Trials 7 (1986) 8-17): mean-t looks from block 3 or 4
+// on, and conditional power on so few blocks stopped one real -9.5% change
+// in six as futile (4..20 at 0.025, sd 0.085: slower 84%; predictive: 94%,
+// without futility 97%; A/A then stops at a mean of 6.8 blocks). All d equal (s = 0) bounds nothing: the look stays open (inconclusive
 // at the last). min_blocks >= 3. The price: it assumes symmetric or near-normal
 // d. For A/A symmetry holds exactly; a strongly skewed d would make one tail of
 // a t interval liberal.
