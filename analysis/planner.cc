@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "contract/design.h"
 #include "contract/stats/descriptive.h"
 #include "contract/stats/sequential.h"
 #include "contract/stats/signed_rank.h"
@@ -36,7 +37,93 @@ std::vector<double> Measured(const Group& g) {
 struct Timings {
   std::vector<double> run, boot, requests;
   std::vector<int> count;
+  // Interleaved: per block.
+  std::vector<double> block, measured;
+  std::vector<double> measured_count;  // per run
+  // Interleaved: squared deviations of log throughput from their run's
+  // mean, summed over runs, and their degrees of freedom.
+  double within_squares = 0;
+  int within_df = 0;
+  bool median_runs = false;
 };
+
+// Length of the union of [first, last] intervals (nanoseconds).
+int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>> spans) {
+  std::sort(spans.begin(), spans.end());
+  int64_t total = 0, start = 0, end = 0;
+  bool open = false;
+  for (const auto& [a, b] : spans) {
+    if (!open || a > end) {
+      if (open) total += end - start;
+      start = a;
+      end = b;
+      open = true;
+    } else {
+      end = std::max(end, b);
+    }
+  }
+  if (open) total += end - start;
+  return total;
+}
+
+// Interleaved results: each block's wall time (its first run's start to the
+// next block's first start, or to its last request's end), the union of its
+// runs' measured spans, and each run's measured requests.
+void AddBlockTimings(const CellResult& r, Timings* t) {
+  std::map<uint32_t, int64_t> block_start, block_end;
+  std::map<uint32_t, std::pair<int64_t, int64_t>> run_span;  // by run index
+  std::map<uint32_t, uint32_t> run_block;
+  std::map<uint32_t, int> run_measured;
+  std::map<uint32_t, std::vector<double>> run_logs;
+  t->median_runs = RunStatisticOf(r.spec().design()) == Design::MEDIAN;
+  for (const Block& b : r.blocks()) {
+    for (const Run& run : b.runs()) {
+      if (run.start_unix_nanos() <= 0) continue;
+      auto [it, fresh] = block_start.emplace(b.index(), run.start_unix_nanos());
+      if (!fresh) it->second = std::min(it->second, run.start_unix_nanos());
+    }
+  }
+  for (const Iteration& it : r.iterations()) {
+    const int64_t end =
+        it.start_unix_nanos() + static_cast<int64_t>(it.seconds() * 1e9);
+    block_end[it.block()] = std::max(block_end[it.block()], end);
+    if (it.warmup() || !it.ok()) continue;
+    run_block[it.run()] = it.block();
+    ++run_measured[it.run()];
+    if (it.seconds() > 0 && it.bytes() > 0) {
+      run_logs[it.run()].push_back(std::log(it.bytes() / it.seconds()));
+    }
+    auto [span, fresh] =
+        run_span.emplace(it.run(), std::make_pair(it.start_unix_nanos(), end));
+    if (!fresh) {
+      span->second.first = std::min(span->second.first, it.start_unix_nanos());
+      span->second.second = std::max(span->second.second, end);
+    }
+  }
+  std::map<uint32_t, std::vector<std::pair<int64_t, int64_t>>> spans;
+  for (const auto& [run, span] : run_span) {
+    spans[run_block[run]].push_back(span);
+  }
+  for (auto it = block_start.begin(); it != block_start.end(); ++it) {
+    auto next = std::next(it);
+    const int64_t end =
+        next != block_start.end() && next->first == it->first + 1
+            ? next->second
+            : block_end[it->first];
+    if (end <= it->second || !spans.count(it->first)) continue;
+    t->block.push_back((end - it->second) / 1e9);
+    t->measured.push_back(UnionLength(spans[it->first]) / 1e9);
+  }
+  for (const auto& [run, n] : run_measured) t->measured_count.push_back(n);
+  for (const auto& [run, logs] : run_logs) {
+    if (logs.size() < 2) continue;
+    double mean = 0;
+    for (double x : logs) mean += x;
+    mean /= logs.size();
+    for (double x : logs) t->within_squares += (x - mean) * (x - mean);
+    t->within_df += static_cast<int>(logs.size()) - 1;
+  }
+}
 
 // Wall time of each run of a result: from its start to the next run's start
 // (boot, requests and resets), or to the end of its last request for the
@@ -66,6 +153,7 @@ void AddTimings(const CellResult& r, Timings* t) {
     t->count.push_back(r.iterations_size());
     return;
   }
+  AddBlockTimings(r, t);
   std::vector<const Run*> runs;
   for (const Block& b : r.blocks()) {
     for (const Run& run : b.runs()) runs.push_back(&run);
@@ -170,6 +258,16 @@ std::vector<PilotCell> ReadPilot(const std::vector<LoadedResult>& loaded) {
       }
     }
     const Timings& t = timings[key];
+    cell.block_seconds = MedianOrNan(t.block);
+    if (t.within_df > 0) {
+      cell.within_run_sd = std::sqrt(t.within_squares / t.within_df);
+    }
+    cell.median_runs = t.median_runs;
+    cell.measured_seconds = MedianOrNan(t.measured);
+    if (!t.measured_count.empty()) {
+      cell.measured_per_run =
+          static_cast<int>(std::lround(stats::Median(t.measured_count)));
+    }
     cell.run_seconds = MedianOrNan(t.run);
     cell.boot_seconds = MedianOrNan(t.boot);
     cell.request_seconds = MedianOrNan(t.requests);
@@ -185,6 +283,45 @@ std::vector<PilotCell> ReadPilot(const std::vector<LoadedResult>& loaded) {
 
 double SdFromRunCv(double cv) {
   return std::sqrt(2.0) * std::sqrt(std::log1p(cv * cv));
+}
+
+double BlockSeconds(const PilotCell& cell) {
+  if (cell.interleaved && cell.block_seconds > 0) return cell.block_seconds;
+  return cell.runs_per_block * cell.run_seconds;
+}
+
+RequestsPerRun BestRequestsPerRun(const PilotCell& cell, double sd_d) {
+  RequestsPerRun r;
+  const int m = cell.measured_per_run;
+  if (!cell.interleaved || m < 2 || !(cell.within_run_sd > 0) || !(sd_d > 0) ||
+      !(cell.block_seconds > 0) || !(cell.measured_seconds > 0) ||
+      cell.measured_seconds >= cell.block_seconds) {
+    return r;
+  }
+  const double v = cell.median_runs ? M_PI / 2 : 1.0;
+  const double within2 = v * cell.within_run_sd * cell.within_run_sd;
+  // Var(d) = 2 between^2 + 2 within2 / m; what the pilot's runs share
+  // (lockstep moments) counts as within here, so between is if anything
+  // underestimated and m* too high: the advice errs towards more requests.
+  const double between2 =
+      std::max(sd_d * sd_d / 2 - within2 / m, 0.01 * within2 / m);
+  r.known = true;
+  r.pilot = m;
+  r.between_sd = std::sqrt(between2);
+  r.within_sd = cell.within_run_sd;
+  r.per_request_seconds = cell.measured_seconds / m;
+  r.overhead_seconds = cell.block_seconds - cell.measured_seconds;
+  const double best = std::sqrt(within2 * r.overhead_seconds /
+                                (between2 * r.per_request_seconds));
+  r.best = static_cast<int>(std::clamp(std::lround(best), 3L, 1000L));
+  auto cost = [&](int n) {
+    return (2 * between2 + 2 * within2 / n) *
+           (r.overhead_seconds + r.per_request_seconds * n);
+  };
+  r.sd_d_at_best = std::sqrt(2 * between2 + 2 * within2 / r.best);
+  r.block_seconds_at_best = r.overhead_seconds + r.per_request_seconds * r.best;
+  r.time_ratio = cost(r.best) / cost(m);
+  return r;
 }
 
 PlanningNoise NoiseOf(const PilotCell& cell) {
@@ -308,9 +445,9 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
       cp.blocks.warnings.push_back(
           "one series only: nothing to compare (add the A/A copy)");
     }
-    if (cp.blocks.planned > 0 && cell.run_seconds > 0) {
-      cp.cell_seconds =
-          cp.blocks.planned * cell.runs_per_block * cell.run_seconds;
+    cp.per_run = BestRequestsPerRun(cell, cp.noise.sd_d);
+    if (cp.blocks.planned > 0 && BlockSeconds(cell) > 0) {
+      cp.cell_seconds = cp.blocks.planned * BlockSeconds(cell);
       plan.total_seconds += cp.cell_seconds;
     } else {
       ++plan.unreachable_cells;
@@ -325,7 +462,7 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
                    " cells, ", plan.family,
                    " comparisons (every candidate and A/A copy against the "
                    "baseline), each run with the pilot's requests per run"),
-      "noise: sd(d) of d = log(candidate run median / baseline run median) "
+      "noise: sd(d) of d = log(candidate run value / baseline run value) "
       "per block, as the pilot shows it (interleaved pilots: measured; "
       "sequential ones: sqrt(2) x the CV of a run's median, nothing assumed "
       "to cancel); d normal; the real run as noisy as the pilot",
@@ -357,10 +494,16 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
                 "never fewer blocks than the exact floor 2/2^n < alpha/%d",
                 plan.family, plan.family,
                 options.alpha / std::max(plan.family, 1), plan.family),
-      "time: blocks x runs per block x the pilot's median run wall time "
-      "(Run.start_unix_nanos to the next run's start: boot, requests, "
-      "resets; sequential pilots: the result's span), cells one after "
-      "another on one machine, no failed runs",
+      "time: blocks x the pilot's median block wall time (interleaved: a "
+      "block's first run start to the next block's; sequential pilots: runs "
+      "x the result's span), cells one after another on one machine, no "
+      "failed runs",
+      "per run (interleaved pilots): sd(d)^2 = 2 between^2 + 2 within^2 / m "
+      "(x pi/2 for run medians), within = the pooled sd of log throughput "
+      "inside a run, between the rest; a block costs its overhead (boots, "
+      "logins, warm-ups) + m x the wall time per measured request; the "
+      "cheapest m minimizes their product (Cochran 1977, 10.6); it assumes "
+      "the runs' own level does not depend on m",
   };
   return plan;
 }
@@ -398,9 +541,36 @@ std::string FormatPlan(const Plan& plan) {
             p.runs_per_block, p.comparisons),
         absl::StrFormat("  noise   sd(d) %.4f: %s\n", c.noise.sd_d,
                         c.noise.source),
-        absl::StrFormat("  run     %s wall (boot %.2f s, %d requests %.2f s)\n",
-                        FormatDuration(p.run_seconds), p.boot_seconds,
-                        p.requests_per_run, p.request_seconds));
+        p.interleaved && p.block_seconds > 0
+            ? absl::StrFormat(
+                  "  block   %s wall (%d runs: boot %.2f s each, %d measured "
+                  "requests each, %s of the block)\n",
+                  FormatDuration(p.block_seconds), p.runs_per_block,
+                  p.boot_seconds, p.measured_per_run,
+                  FormatDuration(p.measured_seconds))
+            : absl::StrFormat(
+                  "  run     %s wall (boot %.2f s, %d requests %.2f s)\n",
+                  FormatDuration(p.run_seconds), p.boot_seconds,
+                  p.requests_per_run, p.request_seconds));
+    if (c.per_run.known) {
+      const RequestsPerRun& r = c.per_run;
+      absl::StrAppend(
+          &out,
+          absl::StrFormat(
+              "  per run %d measured requests; %s (between runs sd %.3f, "
+              "within a run %.3f per request; a block %.2f s + %.3f s per "
+              "request)\n",
+              r.pilot,
+              r.time_ratio < 0.9
+                  ? absl::StrFormat(
+                        "%d would decide with %.0f%% less machine time "
+                        "(sd(d) %.4f, blocks of %s)",
+                        r.best, 100 * (1 - r.time_ratio), r.sd_d_at_best,
+                        FormatDuration(r.block_seconds_at_best))
+                  : absl::StrFormat("near the cheapest (%d)", r.best),
+              r.between_sd, r.within_sd, r.overhead_seconds,
+              r.per_request_seconds));
+    }
     std::string line =
         absl::StrCat("  blocks  ", Percent(plan.effect),
                      " change: ", blocks_text(c.blocks.change),
@@ -429,7 +599,7 @@ std::string FormatPlan(const Plan& plan) {
                             " blocks = ",
                             FormatDuration(std::max(c.blocks.change,
                                                     c.blocks.no_difference) *
-                                           p.runs_per_block * p.run_seconds),
+                                           BlockSeconds(p)),
                             ")")
                       : std::string()),
         "\n\n");

@@ -60,11 +60,25 @@ struct PilotCell {
   double iteration_cv = NAN;  // sequential: median over series
   double session_cv = NAN;    // sequential, >= 3 sessions: largest
   // Wall time of one run (boot + requests + resets), median over runs; the
-  // parts: boot and the summed request seconds; requests per run.
+  // parts: boot and the summed request seconds; requests per run. In an
+  // interleaved cell whose requests take turns (lockstep), a run's own span
+  // is its start-up only: plan with block_seconds there.
   double run_seconds = NAN;
   double boot_seconds = NAN;
   double request_seconds = NAN;
   int requests_per_run = 0;
+  // Interleaved: wall time of a block (its first run's start to the next
+  // block's), median over blocks; of that, the time while measured requests
+  // ran (the union of every run's first to last measured request), and the
+  // measured requests per run (warm-ups not counted).
+  double block_seconds = NAN;
+  double measured_seconds = NAN;
+  int measured_per_run = 0;
+  // Interleaved: sd of log throughput between the measured requests of one
+  // run, pooled over runs; and whether runs count with their median (else
+  // their geometric mean).
+  double within_run_sd = NAN;
+  bool median_runs = false;
 };
 
 // One cell per cell key found. Empty when there are no iterations.
@@ -103,11 +117,41 @@ struct BlocksNeeded {
 BlocksNeeded BlocksFor(double sd_d, int family, int comparisons_in_cell,
                        const PlanOptions& options);
 
+// Wall time of one block of the cell: measured for interleaved pilots,
+// runs per block x run time for sequential ones.
+double BlockSeconds(const PilotCell& cell);
+
+// Requests per run that make a decision cheapest. sd(d)^2 splits into
+// 2 between^2 (a run's own level: a server process, its data's placement;
+// only more runs average it) + 2 v within^2 / m (the mean of m requests' logs;
+// v = 1, or pi/2 for run medians), and a block costs O + R m (O: boots,
+// logins, warm-ups; R: wall time per measured request of all runs). Blocks
+// needed scale with sd(d)^2, so machine time per decision scales with
+// (2 between^2 + 2 v within^2 / m)(O + R m), least at
+// m* = sqrt(v within^2 O / (between^2 R)) (the classic two-stage sampling
+// optimum, Cochran, "Sampling Techniques", 3rd ed., 1977, section 10.6).
+struct RequestsPerRun {
+  bool known = false;  // false: the pilot does not tell (sequential, ...)
+  int pilot = 0;       // measured requests per run in the pilot
+  int best = 0;        // m*, rounded, from 3 to 1000
+  double between_sd = NAN;
+  double within_sd = NAN;
+  double overhead_seconds = NAN;     // O
+  double per_request_seconds = NAN;  // R
+  double sd_d_at_best = NAN;
+  double block_seconds_at_best = NAN;
+  // Machine time per decision at `best` relative to the pilot's (0.6: 40%
+  // less).
+  double time_ratio = NAN;
+};
+RequestsPerRun BestRequestsPerRun(const PilotCell& cell, double sd_d);
+
 struct CellPlan {
   PilotCell pilot;
   PlanningNoise noise;
   BlocksNeeded blocks;
-  double cell_seconds = NAN;  // planned blocks x runs per block x run time
+  double cell_seconds = NAN;  // planned blocks x BlockSeconds
+  RequestsPerRun per_run;
 };
 
 struct Plan {

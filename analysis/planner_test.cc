@@ -48,6 +48,50 @@ TEST(Planner, ReadsBlockNoiseAndTimingsOfInterleavedResults) {
     EXPECT_NEAR(cell.run_seconds, 32, 0.01);
     EXPECT_DOUBLE_EQ(cell.boot_seconds, 3);
     EXPECT_EQ(cell.requests_per_run, 11);
+    // A block is its three runs; the cell is planned by blocks.
+    EXPECT_NEAR(cell.block_seconds, 3 * 32, 0.01);
+    EXPECT_NEAR(BlockSeconds(cell), 3 * 32, 0.01);
+    EXPECT_EQ(cell.measured_per_run, 10);
+    // Iterations vary by the synthetic branches' 3%.
+    EXPECT_NEAR(cell.within_run_sd, 0.03, 0.006);
+  }
+}
+
+// Where the noise sits decides how long a run should be: when runs differ
+// by more than their requests do, shorter runs and more blocks are cheaper;
+// when requests are noisy and runs alike, longer runs are.
+TEST(Planner, RequestsPerRunFollowWhereTheNoiseIs) {
+  SyntheticOptions between = Interleaved(0.08);  // runs differ by 8%
+  between.iterations = 30;                       // requests by 3%
+  for (const PilotCell& cell :
+       ReadPilot(Loaded(MakeSyntheticResults(between)))) {
+    const RequestsPerRun r = BestRequestsPerRun(cell, NoiseOf(cell).sd_d);
+    ASSERT_TRUE(r.known);
+    EXPECT_EQ(r.pilot, 30);
+    EXPECT_LT(r.best, 10);
+    EXPECT_LT(r.time_ratio, 0.6);
+    EXPECT_NEAR(r.between_sd, 0.08, 0.04);
+  }
+  SyntheticOptions within = Interleaved(0.0);  // runs alike
+  within.iterations = 4;
+  for (SyntheticBranch& b : within.branches) b.cv = 0.3;  // noisy requests
+  for (const PilotCell& cell :
+       ReadPilot(Loaded(MakeSyntheticResults(within)))) {
+    const RequestsPerRun r = BestRequestsPerRun(cell, NoiseOf(cell).sd_d);
+    ASSERT_TRUE(r.known);
+    EXPECT_EQ(r.pilot, 4);
+    EXPECT_GT(r.best, 8);
+    EXPECT_LT(r.time_ratio, 0.9);
+    EXPECT_GT(r.within_sd, 0.2);  // the synthetic 30% is not log-normal
+  }
+  // Sequential pilots do not tell runs from requests.
+  SyntheticOptions sequential;
+  sequential.branches = {{.name = "baseline"}, {.name = "b"}};
+  sequential.sizes = {8 << 20};
+  sequential.memory_mib = {256};
+  for (const PilotCell& cell :
+       ReadPilot(Loaded(MakeSyntheticResults(sequential)))) {
+    EXPECT_FALSE(BestRequestsPerRun(cell, 0.05).known);
   }
 }
 

@@ -154,10 +154,11 @@
 // Controlled Clin. Trials 7 (1986) 8-17): mean-t looks from block 3 or 4
 // on, and conditional power on so few blocks stopped one real -9.5% change
 // in six as futile (4..20 at 0.025, sd 0.085: slower 84%; predictive: 94%,
-// without futility 97%; A/A then stops at a mean of 6.8 blocks). All d equal (s = 0) bounds nothing: the look stays open (inconclusive
-// at the last). min_blocks >= 3. The price: it assumes symmetric or near-normal
-// d. For A/A symmetry holds exactly; a strongly skewed d would make one tail of
-// a t interval liberal.
+// without futility 97%; A/A then stops at a mean of 6.8 blocks). All d equal (s
+// = 0) bounds nothing: the look stays open (inconclusive at the last).
+// min_blocks >= 3. The price: it assumes symmetric or near-normal d. For A/A
+// symmetry holds exactly; a strongly skewed d would make one tail of a t
+// interval liberal.
 //
 // Measured (sequential_test.cc prints these):
 // - c = 2.749 for looks 4..40 at alpha 0.05 (2.461 at 2 alpha, for "no
