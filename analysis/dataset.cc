@@ -189,6 +189,10 @@ std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
                          "report names")});
       }
     }
+    for (const std::string& w : r.warnings()) {
+      found.push_back({"spec", absl::StrCat("cell ", key.Label(), " (",
+                                            loaded.source, "): ", w)});
+    }
     std::map<std::string, int> seen_per_run;  // series + block
     std::map<std::string, bool> touched;
     // Interleaved: measured throughputs per (block, branch), successes.

@@ -41,6 +41,20 @@ TEST(Dataset, InterleavedCellSplitsByIterationBranch) {
   EXPECT_EQ(groups[0].key, groups[1].key);
 }
 
+TEST(Dataset, TheCellsOwnWarningsReachTheReport) {
+  CellResult cell = OneCell();
+  cell.add_warnings(
+      "main: its server ran with --chunk_size=1, but perf_matrix declared "
+      "(none)");
+  std::vector<Warning> warnings;
+  GroupResults({{"cell.zip", cell}}, "", -1, &warnings);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].kind, "spec");
+  EXPECT_EQ(warnings[0].message,
+            "cell upload 8 MiB, 512 MiB RAM (cell.zip): main: its server ran "
+            "with --chunk_size=1, but perf_matrix declared (none)");
+}
+
 TEST(Dataset, FailedIterationsCarryNoThroughput) {
   CellResult cell = OneCell();
   cell.mutable_iterations(2)->set_ok(false);

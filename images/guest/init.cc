@@ -492,12 +492,13 @@ class Init {
 
   // GET /server: the ServerCommand the server runs with, in text format:
   // argv as it went to execve, env as the server received it (restarts use
-  // the same).
+  // the same) but with secrets' values redacted: the metrics port answers
+  // anyone who can reach the guest.
   std::string ServerText() const {
     ServerCommand started = config_.server();
     started.clear_env();
-    for (std::string& e :
-         ServerEnvironment(config_.server(), Path(contract::kTmpMount))) {
+    for (std::string& e : RedactedEnvironment(
+             ServerEnvironment(config_.server(), Path(contract::kTmpMount)))) {
       started.add_env(std::move(e));
     }
     std::string text;

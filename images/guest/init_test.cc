@@ -262,7 +262,8 @@ TEST_F(InitTest, ServerAnswersTheArgvTheServerReceived) {
                                  argv: "two words"
                                  argv: "q\"uote\\d"
                                  argv: "line\nbreak"
-                                 argv: "")pb"),
+                                 argv: ""
+                                 env: "PS_SHARED_SECRET=hunter2")pb"),
                ""));
   ASSERT_THAT(WaitForLine("PERFCELL READY"), StartsWith("PERFCELL READY"))
       << ConsoleText();
@@ -288,6 +289,9 @@ TEST_F(InitTest, ServerAnswersTheArgvTheServerReceived) {
       server_says);
   EXPECT_EQ(reported.port(), static_cast<uint32_t>(server_port_));
   EXPECT_THAT(reported.env(), Contains(absl::StrCat("TMPDIR=", root_, "/tmp")));
+  // Anyone who reaches the metrics port may read this: no secret's value.
+  EXPECT_THAT(reported.env(), Contains("PS_SHARED_SECRET=<redacted>"));
+  EXPECT_THAT(response, Not(HasSubstr("hunter2")));
   EXPECT_THAT(Exchange(metrics_port_, "POST /server HTTP/1.0\r\n\r\n"),
               StartsWith("HTTP/1.0 405"));
   kill(pid_, SIGTERM);

@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "images/guest/console_lines.h"
@@ -69,6 +70,22 @@ std::vector<std::string> ServerEnvironment(const ServerCommand& command,
     env.push_back("PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
   }
   if (!HasVariable(command, "TMPDIR")) env.push_back("TMPDIR=" + tmp_dir);
+  return env;
+}
+
+std::vector<std::string> RedactedEnvironment(std::vector<std::string> env) {
+  for (std::string& e : env) {
+    const size_t eq = e.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string name = absl::AsciiStrToUpper(e.substr(0, eq));
+    for (absl::string_view word :
+         {"SECRET", "TOKEN", "PASSWORD", "PASSWD", "KEY"}) {
+      if (absl::StrContains(name, word)) {
+        e = absl::StrCat(e.substr(0, eq), "=<redacted>");
+        break;
+      }
+    }
+  }
   return env;
 }
 

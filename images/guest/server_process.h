@@ -27,6 +27,15 @@ struct ServerProcess {
 std::vector<std::string> ServerEnvironment(const ServerCommand& command,
                                            const std::string& tmp_dir);
 
+// `env` ("NAME=value") as it may be shown to anyone who can reach the
+// guest's metrics port: the value of every variable whose name holds
+// SECRET, TOKEN, PASSWORD, PASSWD or KEY (any case) replaced by
+// "<redacted>"; the names stay, so a missing variable still shows.
+//
+//   RedactedEnvironment({"PS_SHARED_SECRET=hunter2", "TMPDIR=/tmp"});
+//   // {"PS_SHARED_SECRET=<redacted>", "TMPDIR=/tmp"}
+std::vector<std::string> RedactedEnvironment(std::vector<std::string> env);
+
 // Forks and execs `command` in a new session, stdin from /dev/null, in
 // working_dir (or "/"). Fails, naming argv[0] and errno, when the exec
 // itself fails (the child then exits with 127 and must still be reaped).

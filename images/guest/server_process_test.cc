@@ -12,6 +12,7 @@ namespace perfcell::guest {
 namespace {
 
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 std::string ReadAll(int fd) {
@@ -61,6 +62,15 @@ TEST(StartServer, RunsArgvWithEnvInWorkingDir) {
   ASSERT_EQ(waitpid(p->pid, &status, 0), p->pid);
   EXPECT_EQ(WEXITSTATUS(status), 3);
   close(p->output_fd);
+}
+
+TEST(RedactedEnvironment, HidesSecretsValuesButNotTheirNames) {
+  EXPECT_THAT(RedactedEnvironment({"PS_SHARED_SECRET=hunter2", "TMPDIR=/tmp",
+                                   "api_token=abc", "DB_PASSWORD=x=y",
+                                   "AWS_ACCESS_KEY_ID=AKIA", "NOEQUALS"}),
+              ElementsAre("PS_SHARED_SECRET=<redacted>", "TMPDIR=/tmp",
+                          "api_token=<redacted>", "DB_PASSWORD=<redacted>",
+                          "AWS_ACCESS_KEY_ID=<redacted>", "NOEQUALS"));
 }
 
 TEST(StartServer, ExecFailureNamesTheProgram) {

@@ -357,7 +357,10 @@ void CellRun::RecordServerArgv(const BranchInput& branch, Vm& vm, Run* run) {
   }
   const std::string mismatch =
       ArgumentsMismatch(name, branch.expected_args, received);
-  if (!mismatch.empty()) std::cerr << "perfcell: warning: " << mismatch << "\n";
+  if (!mismatch.empty()) {
+    std::cerr << "perfcell: warning: " << mismatch << "\n";
+    file_.result().add_warnings(mismatch);
+  }
 }
 
 void CellRun::FinishRun(const BranchInput& branch) {
