@@ -2,7 +2,8 @@
 # An adaptive interleaved cell on the host backend, for real: a branch that
 # is twice as slow (chunkstore --slowdown_percent=100) must be decided
 # "slower" and the cell must stop before max_blocks, saying why in its
-# result and one progress line per block.
+# result and one progress line per block; with mean-t (the default) within
+# a few blocks, with signed-rank not before its floor.
 set -uo pipefail
 cell=$1 chunkstore=$2
 out=$TEST_TMPDIR/out work=$TEST_TMPDIR/work
@@ -24,5 +25,41 @@ check "the result says the cell stopped once every comparison was decided" \
   grep -q '"stop_reason": "adaptive: every comparison decided\( or futile\)\? after [0-9]* blocks; slow slower at block' "$out/result.json"
 check "the cell stopped before max_blocks" \
   test "$(grep -c '"complete": true' "$out/result.json")" -lt 30
-if ((failures)); then tail -20 "$TEST_TMPDIR/stdout"; fi
+# The default method, mean-t on run geometric means, recorded in the result;
+# a change this large is called at the first looks, where no signed-rank
+# interval can be bounded yet.
+check "the result names the method and the run statistic" \
+  grep -q '"method": "MEAN_T"' "$out/result.json"
+check "... and the run statistic" \
+  grep -q '"run_statistic": "GEOMETRIC_MEAN"' "$out/result.json"
+decided_at() {
+  sed -n 's/.*slower (decided at block \([0-9]*\)).*/\1/p' "$1" | head -1
+}
+mean_t_block=$(decided_at "$TEST_TMPDIR/stdout")
+check "mean-t decides a 2x slowdown by block 6 (it did at $mean_t_block)" \
+  test "${mean_t_block:-99}" -le 6
+# The same cell with the signed-rank method: nothing before block 8.
+out2=$TEST_TMPDIR/out2 work2=$TEST_TMPDIR/work2
+mkdir -p "$out2" "$work2"
+"$cell" --cell=adaptive --backend=host --mode=interleaved --stop=adaptive \
+  --blocks=30 --min_blocks=4 --baseline=baseline --workload=download \
+  --bytes=2M --iterations=3 --warmup=1 --branches="$branches" \
+  --sequential_method=signed-rank --run_statistic=median \
+  --out_dir="$out2" --work_dir="$work2" >"$TEST_TMPDIR/stdout2" 2>&1
+check "the signed-rank cell passed" test $? -eq 0
+signed_rank_block=$(decided_at "$TEST_TMPDIR/stdout2")
+check "signed-rank decides it too, not before block 8 (at $signed_rank_block)" \
+  test "${signed_rank_block:-0}" -ge 8 -a "${signed_rank_block:-99}" -le 30
+check "its result names signed-rank" \
+  grep -q '"method": "SIGNED_RANK"' "$out2/result.json"
+check "... and the median" grep -q '"run_statistic": "MEDIAN"' "$out2/result.json"
+check "a bad method is one line naming the flag" \
+  sh -c '"$0" --cell=x --backend=host --mode=interleaved --stop=adaptive \
+    --blocks=10 --min_blocks=4 --sequential_method=t --branches="$1" \
+    --bytes=1M 2>&1 |
+    grep -q "sequential_method must be mean-t or signed-rank"' "$cell" "$branches"
+if ((failures)); then
+  tail -n 20 "$TEST_TMPDIR/stdout"
+  tail -n 20 "$TEST_TMPDIR/stdout2"
+fi
 check_exit
