@@ -415,7 +415,9 @@ WorkloadRun CellRun::MakeWork(const BranchInput& branch, uint32_t block,
     absl::Status saved = file_.SaveIfDue();
     if (!saved.ok()) std::cerr << "perfcell: " << saved.message() << "\n";
     double mibs = it.seconds() > 0 ? it.bytes() / it.seconds() / (1 << 20) : 0;
-    if (it.ok() && !it.warmup()) measured->push_back(mibs);
+    // As the analysis counts a sample (analysis/dataset.cc): a geometric
+    // mean has no room for a zero.
+    if (it.ok() && !it.warmup() && mibs > 0) measured->push_back(mibs);
     std::string cold;
     if (it.server_restarted()) {
       cold =
