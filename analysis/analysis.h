@@ -47,7 +47,8 @@ struct AnalysisOptions {
 
 // What a comparison counts as one observation.
 //  kBlocks    interleaved results: per complete block, log(candidate run
-//             median / baseline run median); Hodges–Lehmann estimate, exact
+//             value / baseline run value) (contract/design.h: geometric
+//             mean or median); Hodges–Lehmann estimate, exact
 //             signed-rank CI and test (stats/signed_rank.h).
 //  kSessions  sequential results, and every result in `compare`: one
 //             median per result file (cell test, VM session) and series;

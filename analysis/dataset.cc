@@ -148,9 +148,29 @@ std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
   std::vector<Warning> found;
   // Cells whose results mix designs keep only the interleaved ones.
   std::map<CellKey, std::pair<int, int>> designs;  // interleaved, sequential
+  std::map<CellKey, std::map<std::string, int>> statistics;  // interleaved
   for (const LoadedResult& loaded : results) {
-    auto& counts = designs[KeyOf(loaded.result.spec())];
+    const CellKey key = KeyOf(loaded.result.spec());
+    auto& counts = designs[key];
     (IsInterleaved(loaded.result) ? counts.first : counts.second)++;
+    if (IsInterleaved(loaded.result)) {
+      ++statistics[key][RunStatisticName(
+          RunStatisticOf(loaded.result.spec().design()))];
+    }
+  }
+  for (const auto& [key, names] : statistics) {
+    if (names.size() < 2) continue;
+    std::vector<std::string> parts;
+    for (const auto& [name, n] : names) {
+      parts.push_back(absl::StrCat(name, " in ", n));
+    }
+    found.push_back(
+        {"mixed",
+         absl::StrCat("cell ", key.Label(),
+                      ": its results count a run by different statistics (",
+                      absl::StrJoin(parts, ", "),
+                      "); their block ratios are pooled as they are (re-run "
+                      "the cell with one run_statistic)")});
   }
   for (const auto& [key, counts] : designs) {
     if (counts.first > 0 && counts.second > 0) {
@@ -193,6 +213,18 @@ std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
       found.push_back({"spec", absl::StrCat("cell ", key.Label(), " (",
                                             loaded.source, "): ", w)});
     }
+    // An adaptive cell stopped on the iterations it counted: replaying it with
+    // other warm-ups would show decisions it never took.
+    const bool adaptive =
+        interleaved && r.spec().design().stop() == Design::ADAPTIVE;
+    const int warmup_here = adaptive ? -1 : warmup_override;
+    if (adaptive && warmup_override >= 0) {
+      found.push_back(
+          {"spec", absl::StrCat("cell ", key.Label(), " (", loaded.source,
+                                "): --warmup=", warmup_override,
+                                " ignored: an adaptive cell is replayed on "
+                                "the warm-ups it decided with")});
+    }
     std::map<std::string, int> seen_per_run;  // series + block
     std::map<std::string, bool> touched;
     // Interleaved: measured throughputs per (block, branch), successes.
@@ -217,9 +249,8 @@ std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
       s.start_unix_nanos = it.start_unix_nanos();
       const std::string run_key =
           interleaved ? absl::StrCat(series, "\n", it.block()) : series;
-      s.warmup = warmup_override >= 0
-                     ? seen_per_run[run_key]++ < warmup_override
-                     : it.warmup();
+      s.warmup = warmup_here >= 0 ? seen_per_run[run_key]++ < warmup_here
+                                  : it.warmup();
       s.ok = it.ok() && it.seconds() > 0 && it.bytes() > 0;
       s.error = it.error();
       if (it.ok() && !s.ok && s.error.empty()) {

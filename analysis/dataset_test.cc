@@ -55,6 +55,50 @@ TEST(Dataset, TheCellsOwnWarningsReachTheReport) {
             "with --chunk_size=1, but perf_matrix declared (none)");
 }
 
+TEST(Dataset, AdaptiveCellsKeepTheWarmupsTheyDecidedWith) {
+  SyntheticOptions options;
+  options.branches = {{.name = "main"}, {.name = "topic"}};
+  options.sizes = {8 << 20};
+  options.memory_mib = {512};
+  options.interleaved = true;
+  options.adaptive = true;
+  options.blocks = 6;
+  options.iterations = 3;
+  const CellResult cell = MakeSyntheticResults(options)[0];
+  std::vector<Warning> warnings;
+  const std::vector<Group> groups =
+      GroupResults({{"x", cell}}, "", 3, &warnings);
+  int warmups = 0, flagged = 0;
+  for (const Iteration& it : cell.iterations()) flagged += it.warmup();
+  for (const Group& g : groups) {
+    for (const Sample& s : g.samples) warmups += s.warmup;
+  }
+  EXPECT_EQ(warmups, flagged);  // not 3 a run
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].message.find("--warmup=3 ignored"), std::string::npos)
+      << warnings[0].message;
+}
+
+TEST(Dataset, ResultsOfOneCellWithDifferentRunStatisticsAreWarnedOf) {
+  SyntheticOptions options;
+  options.branches = {{.name = "main"}, {.name = "topic"}};
+  options.sizes = {8 << 20};
+  options.memory_mib = {512};
+  options.interleaved = true;
+  options.blocks = 4;
+  CellResult old = MakeSyntheticResults(options)[0];
+  CellResult now = old;
+  now.mutable_spec()->mutable_design()->set_run_statistic(
+      Design::GEOMETRIC_MEAN);
+  std::vector<Warning> warnings;
+  GroupResults({{"a", old}, {"b", now}}, "", -1, &warnings);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].kind, "mixed");
+  EXPECT_NE(warnings[0].message.find("geometric mean in 1, median in 1"),
+            std::string::npos)
+      << warnings[0].message;
+}
+
 TEST(Dataset, FailedIterationsCarryNoThroughput) {
   CellResult cell = OneCell();
   cell.mutable_iterations(2)->set_ok(false);

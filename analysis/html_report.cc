@@ -309,7 +309,7 @@ std::string StripPlot(const Report& report, const CellKey& key,
 }
 
 // One small plot per interleaved cell: each candidate's block ratio
-// (candidate run median / baseline run median) against the block, on a
+// (candidate run value / baseline run value) against the block, on a
 // log axis. A slope is drift that does not cancel within blocks.
 std::string BlockSeriesPlot(const Report& report, const CellKey& key,
                             const std::vector<const Comparison*>& comparisons,

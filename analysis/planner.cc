@@ -75,7 +75,7 @@ void AddBlockTimings(const CellResult& r, Timings* t) {
   std::map<uint32_t, uint32_t> run_block;
   std::map<uint32_t, int> run_measured;
   std::map<uint32_t, std::vector<double>> run_logs;
-  t->median_runs = RunStatisticOf(r.spec().design()) == Design::MEDIAN;
+  t->median_runs |= RunStatisticOf(r.spec().design()) == Design::MEDIAN;
   for (const Block& b : r.blocks()) {
     for (const Run& run : b.runs()) {
       if (run.start_unix_nanos() <= 0) continue;
@@ -311,17 +311,24 @@ RequestsPerRun BestRequestsPerRun(const PilotCell& cell, double sd_d) {
   r.within_sd = cell.within_run_sd;
   r.per_request_seconds = cell.measured_seconds / m;
   r.overhead_seconds = cell.block_seconds - cell.measured_seconds;
+  r.within_variance = within2;
   const double best = std::sqrt(within2 * r.overhead_seconds /
                                 (between2 * r.per_request_seconds));
-  r.best = static_cast<int>(std::clamp(std::lround(best), 3L, 1000L));
-  auto cost = [&](int n) {
-    return (2 * between2 + 2 * within2 / n) *
-           (r.overhead_seconds + r.per_request_seconds * n);
-  };
-  r.sd_d_at_best = std::sqrt(2 * between2 + 2 * within2 / r.best);
-  r.block_seconds_at_best = r.overhead_seconds + r.per_request_seconds * r.best;
-  r.time_ratio = cost(r.best) / cost(m);
+  SetRequestsPerRun(static_cast<int>(std::clamp(std::lround(best), 3L, 1000L)),
+                    &r);
   return r;
+}
+
+void SetRequestsPerRun(int m, RequestsPerRun* r) {
+  const double between2 = r->between_sd * r->between_sd;
+  auto cost = [&](int n) {
+    return (2 * between2 + 2 * r->within_variance / n) *
+           (r->overhead_seconds + r->per_request_seconds * n);
+  };
+  r->best = m;
+  r->sd_d_at_best = std::sqrt(2 * between2 + 2 * r->within_variance / m);
+  r->block_seconds_at_best = r->overhead_seconds + r->per_request_seconds * m;
+  r->time_ratio = cost(m) / cost(r->pilot);
 }
 
 PlanningNoise NoiseOf(const PilotCell& cell) {
@@ -435,6 +442,7 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
   plan.options = options;
   plan.effect = ResolvedEffect(options);
   for (const PilotCell& cell : pilot) plan.family += cell.comparisons;
+  int median_pilots = 0;
   for (const PilotCell& cell : pilot) {
     CellPlan cp;
     cp.pilot = cell;
@@ -446,6 +454,24 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
           "one series only: nothing to compare (add the A/A copy)");
     }
     cp.per_run = BestRequestsPerRun(cell, cp.noise.sd_d);
+    if (cp.per_run.known && cp.per_run.best != cp.per_run.pilot) {
+      // The advice re-planned: shorter runs are noisier blocks, which may
+      // need more than max_blocks; then the fewest requests (towards the
+      // pilot's) whose blocks fit.
+      RequestsPerRun& r = cp.per_run;
+      cp.blocks_at_best =
+          BlocksFor(r.sd_d_at_best, plan.family, cell.comparisons, options);
+      while (cp.blocks_at_best.planned < 0 && r.best < r.pilot) {
+        r.within_max_blocks = true;
+        SetRequestsPerRun(
+            std::min(r.pilot,
+                     std::max(r.best + 1, static_cast<int>(r.best * 1.25))),
+            &r);
+        cp.blocks_at_best =
+            BlocksFor(r.sd_d_at_best, plan.family, cell.comparisons, options);
+      }
+    }
+    if (cell.interleaved && cell.median_runs) ++median_pilots;
     if (cp.blocks.planned > 0 && BlockSeconds(cell) > 0) {
       cp.cell_seconds = cp.blocks.planned * BlockSeconds(cell);
       plan.total_seconds += cp.cell_seconds;
@@ -456,6 +482,14 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
       plan.warnings.push_back(absl::StrCat(cell.key.Label(), ": ", w));
     }
     plan.cells.push_back(std::move(cp));
+  }
+  if (median_pilots > 0) {
+    plan.warnings.push_back(absl::StrCat(
+        median_pilots,
+        " pilot cell(s) counted runs with their median; "
+        "perf_matrix's default, the geometric mean, spreads less on runs of "
+        "many requests (16 MiB downloads here: sd(d) 0.072 against 0.085), "
+        "so their plan is cautious"));
   }
   plan.assumptions = {
       absl::StrCat("the planned matrix is the pilot's: ", pilot.size(),
@@ -563,10 +597,20 @@ std::string FormatPlan(const Plan& plan) {
               r.pilot,
               r.time_ratio < 0.9
                   ? absl::StrFormat(
-                        "%d would decide with %.0f%% less machine time "
-                        "(sd(d) %.4f, blocks of %s)",
-                        r.best, 100 * (1 - r.time_ratio), r.sd_d_at_best,
-                        FormatDuration(r.block_seconds_at_best))
+                        "%d%s would decide with %.0f%% less machine time "
+                        "(sd(d) %.4f, blocks of %s; %s)",
+                        r.best,
+                        r.within_max_blocks ? " (the fewest within max_blocks)"
+                                            : "",
+                        100 * (1 - r.time_ratio), r.sd_d_at_best,
+                        FormatDuration(r.block_seconds_at_best),
+                        c.blocks_at_best.planned > 0
+                            ? absl::StrCat(
+                                  c.blocks_at_best.planned, " blocks = ",
+                                  FormatDuration(c.blocks_at_best.planned *
+                                                 r.block_seconds_at_best))
+                            : absl::StrCat("but more blocks than max_blocks ",
+                                           o.max_blocks))
                   : absl::StrFormat("near the cheapest (%d)", r.best),
               r.between_sd, r.within_sd, r.overhead_seconds,
               r.per_request_seconds));

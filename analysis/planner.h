@@ -7,9 +7,10 @@
 //   Plan plan = MakePlan(pilot, PlanOptions());
 //   std::cout << FormatPlan(plan);
 //
-// Noise: per block and candidate, d = log(candidate run median / baseline
-// run median). Interleaved pilots give sd(d) directly (the largest over the
-// cell's comparisons). Sequential pilots give the CV of the session medians
+// Noise: per block and candidate, d = log(candidate run value / baseline
+// run value), the pilot's run statistic. Interleaved pilots give sd(d) directly
+// (the largest over the cell's comparisons). Sequential pilots give the CV of
+// the session medians
 // (>= 3 sessions) or else of the iterations, taken as the CV of one run's
 // median (iterations of one run are not independent, so their spread is not
 // divided by sqrt(n)); then sd(d) = sqrt(2) sd(log run median), i.e. no
@@ -143,8 +144,14 @@ struct RequestsPerRun {
   // Machine time per decision at `best` relative to the pilot's (0.6: 40%
   // less).
   double time_ratio = NAN;
+  double within_variance = NAN;  // v within^2
+  // MakePlan raised `best` from m* so that its blocks fit max_blocks.
+  bool within_max_blocks = false;
 };
 RequestsPerRun BestRequestsPerRun(const PilotCell& cell, double sd_d);
+// `r` with `m` requests a run instead of its m*: best, sd_d_at_best,
+// block_seconds_at_best and time_ratio follow.
+void SetRequestsPerRun(int m, RequestsPerRun* r);
 
 struct CellPlan {
   PilotCell pilot;
@@ -152,6 +159,8 @@ struct CellPlan {
   BlocksNeeded blocks;
   double cell_seconds = NAN;  // planned blocks x BlockSeconds
   RequestsPerRun per_run;
+  // The cell planned again at per_run.sd_d_at_best (when best != pilot).
+  BlocksNeeded blocks_at_best;
 };
 
 struct Plan {

@@ -53,11 +53,14 @@ check "signed-rank decides it too, not before block 8 (at $signed_rank_block)" \
 check "its result names signed-rank" \
   grep -q '"method": "SIGNED_RANK"' "$out2/result.json"
 check "... and the median" grep -q '"run_statistic": "MEDIAN"' "$out2/result.json"
-check "a bad method is one line naming the flag" \
-  sh -c '"$0" --cell=x --backend=host --mode=interleaved --stop=adaptive \
-    --blocks=10 --min_blocks=4 --sequential_method=t --branches="$1" \
-    --bytes=1M 2>&1 |
-    grep -q "sequential_method must be mean-t or signed-rank"' "$cell" "$branches"
+"$cell" --cell=x --backend=host --mode=interleaved --stop=adaptive \
+  --blocks=10 --min_blocks=4 --sequential_method=t --branches="$branches" \
+  --bytes=1M >"$TEST_TMPDIR/bad" 2>&1
+bad_status=$?
+check "a bad method exits 2" test "$bad_status" -eq 2
+check "... with one line" test "$(wc -l <"$TEST_TMPDIR/bad")" -eq 1
+check "... naming the flag" \
+  grep -q "sequential_method must be mean-t or signed-rank" "$TEST_TMPDIR/bad"
 if ((failures)); then
   tail -n 20 "$TEST_TMPDIR/stdout"
   tail -n 20 "$TEST_TMPDIR/stdout2"

@@ -591,7 +591,8 @@ def perf_matrix(
       max_cell_seconds: adaptive: start no block after this many seconds
         (0: no limit).
       futility: adaptive: an open comparison stops as inconclusive when its
-        chance (conditional power, if its estimate and spread held) of
+        chance (conditional power if its estimate and spread held; under
+        mean-t predictive power, the estimate's own uncertainty counted) of
         faster/slower by max_blocks falls below this and of no difference
         below 50 %; 0 never stops one early.
       run_statistic: interleaved: each run's one number in its block, from

@@ -606,10 +606,13 @@ SequentialLook LookMeanT(const SequentialBoundary& boundary, int n, double mean,
   }
   ApplyDecisionRules(design, last_look, look);
   if (Undecided(look)) {
-    // Every look's interval is bounded once the spread is not zero.
+    // Every look's interval is bounded once the spread is not zero; with
+    // no spread, no number of blocks can be told.
     look.more_blocks_estimate =
-        MoreBlocks(look, std::log(1 - design.min_effect),
-                   std::log(1 + design.min_effect), q, /*spread=*/0, n);
+        bounded ? MoreBlocks(look, std::log(1 - design.min_effect),
+                             std::log(1 + design.min_effect), q,
+                             /*spread=*/0, n)
+                : -1;
     if (look.decision == SequentialLook::kOpen && bounded &&
         n < design.max_blocks) {
       const int max = design.max_blocks;

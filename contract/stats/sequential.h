@@ -4,8 +4,9 @@
 // Hodges-Lehmann estimate (the default, described first) and Student-t
 // repeated intervals about the mean of d (kMeanT, described after it).
 //
-// Per block and candidate branch, d = log(candidate run median / baseline
-// run median) of throughput (d > 0: the candidate is faster). After each
+// Per block and candidate branch, d = log(candidate run value / baseline
+// run value) of throughput (a run's geometric mean or median,
+// contract/design.h) (d > 0: the candidate is faster). After each
 // block n = min_blocks .. max_blocks the cell calls Look() on the d's so far
 // and stops once every comparison is decided:
 //
@@ -98,7 +99,8 @@
 // - c = 2.547 against 1.96 fixed. Nothing can be decided before block 9
 //   (all 8 signs positive give only |Z| = 2.52); k[9] = 1.
 // - Simultaneous level: 0.9524 in the calibration sample; an independent
-//   1,000,000-sequence check gives P(some look misses) = 0.0486.
+//   1,000,000-sequence check (run once, outside the test) gives P(some look
+//   misses) = 0.0486.
 // - Width at the same n against the fixed-n exact 95% CI (normal d, mean
 //   ratio): 1.46x at n = 12, 1.39x at 20, 1.36x at 30, 1.34x at 40.
 // - A/A, 10,000 cells each, stopping as designed: "faster"/"slower" 0.00%
@@ -167,7 +169,8 @@
 //   95% t quantile. Calibration: ~0.1 s per boundary for 4..40 (twice that
 //   on first use, with the 2 alpha one), ~0.25 s for 4..100.
 // - Simultaneous level: 0.9516 in the calibration sample; an independent
-//   1,000,000-sequence check, P(some look 4..40 misses) = 0.0495 for normal
+//   1,000,000-sequence check (run once, outside the test), P(some look 4..40
+//   misses) = 0.0495 for normal
 //   d, 0.0326 for t3 and 0.0320 for Laplace (4..20 at 0.025: 0.0240, 0.0145,
 //   0.0125): conservative under symmetric heavy tails.
 // - A/A, 10,000 cells each, stopping as designed, "faster"/"slower" for sd
@@ -308,7 +311,8 @@ struct SequentialLook {
     return decision == kNoDifference ? equivalence_hi : hi;
   }
   // kInconclusive before max_blocks because the design's futility rule
-  // stopped the comparison: `conditional_power` (the chance that the look at
+  // stopped the comparison: `conditional_power` (kMeanT: the predictive
+  // power; the chance that the look at
   // max_blocks calls it faster or slower) was below design.futility_below
   // and `conditional_power_no_difference` below
   // kNoDifferenceWorthWaitingFor. Both are computed for open looks whose

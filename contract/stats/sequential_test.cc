@@ -720,6 +720,8 @@ TEST(MeanT, ZeroSpreadDecidesNothing) {
     EXPECT_TRUE(std::isinf(look->equivalence_lo)) << v;
     EXPECT_DOUBLE_EQ(look->estimate, v);
     EXPECT_FALSE(look->futile);
+    // No spread tells nothing about how many blocks would decide.
+    EXPECT_EQ(look->more_blocks_estimate, -1) << v;
     EXPECT_EQ(Look(b, same, true)->decision, SequentialLook::kInconclusive);
     SequentialComparison c(&b);
     for (double x : same) c.AddBlock(x);
@@ -728,6 +730,22 @@ TEST(MeanT, ZeroSpreadDecidesNothing) {
   SequentialDesign futile = MeanT();
   futile.futility_below = kDefaultFutility;
   EXPECT_FALSE(Look(Boundary(futile), {0, 0, 0, 0, 0}, false)->futile);
+}
+
+TEST(MeanT, AnOpenLookEstimatesTheBlocksStillNeeded) {
+  const SequentialBoundary b = Boundary(MeanT());
+  // -8 % a block, sd ~0.1: open after 4 blocks; 4 x (half-width / distance to
+  // the slower bound)^2 blocks in all would call it.
+  const std::vector<double> d = {-0.20, 0.02, -0.15, -0.01};
+  const absl::StatusOr<SequentialLook> look = Look(b, d, false);
+  ASSERT_TRUE(look.ok());
+  ASSERT_EQ(look->decision, SequentialLook::kOpen);
+  const double half = (look->hi - look->lo) / 2;
+  const double needed = std::log(0.95) - look->estimate;
+  ASSERT_GT(needed, 0);  // the estimate is beyond -5 %
+  const double total = std::ceil(4 * (half / needed) * (half / needed));
+  EXPECT_EQ(look->more_blocks_estimate, static_cast<int>(total) - 4);
+  EXPECT_GT(look->more_blocks_estimate, 0);
 }
 
 TEST(MeanT, RejectsLooksOutsideTheDesign) {

@@ -492,8 +492,9 @@ class Init {
 
   // GET /server: the ServerCommand the server runs with, in text format:
   // argv as it went to execve, env as the server received it (restarts use
-  // the same) but with secrets' values redacted: the metrics port answers
-  // anyone who can reach the guest.
+  // the same) but with every value except a few harmless ones redacted
+  // (RedactedEnvironment): the metrics port answers anyone who can reach the
+  // guest.
   std::string ServerText() const {
     ServerCommand started = config_.server();
     started.clear_env();

@@ -4,12 +4,14 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "images/guest/console_lines.h"
 
 namespace perfcell::guest {
@@ -74,17 +76,17 @@ std::vector<std::string> ServerEnvironment(const ServerCommand& command,
 }
 
 std::vector<std::string> RedactedEnvironment(std::vector<std::string> env) {
+  static constexpr absl::string_view kShown[] = {
+      "PATH",  "TMPDIR", "HOME", "LANG",       "TZ",         "PWD",    "USER",
+      "SHELL", "TERM",   "GOGC", "GOMAXPROCS", "GOMEMLIMIT", "GODEBUG"};
   for (std::string& e : env) {
     const size_t eq = e.find('=');
     if (eq == std::string::npos) continue;
-    const std::string name = absl::AsciiStrToUpper(e.substr(0, eq));
-    for (absl::string_view word :
-         {"SECRET", "TOKEN", "PASSWORD", "PASSWD", "KEY"}) {
-      if (absl::StrContains(name, word)) {
-        e = absl::StrCat(e.substr(0, eq), "=<redacted>");
-        break;
-      }
-    }
+    const absl::string_view name = absl::string_view(e).substr(0, eq);
+    const bool shown = absl::StartsWith(name, "LC_") ||
+                       std::find(std::begin(kShown), std::end(kShown), name) !=
+                           std::end(kShown);
+    if (!shown) e = absl::StrCat(name, "=<redacted>");
   }
   return env;
 }

@@ -28,9 +28,11 @@ std::vector<std::string> ServerEnvironment(const ServerCommand& command,
                                            const std::string& tmp_dir);
 
 // `env` ("NAME=value") as it may be shown to anyone who can reach the
-// guest's metrics port: the value of every variable whose name holds
-// SECRET, TOKEN, PASSWORD, PASSWD or KEY (any case) replaced by
-// "<redacted>"; the names stay, so a missing variable still shows.
+// guest's metrics port: every value replaced by "<redacted>" except those
+// of PATH, TMPDIR, HOME, LANG, LC_*, TZ, PWD, USER, SHELL, TERM and the Go
+// runtime's GOGC, GOMAXPROCS, GOMEMLIMIT and GODEBUG (an allowlist: a
+// secret's name cannot be guessed); the names stay, so a missing variable
+// still shows. argv is shown whole: secrets belong in the environment.
 //
 //   RedactedEnvironment({"PS_SHARED_SECRET=hunter2", "TMPDIR=/tmp"});
 //   // {"PS_SHARED_SECRET=<redacted>", "TMPDIR=/tmp"}

@@ -83,8 +83,10 @@ TEST(AdaptiveStop, MeanTCallsAClearSlowdownWithinAFewBlocks) {
     }
   }
   EXPECT_TRUE(fast->AllDecided());
+  EXPECT_TRUE(signed_rank->AllDecided()) << signed_rank->Line();
   EXPECT_LE(fast_blocks, 6) << fast->Line();
   EXPECT_GE(signed_rank_blocks, 9) << signed_rank->Line();
+  EXPECT_LT(signed_rank_blocks, 40) << signed_rank->Line();
   EXPECT_NE(fast->Line().find("slower (decided at block"), std::string::npos)
       << fast->Line();
 }

@@ -415,9 +415,12 @@ WorkloadRun CellRun::MakeWork(const BranchInput& branch, uint32_t block,
     absl::Status saved = file_.SaveIfDue();
     if (!saved.ok()) std::cerr << "perfcell: " << saved.message() << "\n";
     double mibs = it.seconds() > 0 ? it.bytes() / it.seconds() / (1 << 20) : 0;
-    // As the analysis counts a sample (analysis/dataset.cc): a geometric
+    // As the analysis counts a sample (analysis/dataset.cc), in its unit
+    // (bytes/s, so the report's replay gets the same bits): a geometric
     // mean has no room for a zero.
-    if (it.ok() && !it.warmup() && mibs > 0) measured->push_back(mibs);
+    if (it.ok() && !it.warmup() && it.seconds() > 0 && it.bytes() > 0) {
+      measured->push_back(it.bytes() / it.seconds());
+    }
     std::string cold;
     if (it.server_restarted()) {
       cold =
@@ -570,7 +573,8 @@ std::string CellRun::BlockLine(const Block& block) const {
     const std::string& name = b.binary.branch();
     auto it = block_values_.find(name);
     if (it == block_values_.end()) continue;
-    std::string part = absl::StrFormat("%s %.1f MiB/s", name, it->second);
+    std::string part =
+        absl::StrFormat("%s %.1f MiB/s", name, it->second / (1 << 20));
     if (name != baseline && base != block_values_.end() && base->second > 0) {
       absl::StrAppend(
           &part,
