@@ -95,6 +95,38 @@ TEST(Planner, RequestsPerRunFollowWhereTheNoiseIs) {
   }
 }
 
+// The advice must stay plannable: when blocks at m* are too noisy for
+// max_blocks, the plan takes the fewest requests whose blocks fit.
+TEST(Planner, RequestsPerRunAdviceFitsMaxBlocks) {
+  PilotCell cell;
+  cell.interleaved = true;
+  cell.runs_per_block = 3;
+  cell.comparisons = 2;
+  cell.blocks = 20;
+  cell.sd_d = 0.065;  // decision_cost.sh's fixed cell
+  cell.measured_per_run = 100;
+  cell.within_run_sd = 0.096;
+  cell.block_seconds = 5.61;
+  cell.measured_seconds = 4.54;
+  const RequestsPerRun free = BestRequestsPerRun(cell, cell.sd_d);
+  ASSERT_TRUE(free.known);
+  EXPECT_EQ(free.best, 10);
+  PlanOptions options;  // as plan --design=adaptive, max_blocks 40
+  options.adaptive = true;
+  options.max_blocks = 40;
+  const Plan plan = MakePlan({cell}, options);
+  ASSERT_EQ(plan.cells.size(), 1u);
+  const CellPlan& c = plan.cells[0];
+  EXPECT_TRUE(c.per_run.within_max_blocks);
+  EXPECT_GT(c.per_run.best, free.best);
+  EXPECT_LT(c.per_run.best, 100);
+  EXPECT_GT(c.blocks_at_best.planned, 0);
+  EXPECT_LE(c.blocks_at_best.planned, 40);
+  EXPECT_LT(c.per_run.time_ratio, 0.9);
+  EXPECT_NE(FormatPlan(plan).find("(the fewest within max_blocks)"),
+            std::string::npos);
+}
+
 TEST(Planner, SequentialPilotUsesSessionCvWithThreeSessions) {
   SyntheticOptions options;
   options.branches = {{.name = "baseline", .cv = 0.2},
