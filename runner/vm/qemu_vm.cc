@@ -209,8 +209,14 @@ class QemuVm : public Vm {
     return absl::StrCat("http://127.0.0.1:", server_port_);
   }
 
+  // The guest init's metrics endpoint (GET /metrics, GET /server, POST
+  // /poweroff, ...), forwarded to a loopback port of the host.
+  std::string MetricsUrl() const {
+    return absl::StrCat("http://127.0.0.1:", metrics_port_);
+  }
+
   absl::StatusOr<GuestMetrics> Metrics() override {
-    return FetchGuestMetrics(absl::StrCat("http://127.0.0.1:", metrics_port_));
+    return FetchGuestMetrics(MetricsUrl());
   }
 
   absl::StatusOr<std::vector<std::string>> ServerArgv() override {
@@ -218,20 +224,17 @@ class QemuVm : public Vm {
       return absl::FailedPreconditionError("qemu: not started");
     }
     if (server_argv_.empty()) {
-      ASSIGN_OR_RETURN(server_argv_, FetchGuestServerArgv(absl::StrCat(
-                                         "http://127.0.0.1:", metrics_port_)));
+      ASSIGN_OR_RETURN(server_argv_, FetchGuestServerArgv(MetricsUrl()));
     }
     return server_argv_;
   }
 
   absl::Status DropCaches() override {
-    return RequestGuestDropCaches(
-        absl::StrCat("http://127.0.0.1:", metrics_port_));
+    return RequestGuestDropCaches(MetricsUrl());
   }
 
   absl::Status RestartServer() override {
-    return RequestGuestRestartServer(
-        absl::StrCat("http://127.0.0.1:", metrics_port_));
+    return RequestGuestRestartServer(MetricsUrl());
   }
 
   absl::Status Health() override {
@@ -248,8 +251,7 @@ class QemuVm : public Vm {
 
   absl::Status Stop(absl::Duration grace) override {
     if (process_ == nullptr || !process_->Running()) return absl::OkStatus();
-    absl::Status asked =
-        RequestGuestPoweroff(absl::StrCat("http://127.0.0.1:", metrics_port_));
+    absl::Status asked = RequestGuestPoweroff(MetricsUrl());
     if (asked.ok() && process_->WaitFor(grace).has_value())
       return absl::OkStatus();
     process_->Signal(SIGTERM);  // QEMU quits on SIGTERM
