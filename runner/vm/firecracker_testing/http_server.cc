@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "tools/cc/httplib_routes.h"
 
 namespace perfcell {
 namespace firecracker_testing {
@@ -92,12 +93,7 @@ HttpServer::HttpServer(HttpHandler handler) : handler_(std::move(handler)) {
     }
     Serve(request, body, response);
   };
-  server_.Get(".*", serve);
-  server_.Options(".*", serve);
-  server_.Post(".*", serve_with_body);
-  server_.Put(".*", serve_with_body);
-  server_.Patch(".*", serve_with_body);
-  server_.Delete(".*", serve_with_body);
+  RouteEveryMethod(server_, serve, serve_with_body);
   // httplib calls its logger once a response is written.
   server_.set_logger([this](const httplib::Request& request,
                             const httplib::Response&) { AfterSend(request); });

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "tools/cc/httplib_routes.h"
 
 namespace perfcell {
 namespace {
@@ -234,12 +235,7 @@ LoopbackServer::LoopbackServer(Handler handler) : handler_(std::move(handler)) {
                                       const httplib::ContentReader& reader) {
     Serve(request, response, &reader);
   };
-  server_.Get(".*", serve);
-  server_.Options(".*", serve);
-  server_.Post(".*", serve_with_body);
-  server_.Put(".*", serve_with_body);
-  server_.Patch(".*", serve_with_body);
-  server_.Delete(".*", serve_with_body);
+  RouteEveryMethod(server_, serve, serve_with_body);
 }
 
 LoopbackServer::~LoopbackServer() {
