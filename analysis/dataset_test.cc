@@ -19,6 +19,19 @@ CellResult OneCell() {
   return MakeSyntheticResults(options)[0];
 }
 
+// One interleaved cell: "main" and "topic" (and the A/A copy), 8 MiB,
+// 512 MiB, `blocks` blocks of 3 measured iterations a run.
+SyntheticOptions InterleavedCell(int blocks) {
+  SyntheticOptions options;
+  options.branches = {{.name = "main"}, {.name = "topic"}};
+  options.sizes = {8 << 20};
+  options.memory_mib = {512};
+  options.interleaved = true;
+  options.blocks = blocks;
+  options.iterations = 3;
+  return options;
+}
+
 TEST(Dataset, KeysDescribeTheCell) {
   const CellKey key = KeyOf(OneCell().spec());
   EXPECT_EQ(key.Label(), "upload 8 MiB, 512 MiB RAM");
@@ -56,14 +69,8 @@ TEST(Dataset, TheCellsOwnWarningsReachTheReport) {
 }
 
 TEST(Dataset, AdaptiveCellsKeepTheWarmupsTheyDecidedWith) {
-  SyntheticOptions options;
-  options.branches = {{.name = "main"}, {.name = "topic"}};
-  options.sizes = {8 << 20};
-  options.memory_mib = {512};
-  options.interleaved = true;
+  SyntheticOptions options = InterleavedCell(6);
   options.adaptive = true;
-  options.blocks = 6;
-  options.iterations = 3;
   const CellResult cell = MakeSyntheticResults(options)[0];
   std::vector<Warning> warnings;
   const std::vector<Group> groups =
@@ -80,13 +87,7 @@ TEST(Dataset, AdaptiveCellsKeepTheWarmupsTheyDecidedWith) {
 }
 
 TEST(Dataset, ResultsOfOneCellWithDifferentRunStatisticsAreWarnedOf) {
-  SyntheticOptions options;
-  options.branches = {{.name = "main"}, {.name = "topic"}};
-  options.sizes = {8 << 20};
-  options.memory_mib = {512};
-  options.interleaved = true;
-  options.blocks = 4;
-  CellResult old = MakeSyntheticResults(options)[0];
+  CellResult old = MakeSyntheticResults(InterleavedCell(4))[0];
   CellResult now = old;
   now.mutable_spec()->mutable_design()->set_run_statistic(
       Design::GEOMETRIC_MEAN);
@@ -124,14 +125,7 @@ TEST(Dataset, WarmupOverrideReplacesRunnerFlags) {
 }
 
 TEST(Dataset, InterleavedResultsKeepOneValuePerBlockAndBranch) {
-  SyntheticOptions options;
-  options.branches = {{.name = "main"}, {.name = "topic"}};
-  options.sizes = {8 << 20};
-  options.memory_mib = {512};
-  options.interleaved = true;
-  options.blocks = 4;
-  options.iterations = 3;
-  std::vector<CellResult> results = MakeSyntheticResults(options);
+  std::vector<CellResult> results = MakeSyntheticResults(InterleavedCell(4));
   ASSERT_EQ(results.size(), 1u);
   std::vector<Warning> warnings;
   std::vector<Group> groups =
