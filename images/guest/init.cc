@@ -234,8 +234,7 @@ class Init {
         Log(absl::StrCat("server did not stop within ",
                          absl::FormatDuration(kStopGrace),
                          "; sending SIGKILL"));
-        kill(-server_pid_, SIGKILL);
-        kill(server_pid_, SIGKILL);
+        SignalServer(SIGKILL);
         sent_kill_ = true;
         stop_deadline_ = absl::Now() + kKillGrace;
       } else {
@@ -408,16 +407,14 @@ class Init {
   // Stops the server for a restart and reaps it; forwards the rest of its
   // output and closes its pipe.
   absl::Status StopServerForRestart() {
-    kill(-server_pid_, SIGTERM);  // its whole session (setsid)
-    kill(server_pid_, SIGTERM);
+    SignalServer(SIGTERM);
     int status = 0;
     bool ended = WaitForServer(kStopGrace, &status);
     if (!ended) {
       Log(absl::StrCat("server did not stop within ",
                        absl::FormatDuration(kStopGrace),
                        " for a restart; sending SIGKILL"));
-      kill(-server_pid_, SIGKILL);
-      kill(server_pid_, SIGKILL);
+      SignalServer(SIGKILL);
       ended = WaitForServer(kKillGrace, &status);
     }
     if (!ended) {
@@ -436,6 +433,13 @@ class Init {
                      contract::ServerExit::FromWaitStatus(status).ToString(),
                      ")"));
     return absl::OkStatus();
+  }
+
+  // Sends `signal` to the server's whole session (it runs setsid) and to the
+  // server itself.
+  void SignalServer(int signal) {
+    kill(-server_pid_, signal);
+    kill(server_pid_, signal);
   }
 
   // Waits up to `grace` for the server to end, forwarding its output; true
@@ -519,8 +523,7 @@ class Init {
       phase_ = Phase::kDone;
       return;
     }
-    kill(-server_pid_, SIGTERM);  // its whole session (setsid)
-    kill(server_pid_, SIGTERM);
+    SignalServer(SIGTERM);
     stop_deadline_ = absl::Now() + kStopGrace;
     phase_ = Phase::kStopping;
   }
