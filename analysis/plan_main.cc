@@ -70,15 +70,14 @@ absl::StatusOr<std::string> Run() {
     return absl::InvalidArgumentError(
         "need 1 <= --min_blocks <= --max_blocks <= 100");
   }
-  const std::string method = absl::GetFlag(FLAGS_sequential_method);
-  if (method != "mean-t" && method != "signed-rank") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--sequential_method must be mean-t or signed-rank, not \"", method,
-        "\""));
+  const absl::StatusOr<perfcell::stats::SequentialMethod> method =
+      perfcell::stats::ParseSequentialMethod(
+          absl::GetFlag(FLAGS_sequential_method));
+  if (!method.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--sequential_method ", method.status().message()));
   }
-  options.method = method == "mean-t"
-                       ? perfcell::stats::SequentialMethod::kMeanT
-                       : perfcell::stats::SequentialMethod::kSignedRank;
+  options.method = *method;
   if (options.adaptive &&
       options.method == perfcell::stats::SequentialMethod::kMeanT &&
       options.min_blocks < 3) {

@@ -714,6 +714,15 @@ absl::StatusOr<SequentialBoundary> CalibrateBoundary(
   return b;
 }
 
+absl::StatusOr<SequentialMethod> ParseSequentialMethod(absl::string_view name) {
+  for (SequentialMethod m :
+       {SequentialMethod::kMeanT, SequentialMethod::kSignedRank}) {
+    if (name == SequentialMethodName(m)) return m;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("must be mean-t or signed-rank, not \"", name, "\""));
+}
+
 const char* SequentialMethodName(SequentialMethod method) {
   switch (method) {
     case SequentialMethod::kSignedRank:

@@ -194,6 +194,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace perfcell::stats {
 
@@ -205,6 +206,11 @@ enum class SequentialMethod {
 
 // Name for reports and progress lines: "signed-rank", "mean-t".
 const char* SequentialMethodName(SequentialMethod method);
+
+// The method of that name (as the CLIs' --sequential_method and
+// perf_matrix's sequential_method spell it); InvalidArgument
+// "must be mean-t or signed-rank, not \"t\"" otherwise.
+absl::StatusOr<SequentialMethod> ParseSequentialMethod(absl::string_view name);
 
 struct SequentialDesign {
   int min_blocks = 4;   // first look

@@ -709,6 +709,16 @@ TEST(MeanT, SingleLookIsTheFixedTInterval) {
               1e-14);
 }
 
+TEST(MeanT, MethodsAreParsedByTheirNames) {
+  for (SequentialMethod m :
+       {SequentialMethod::kMeanT, SequentialMethod::kSignedRank}) {
+    EXPECT_EQ(*ParseSequentialMethod(SequentialMethodName(m)), m);
+  }
+  const absl::StatusOr<SequentialMethod> bad = ParseSequentialMethod("t");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.status().message(), "must be mean-t or signed-rank, not \"t\"");
+}
+
 TEST(MeanT, ZeroSpreadDecidesNothing) {
   const SequentialBoundary b = Boundary(MeanT());
   for (double v : {0.0, 0.1, -0.3}) {

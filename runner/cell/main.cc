@@ -31,6 +31,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "contract/stats/sequential.h"
 #include "contract/thresholds.h"
 #include "runner/cell/cell_inputs.pb.h"
 #include "runner/cell/cell_runner.h"
@@ -308,15 +309,18 @@ int main(int argc, char** argv) {
   if (design->mode() != perfcell::Design::INTERLEAVED) {
     design->clear_run_statistic();  // sequential cells compare sessions
   }
-  const std::string method = absl::GetFlag(FLAGS_sequential_method);
-  if (method != "mean-t" && method != "signed-rank") {
-    return BadFlag("--sequential_method must be mean-t or signed-rank, not \"" +
-                   method + "\"");
+  const absl::StatusOr<perfcell::stats::SequentialMethod> method =
+      perfcell::stats::ParseSequentialMethod(
+          absl::GetFlag(FLAGS_sequential_method));
+  if (!method.ok()) {
+    return BadFlag(
+        absl::StrCat("--sequential_method ", method.status().message()));
   }
+  const bool mean_t = *method == perfcell::stats::SequentialMethod::kMeanT;
   if (design->stop() == perfcell::Design::ADAPTIVE) {
-    design->set_method(method == "mean-t" ? perfcell::Design::MEAN_T
-                                          : perfcell::Design::SIGNED_RANK);
-    if (method == "mean-t" && design->min_blocks() < 3) {
+    design->set_method(mean_t ? perfcell::Design::MEAN_T
+                              : perfcell::Design::SIGNED_RANK);
+    if (mean_t && design->min_blocks() < 3) {
       return BadFlag(
           "--sequential_method=mean-t needs --min_blocks of 3 or "
           "more (a spread from at least 3 blocks)");
