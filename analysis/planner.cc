@@ -117,9 +117,7 @@ void AddBlockTimings(const CellResult& r, Timings* t) {
   for (const auto& [run, n] : run_measured) t->measured_count.push_back(n);
   for (const auto& [run, logs] : run_logs) {
     if (logs.size() < 2) continue;
-    double mean = 0;
-    for (double x : logs) mean += x;
-    mean /= logs.size();
+    const double mean = stats::Mean(logs);
     for (double x : logs) t->within_squares += (x - mean) * (x - mean);
     t->within_df += static_cast<int>(logs.size()) - 1;
   }

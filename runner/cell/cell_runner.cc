@@ -171,7 +171,8 @@ class CellRun {
     std::string dir;
   };
   std::map<std::string, LiveRun> live_;
-  // Measured throughputs per branch of the current block (progress lines).
+  // Each branch's run value in the current block (contract/design.h,
+  // bytes/s): the block's progress line and the adaptive stop's look.
   std::map<std::string, double> block_values_;
 };
 
