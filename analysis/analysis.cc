@@ -266,6 +266,12 @@ Comparison CompareBlockLogRatios(std::vector<double> log_ratios,
   return c;
 }
 
+std::vector<double> AdjustPValues(const std::vector<double>& p,
+                                  Correction correction) {
+  return correction == Correction::kHolm ? stats::HolmAdjust(p)
+                                         : stats::BenjaminiHochbergAdjust(p);
+}
+
 Verdict DecideComparisonVerdict(const Comparison& c,
                                 const AnalysisOptions& options) {
   const Verdict verdict = DecideVerdict(c.ratio, c.ratio_ci, c.p_adjusted,
@@ -452,9 +458,7 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
     report.comparisons.push_back(std::move(c));
   }
   const std::vector<double> adjusted =
-      options.correction == Correction::kHolm
-          ? stats::HolmAdjust(p_values)
-          : stats::BenjaminiHochbergAdjust(p_values);
+      AdjustPValues(p_values, options.correction);
   int tested = 0;
   for (double p : p_values) tested += !std::isnan(p);
   // The smallest adjusted p a comparison can get: Holm multiplies the

@@ -183,6 +183,11 @@ Comparison CompareSessionValues(const std::vector<double>& candidate,
                                 const AnalysisOptions& options,
                                 bool compare_mode);
 
+// `p` adjusted by `correction` (Holm or Benjamini-Hochberg), in order; the
+// one choice of correction the throughput and latency comparisons share.
+std::vector<double> AdjustPValues(const std::vector<double>& p,
+                                  Correction correction);
+
 // The verdict of a comparison whose p_adjusted is set: DecideVerdict on its
 // ratio and interval, and "inconclusive" rather than "no difference" when
 // the interval could not reach the confidence asked for.

@@ -9,7 +9,6 @@
 #include "absl/strings/str_format.h"
 #include "analysis/format.h"
 #include "analysis/svg.h"
-#include "contract/stats/multiple_testing.h"
 #include "contract/stats/signed_rank.h"
 #include "re2/re2.h"
 
@@ -220,9 +219,7 @@ void Decide(const AnalysisOptions& options, LatencyReport* out) {
     p_values.push_back(lc.blocks.p_value);
   }
   const std::vector<double> adjusted =
-      options.correction == Correction::kHolm
-          ? stats::HolmAdjust(p_values)
-          : stats::BenjaminiHochbergAdjust(p_values);
+      AdjustPValues(p_values, options.correction);
   for (size_t i = 0; i < out->comparisons.size(); ++i) {
     LatencyComparison& lc = out->comparisons[i];
     lc.blocks.p_adjusted = adjusted[i];
