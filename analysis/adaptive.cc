@@ -27,11 +27,6 @@ Verdict VerdictOf(stats::SequentialLook::Decision decision) {
 
 }  // namespace
 
-bool IsAdaptive(const CellSpec& spec) {
-  return spec.design().mode() == Design::INTERLEAVED &&
-         spec.design().stop() == Design::ADAPTIVE;
-}
-
 int AdaptiveComparisons(const CellSpec& spec) {
   std::set<std::string> candidates;
   for (const Binary& b : spec.binaries()) {

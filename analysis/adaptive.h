@@ -28,9 +28,6 @@
 
 namespace perfcell::analysis {
 
-// True for results whose design stops adaptively.
-bool IsAdaptive(const CellSpec& spec);
-
 // Comparisons the runner split alpha over: the distinct branches of the
 // spec other than design.baseline (the A/A copy included).
 int AdaptiveComparisons(const CellSpec& spec);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "analysis/checks.h"
 #include "analysis/format.h"
+#include "contract/design.h"
 #include "contract/stats/descriptive.h"
 #include "contract/stats/distributions.h"
 #include "contract/stats/multiple_testing.h"
@@ -447,7 +448,7 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
     Comparison c = !compare_mode && gb.interleaved && gc.interleaved
                        ? CompareBlocks(gb, gc, options)
                        : CompareSessions(gb, gc, options, compare_mode);
-    if (c.unit == Unit::kBlocks && IsAdaptive(gc.spec)) {
+    if (c.unit == Unit::kBlocks && IsAdaptive(gc.spec.design())) {
       ApplyAdaptive(gb, gc, &c, &adaptive_warnings);
     }
     c.baseline = base;

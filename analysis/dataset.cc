@@ -215,8 +215,7 @@ std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
     }
     // An adaptive cell stopped on the iterations it counted: replaying it with
     // other warm-ups would show decisions it never took.
-    const bool adaptive =
-        interleaved && r.spec().design().stop() == Design::ADAPTIVE;
+    const bool adaptive = IsAdaptive(r.spec().design());
     const int warmup_here = adaptive ? -1 : warmup_override;
     if (adaptive && warmup_override >= 0) {
       found.push_back(

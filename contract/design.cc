@@ -9,6 +9,11 @@
 
 namespace perfcell {
 
+bool IsAdaptive(const Design& design) {
+  return design.mode() == Design::INTERLEAVED &&
+         design.stop() == Design::ADAPTIVE;
+}
+
 Design::RunStatistic RunStatisticOf(const Design& design) {
   return design.run_statistic() == Design::GEOMETRIC_MEAN
              ? Design::GEOMETRIC_MEAN

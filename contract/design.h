@@ -16,6 +16,10 @@
 
 namespace perfcell {
 
+// An interleaved design that stops adaptively (the cell looked after each
+// block; the report replays those looks).
+bool IsAdaptive(const Design& design);
+
 // The run statistic a design names; MEDIAN for old results (field unset).
 Design::RunStatistic RunStatisticOf(const Design& design);
 

@@ -8,6 +8,16 @@
 namespace perfcell {
 namespace {
 
+TEST(IsAdaptiveTest, OnlyInterleavedCellsStopAdaptively) {
+  Design d;
+  d.set_stop(Design::ADAPTIVE);
+  EXPECT_FALSE(IsAdaptive(d));  // old results: sequential
+  d.set_mode(Design::INTERLEAVED);
+  EXPECT_TRUE(IsAdaptive(d));
+  d.set_stop(Design::FIXED);
+  EXPECT_FALSE(IsAdaptive(d));
+}
+
 TEST(RunValueTest, OldResultsKeepTheMedianTheyWereDecidedOn) {
   Design old;  // written before run_statistic existed
   EXPECT_EQ(RunStatisticOf(old), Design::MEDIAN);
