@@ -6,21 +6,29 @@
 # a few blocks, with signed-rank not before its floor.
 set -uo pipefail
 cell=$1 chunkstore=$2
-out=$TEST_TMPDIR/out work=$TEST_TMPDIR/work
-mkdir -p "$out" "$work"
 branches="branch { binary { branch: \"baseline\" args: \"--debug_endpoints\" } server_binary: \"$chunkstore\" }
 branch { binary { branch: \"slow\" args: \"--debug_endpoints\" args: \"--slowdown_percent=100\" } server_binary: \"$chunkstore\" }"
-"$cell" --cell=adaptive --backend=host --mode=interleaved --stop=adaptive \
-  --blocks=30 --min_blocks=4 --baseline=baseline --workload=download \
-  --bytes=2M --iterations=3 --warmup=1 --branches="$branches" \
-  --out_dir="$out" --work_dir="$work" >"$TEST_TMPDIR/stdout" 2>&1
+# run_cell NAME [FLAG...]: the adaptive cell into $TEST_TMPDIR/NAME (its
+# result in out/, its progress in stdout), with FLAGs added.
+run_cell() {
+  local dir=$TEST_TMPDIR/$1
+  shift
+  mkdir -p "$dir/out" "$dir/work"
+  "$cell" --cell=adaptive --backend=host --mode=interleaved --stop=adaptive \
+    --blocks=30 --min_blocks=4 --baseline=baseline --workload=download \
+    --bytes=2M --iterations=3 --warmup=1 --branches="$branches" "$@" \
+    --out_dir="$dir/out" --work_dir="$dir/work" >"$dir/stdout" 2>&1
+}
+run_cell mean_t
 status=$?
+out=$TEST_TMPDIR/mean_t/out
+stdout=$TEST_TMPDIR/mean_t/stdout
 source "$TEST_SRCDIR/$TEST_WORKSPACE/tools/cc/check.sh"
 check "the cell passed" test "$status" -eq 0
 check "a progress line per block from the first look on" \
-  grep -q '^perfcell: block 4/30: slow ' "$TEST_TMPDIR/stdout"
+  grep -q '^perfcell: block 4/30: slow ' "$stdout"
 check "slow is decided slower" \
-  grep -q 'slow -[0-9.]* % \[.*\] slower (decided at block' "$TEST_TMPDIR/stdout"
+  grep -q 'slow -[0-9.]* % \[.*\] slower (decided at block' "$stdout"
 check "the result says the cell stopped once every comparison was decided" \
   grep -q '"stop_reason": "adaptive: every comparison decided\( or futile\)\? after [0-9]* blocks; slow slower at block' "$out/result.json"
 check "the cell stopped before max_blocks" \
@@ -35,19 +43,15 @@ check "... and the run statistic" \
 decided_at() {
   sed -n 's/.*slower (decided at block \([0-9]*\)).*/\1/p' "$1" | head -1
 }
-mean_t_block=$(decided_at "$TEST_TMPDIR/stdout")
+mean_t_block=$(decided_at "$stdout")
 check "mean-t decides a 2x slowdown by block 6 (it did at $mean_t_block)" \
   test "${mean_t_block:-99}" -le 6
 # The same cell with the signed-rank method: nothing before block 8.
-out2=$TEST_TMPDIR/out2 work2=$TEST_TMPDIR/work2
-mkdir -p "$out2" "$work2"
-"$cell" --cell=adaptive --backend=host --mode=interleaved --stop=adaptive \
-  --blocks=30 --min_blocks=4 --baseline=baseline --workload=download \
-  --bytes=2M --iterations=3 --warmup=1 --branches="$branches" \
-  --sequential_method=signed-rank --run_statistic=median \
-  --out_dir="$out2" --work_dir="$work2" >"$TEST_TMPDIR/stdout2" 2>&1
+run_cell signed_rank --sequential_method=signed-rank --run_statistic=median
 check "the signed-rank cell passed" test $? -eq 0
-signed_rank_block=$(decided_at "$TEST_TMPDIR/stdout2")
+out2=$TEST_TMPDIR/signed_rank/out
+stdout2=$TEST_TMPDIR/signed_rank/stdout
+signed_rank_block=$(decided_at "$stdout2")
 check "signed-rank decides it too, not before block 8 (at $signed_rank_block)" \
   test "${signed_rank_block:-0}" -ge 8 -a "${signed_rank_block:-99}" -le 30
 check "its result names signed-rank" \
@@ -62,7 +66,7 @@ check "... with one line" test "$(wc -l <"$TEST_TMPDIR/bad")" -eq 1
 check "... naming the flag" \
   grep -q "sequential_method must be mean-t or signed-rank" "$TEST_TMPDIR/bad"
 if ((failures)); then
-  tail -n 20 "$TEST_TMPDIR/stdout"
-  tail -n 20 "$TEST_TMPDIR/stdout2"
+  tail -n 20 "$stdout"
+  tail -n 20 "$stdout2"
 fi
 check_exit
