@@ -403,17 +403,20 @@ BlocksNeeded BlocksFor(double sd_d, int family, int comparisons_in_cell,
         stats::SequentialBlocksNeeded(*boundary, sd_d, effect, options.power);
     b.no_difference =
         stats::SequentialBlocksNeeded(*boundary, sd_d, 0.0, options.power);
-    const stats::SequentialOperatingCharacteristics change =
-        stats::SimulateDesign(*boundary, effect, sd_d,
-                              stats::BlockNoise::kNormal, options.simulations,
-                              options.seed);
-    const stats::SequentialOperatingCharacteristics none =
-        stats::SimulateDesign(*boundary, 0.0, sd_d, stats::BlockNoise::kNormal,
-                              options.simulations, options.seed + 1);
-    b.mean_change = change.mean_blocks;
-    b.decided_change = change.faster;
-    b.mean_no_difference = none.mean_blocks;
-    b.decided_no_difference = none.no_difference;
+    if (options.simulations > 0) {
+      const stats::SequentialOperatingCharacteristics change =
+          stats::SimulateDesign(*boundary, effect, sd_d,
+                                stats::BlockNoise::kNormal, options.simulations,
+                                options.seed);
+      const stats::SequentialOperatingCharacteristics none =
+          stats::SimulateDesign(*boundary, 0.0, sd_d,
+                                stats::BlockNoise::kNormal, options.simulations,
+                                options.seed + 1);
+      b.mean_change = change.mean_blocks;
+      b.decided_change = change.faster;
+      b.mean_no_difference = none.mean_blocks;
+      b.decided_no_difference = none.no_difference;
+    }
   }
   auto check = [&](int needed, const std::string& what) {
     if (needed > 0 && needed <= options.max_blocks) return true;
@@ -456,9 +459,12 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
       // The advice re-planned: shorter runs are noisier blocks, which may
       // need more than max_blocks; then the fewest requests (towards the
       // pilot's) whose blocks fit.
+      // Only the budget matters here: no simulated cells.
+      PlanOptions budget = options;
+      budget.simulations = 0;
       RequestsPerRun& r = cp.per_run;
       cp.blocks_at_best =
-          BlocksFor(r.sd_d_at_best, plan.family, cell.comparisons, options);
+          BlocksFor(r.sd_d_at_best, plan.family, cell.comparisons, budget);
       while (cp.blocks_at_best.planned < 0 && r.best < r.pilot) {
         r.within_max_blocks = true;
         SetRequestsPerRun(
@@ -466,7 +472,7 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
                      std::max(r.best + 1, static_cast<int>(r.best * 1.25))),
             &r);
         cp.blocks_at_best =
-            BlocksFor(r.sd_d_at_best, plan.family, cell.comparisons, options);
+            BlocksFor(r.sd_d_at_best, plan.family, cell.comparisons, budget);
       }
     }
     if (cell.interleaved && cell.median_runs) ++median_pilots;

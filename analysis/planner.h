@@ -43,8 +43,9 @@ struct PlanOptions {
   int min_blocks = 4;  // adaptive: first look
   // adaptive: perf_matrix's sequential_method (its default, mean-t).
   stats::SequentialMethod method = stats::SequentialMethod::kMeanT;
-  int max_blocks = 40;     // cap of either design
-  int simulations = 2000;  // adaptive: simulated cells per estimate
+  int max_blocks = 40;  // cap of either design
+  // adaptive: simulated cells per estimate; 0: none (the budget alone)
+  int simulations = 2000;
   uint64_t seed = 1;
 };
 
