@@ -23,6 +23,7 @@
 #include "runner/vm/console_log.h"
 #include "runner/vm/firecracker_api.h"
 #include "runner/vm/guest_client.h"
+#include "runner/vm/guest_vm.h"
 #include "runner/vm/process.h"
 #include "tools/cc/status_macros.h"
 
@@ -87,11 +88,12 @@ std::string FirstNonEmptyLine(absl::string_view text) {
   return "";
 }
 
-class FirecrackerVm : public Vm {
+class FirecrackerVm : public GuestVm {
  public:
   FirecrackerVm(VmConfig config, FirecrackerOptions options, std::string binary,
                 std::string version, std::string cache_type)
-      : config_(std::move(config)),
+      : GuestVm("the Firecracker VM was not started"),
+        config_(std::move(config)),
         options_(std::move(options)),
         binary_(std::move(binary)),
         version_(std::move(version)),
@@ -110,28 +112,6 @@ class FirecrackerVm : public Vm {
   std::string ServerUrl() const override {
     return absl::StrCat("http://", address_, ":", config_.guest_server_port);
   }
-  // The guest init's metrics endpoint (GET /metrics, GET /server, POST
-  // /poweroff, ...).
-  std::string MetricsUrl() const {
-    return absl::StrCat("http://", address_, ":", config_.guest_metrics_port);
-  }
-  absl::StatusOr<GuestMetrics> Metrics() override;
-  absl::StatusOr<std::vector<std::string>> ServerArgv() override {
-    if (process_ == nullptr) {
-      return absl::FailedPreconditionError(
-          "the Firecracker VM was not started");
-    }
-    if (server_argv_.empty()) {
-      ASSIGN_OR_RETURN(server_argv_, FetchGuestServerArgv(MetricsUrl()));
-    }
-    return server_argv_;
-  }
-  absl::Status DropCaches() override {
-    return RequestGuestDropCaches(MetricsUrl());
-  }
-  absl::Status RestartServer() override {
-    return RequestGuestRestartServer(MetricsUrl());
-  }
   absl::Status Health() override;
   absl::Status Stop(absl::Duration grace) override;
   double BootSeconds() const override { return boot_seconds_; }
@@ -142,6 +122,12 @@ class FirecrackerVm : public Vm {
   }
 
  private:
+  // The guest init's metrics endpoint (GET /metrics, GET /server, POST
+  // /poweroff, ...).
+  std::string MetricsUrl() const override {
+    return absl::StrCat("http://", address_, ":", config_.guest_metrics_port);
+  }
+  bool Started() const override { return process_ != nullptr; }
   absl::Status Spawn();
   // "firecracker exited with code 1"; call once the process ended.
   std::string DescribeExit() const;
@@ -163,7 +149,6 @@ class FirecrackerVm : public Vm {
   std::unique_ptr<Process> process_;
   bool spawned_ = false;
   double boot_seconds_ = 0;
-  std::vector<std::string> server_argv_;  // the guest's GET /server, once
 };
 
 absl::Status FirecrackerVm::Start() {
@@ -298,10 +283,6 @@ absl::Status FirecrackerVm::FailStart(const absl::Status& status,
   }
   if (process_ != nullptr) process_->Kill();
   return absl::Status(status.code(), message);
-}
-
-absl::StatusOr<GuestMetrics> FirecrackerVm::Metrics() {
-  return FetchGuestMetrics(MetricsUrl());
 }
 
 absl::Status FirecrackerVm::Health() {

@@ -20,6 +20,7 @@
 #include "contract/kernel_cmdline.h"
 #include "runner/vm/console_log.h"
 #include "runner/vm/guest_client.h"
+#include "runner/vm/guest_vm.h"
 #include "runner/vm/kvm_failure.h"
 #include "runner/vm/kvm_memo.h"
 #include "runner/vm/process.h"
@@ -98,10 +99,13 @@ absl::Status CheckReadable(const std::string& what, const std::string& path) {
   return absl::OkStatus();
 }
 
-class QemuVm : public Vm {
+class QemuVm : public GuestVm {
  public:
   QemuVm(const VmConfig& config, const QemuOptions& options)
-      : config_(config), options_(options), console_(config.console_log) {}
+      : GuestVm("qemu: not started"),
+        config_(config),
+        options_(options),
+        console_(config.console_log) {}
 
   ~QemuVm() override {
     qmp_.reset();
@@ -209,34 +213,6 @@ class QemuVm : public Vm {
     return absl::StrCat("http://127.0.0.1:", server_port_);
   }
 
-  // The guest init's metrics endpoint (GET /metrics, GET /server, POST
-  // /poweroff, ...), forwarded to a loopback port of the host.
-  std::string MetricsUrl() const {
-    return absl::StrCat("http://127.0.0.1:", metrics_port_);
-  }
-
-  absl::StatusOr<GuestMetrics> Metrics() override {
-    return FetchGuestMetrics(MetricsUrl());
-  }
-
-  absl::StatusOr<std::vector<std::string>> ServerArgv() override {
-    if (process_ == nullptr) {
-      return absl::FailedPreconditionError("qemu: not started");
-    }
-    if (server_argv_.empty()) {
-      ASSIGN_OR_RETURN(server_argv_, FetchGuestServerArgv(MetricsUrl()));
-    }
-    return server_argv_;
-  }
-
-  absl::Status DropCaches() override {
-    return RequestGuestDropCaches(MetricsUrl());
-  }
-
-  absl::Status RestartServer() override {
-    return RequestGuestRestartServer(MetricsUrl());
-  }
-
   absl::Status Health() override {
     RETURN_IF_ERROR(GuestFailureFromConsole(console_));
     if (process_ == nullptr)
@@ -281,6 +257,14 @@ class QemuVm : public Vm {
   }
 
  private:
+  // The guest init's metrics endpoint (GET /metrics, GET /server, POST
+  // /poweroff, ...), forwarded to a loopback port of the host.
+  std::string MetricsUrl() const override {
+    return absl::StrCat("http://127.0.0.1:", metrics_port_);
+  }
+
+  bool Started() const override { return process_ != nullptr; }
+
   std::vector<std::string> CommandLine(const std::string& accel) const {
     std::string net =
         absl::StrCat("user,id=net0,hostfwd=tcp:127.0.0.1:", server_port_,
@@ -466,7 +450,6 @@ class QemuVm : public Vm {
   std::string cache_mode_;
   uint16_t server_port_ = 0;
   uint16_t metrics_port_ = 0;
-  std::vector<std::string> server_argv_;  // the guest's GET /server, once
   double boot_seconds_ = 0;
 };
 
