@@ -11,13 +11,10 @@
 
 #include "gtest/gtest.h"
 #include "runner/vm/qemu_vm.h"
+#include "tests/testing/argv_main.h"
 
 namespace perfcell {
 namespace {
-
-int g_argc;
-char** g_argv;
-std::string Arg(int i) { return i < g_argc ? g_argv[i] : ""; }
 
 // Makes an empty data disk as the cell runner does:
 // mkext4 --out=PATH --size=50G --label=perfcell-data.
@@ -46,12 +43,12 @@ std::string Slurp(const std::string& path) {
 TEST(BootTest, BaseImageBootsToReadyAndAnswersMetrics) {
   std::string tmp = getenv("TEST_TMPDIR");
   VmConfig config;
-  config.kernel = Arg(1);
-  config.initramfs = Arg(2);
-  config.base_image = Arg(3);
-  config.payload_image = Arg(4);
+  config.kernel = TestArg(1);
+  config.initramfs = TestArg(2);
+  config.base_image = TestArg(3);
+  config.payload_image = TestArg(4);
   config.data_image = tmp + "/data.ext4";
-  ASSERT_TRUE(MakeDataDisk(Arg(5), config.data_image));
+  ASSERT_TRUE(MakeDataDisk(TestArg(5), config.data_image));
   config.memory_mib = 192;
   config.work_dir = tmp;
   config.console_log = tmp + "/console.log";
@@ -94,10 +91,3 @@ TEST(BootTest, BaseImageBootsToReadyAndAnswersMetrics) {
 
 }  // namespace
 }  // namespace perfcell
-
-int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  perfcell::g_argc = argc;
-  perfcell::g_argv = argv;
-  return RUN_ALL_TESTS();
-}

@@ -13,13 +13,10 @@
 #include "gtest/gtest.h"
 #include "runner/vm/process.h"
 #include "runner/vm/qemu_vm.h"
+#include "tests/testing/argv_main.h"
 
 namespace perfcell {
 namespace {
-
-int g_argc;
-char** g_argv;
-std::string Arg(int i) { return i < g_argc ? g_argv[i] : ""; }
 
 class KvmFallbackTest : public testing::Test {
  protected:
@@ -32,22 +29,22 @@ class KvmFallbackTest : public testing::Test {
     absl::StatusOr<std::string> made =
         RunCommand({"mkdir", "-p", dir}, absl::Seconds(10));
     EXPECT_TRUE(made.ok()) << made.status();
-    made = RunCommand({Arg(6), "--out=" + dir + "/data.ext4", "--size=1G",
+    made = RunCommand({TestArg(6), "--out=" + dir + "/data.ext4", "--size=1G",
                        "--label=perfcell-data"},
                       absl::Seconds(30));
     EXPECT_TRUE(made.ok()) << made.status();
     VmConfig config;
-    config.kernel = Arg(2);
-    config.initramfs = Arg(3);
-    config.base_image = Arg(4);
-    config.payload_image = Arg(5);
+    config.kernel = TestArg(2);
+    config.initramfs = TestArg(3);
+    config.base_image = TestArg(4);
+    config.payload_image = TestArg(5);
     config.data_image = dir + "/data.ext4";
     config.memory_mib = 192;
     config.work_dir = dir;
     config.console_log = dir + "/console.log";
     config.boot_timeout = absl::Minutes(2);
     QemuOptions options;
-    options.qemu_binary = Arg(1);
+    options.qemu_binary = TestArg(1);
     options.accel = accel;
     options.cache_dir = cache_dir_;
     // Any file that opens read-write stands for a /dev/kvm that opens.
@@ -136,10 +133,3 @@ TEST_F(KvmFallbackTest, ForcedKvmFailsWithWhatToDo) {
 
 }  // namespace
 }  // namespace perfcell
-
-int main(int argc, char** argv) {
-  testing::InitGoogleTest(&argc, argv);
-  perfcell::g_argc = argc;
-  perfcell::g_argv = argv;
-  return RUN_ALL_TESTS();
-}
