@@ -3,9 +3,10 @@
 // made. The runner (runner/cell/adaptive_stop.h) looks after every complete
 // block from min_blocks on with the group-sequential signed-rank design of
 // stats/sequential.h, alpha = design.alpha / (comparisons in the cell, the
-// A/A copy included), and keeps each comparison's first decision. Here the
-// same boundary is built from the result's design and the same looks are
-// taken on the block log-ratios; the first decided look gives the verdict,
+// A/A copy included), and keeps each comparison's first decision (its
+// branch runs in no later block). Here the same boundary is built from the
+// result's design and the same looks are taken on the block log-ratios of
+// the blocks that held both branches; the first decided look gives the verdict,
 // its repeated confidence interval and its Hodges-Lehmann estimate. Those
 // verdicts need no Holm correction: the design already bounds the chance of
 // a wrong decision by alpha per comparison (design.alpha per cell).

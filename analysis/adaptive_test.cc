@@ -191,6 +191,44 @@ TEST(Adaptive, HopelessCellStopsForFutilityAndTheReportAgrees) {
   EXPECT_GE(futile, 1);
 }
 
+// A branch whose comparison settled runs in no later block: the cell spends
+// its blocks on what is still open, and the report, pairing each branch's
+// blocks with the baseline's, replays the same decisions and drops nothing.
+TEST(Adaptive, SettledBranchLeavesTheCellAndTheReportStillAgrees) {
+  SyntheticOptions options = Adaptive(
+      {{.name = "baseline"}, {.name = "slow40", .relative_speed = 0.60}});
+  options.run_cv = 0.05;  // the A/A copy needs many more blocks than -40 %
+  const std::vector<CellResult> results = MakeSyntheticResults(options);
+  ASSERT_EQ(results.size(), 1u);
+  const CellResult& r = results[0];
+  const Report report = ReportOf(results);
+  ExpectReportMatchesRunner(results, report);
+  int left_early = 0, runs = 0;
+  for (const Block& block : r.blocks()) runs += block.runs_size();
+  for (const Comparison& c : report.comparisons) {
+    const std::string& branch = report.groups[c.candidate].branch;
+    const int settled = std::max(c.adaptive->decided_at, c.adaptive->futile_at);
+    ASSERT_GT(settled, 0) << branch;
+    for (const Block& block : r.blocks()) {
+      const bool ran =
+          std::count(block.order().begin(), block.order().end(), branch) > 0;
+      EXPECT_EQ(ran, static_cast<int>(block.index()) < settled)
+          << branch << " in block " << block.index() + 1;
+    }
+    if (settled < r.blocks_size()) ++left_early;
+  }
+  EXPECT_EQ(left_early, 1);  // slow40, long before the copy
+  EXPECT_LT(runs, 3 * r.blocks_size());
+  for (const Warning& w : report.warnings) {
+    EXPECT_FALSE(absl::StrContains(w.message, "dropped")) << w.message;
+  }
+  for (const Comparison& c : report.comparisons) {
+    if (report.groups[c.candidate].branch == "slow40") {
+      EXPECT_EQ(c.verdict, Verdict::kSlower);
+    }
+  }
+}
+
 TEST(Adaptive, AaIsNeverCalledFasterOrSlower) {
   int decided = 0;
   for (uint64_t seed = 1; seed <= 20; ++seed) {

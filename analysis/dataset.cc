@@ -105,36 +105,54 @@ double MedianOf(std::vector<double> v) {
   return v.size() % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
 
-// The blocks of an interleaved result that can be used: every branch of the
-// spec ran in it, no run failed, and each branch has a successful measured
-// iteration there. Counts the blocks seen in `total`.
-std::set<uint32_t> UsableBlocks(
+// The blocks of an interleaved result that can be used, with the branches
+// each holds: every branch it was meant to run ran in it, no run failed, and
+// each has a successful measured iteration there. A block is meant to run
+// every branch of the spec; in an adaptive cell, the baseline and the
+// branches still open (its `order`: a settled branch has left the cell).
+// Counts the blocks seen in `total`.
+std::map<uint32_t, std::set<std::string>> UsableBlocks(
     const CellResult& r,
     const std::map<std::pair<uint32_t, std::string>, int>& measured_ok,
     int* total) {
   std::set<std::string> branches;
   for (const Binary& b : r.spec().binaries()) branches.insert(b.branch());
+  const bool adaptive = IsAdaptive(r.spec().design());
   std::set<uint32_t> seen, bad;
+  std::map<uint32_t, std::set<std::string>> meant;
   for (const Block& block : r.blocks()) {
     seen.insert(block.index());
+    std::set<std::string>& want = meant[block.index()];
+    want = branches;
+    if (adaptive) {
+      want = {block.order().begin(), block.order().end()};
+      const bool subset = std::includes(branches.begin(), branches.end(),
+                                        want.begin(), want.end());
+      if (!subset || !want.count(r.spec().design().baseline())) {
+        bad.insert(block.index());
+      }
+    }
     std::set<std::string> ran;
     for (const Run& run : block.runs()) {
       if (!run.ok()) bad.insert(block.index());
       ran.insert(run.branch());
     }
-    if (!block.complete() || ran != branches) bad.insert(block.index());
+    if (!block.complete() || ran != want) bad.insert(block.index());
   }
-  for (const Iteration& it : r.iterations()) seen.insert(it.block());
+  for (const Iteration& it : r.iterations()) {
+    seen.insert(it.block());
+    if (!meant.count(it.block())) meant[it.block()] = branches;
+  }
   for (uint32_t block : seen) {
-    for (const std::string& branch : branches) {
+    for (const std::string& branch : meant[block]) {
       auto it = measured_ok.find({block, branch});
       if (it == measured_ok.end() || it->second == 0) bad.insert(block);
     }
   }
   *total = static_cast<int>(seen.size());
-  std::set<uint32_t> usable;
+  std::map<uint32_t, std::set<std::string>> usable;
   for (uint32_t block : seen) {
-    if (!bad.count(block)) usable.insert(block);
+    if (!bad.count(block)) usable[block] = meant[block];
   }
   return usable;
 }
@@ -271,9 +289,14 @@ std::vector<Group> GroupResults(const std::vector<LoadedResult>& results,
     }
     if (interleaved && r.iterations_size() > 0) {
       int total = 0;
-      const std::set<uint32_t> usable = UsableBlocks(r, measured_ok, &total);
+      const std::map<uint32_t, std::set<std::string>> usable =
+          UsableBlocks(r, measured_ok, &total);
       for (const auto& [block_branch, values] : runs) {
-        if (!usable.count(block_branch.first)) continue;
+        auto block = usable.find(block_branch.first);
+        if (block == usable.end() ||
+            !block->second.count(block_branch.second)) {
+          continue;
+        }
         groups[{key, block_branch.second + series_suffix}]
             .block_values[{ordinal, block_branch.first}] =
             RunValue(r.spec().design(), values);

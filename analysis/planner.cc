@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -68,7 +69,9 @@ int64_t UnionLength(std::vector<std::pair<int64_t, int64_t>> spans) {
 
 // Interleaved results: each block's wall time (its first run's start to the
 // next block's first start, or to its last request's end), the union of its
-// runs' measured spans, and each run's measured requests.
+// runs' measured spans, and each run's measured requests. Block times count
+// blocks that ran every branch only: in an adaptive cell, the blocks after a
+// branch settled are shorter than the ones a plan must budget.
 void AddBlockTimings(const CellResult& r, Timings* t) {
   std::map<uint32_t, int64_t> block_start, block_end;
   std::map<uint32_t, std::pair<int64_t, int64_t>> run_span;  // by run index
@@ -76,7 +79,13 @@ void AddBlockTimings(const CellResult& r, Timings* t) {
   std::map<uint32_t, int> run_measured;
   std::map<uint32_t, std::vector<double>> run_logs;
   t->median_runs |= RunStatisticOf(r.spec().design()) == Design::MEDIAN;
+  std::set<std::string> branches;
+  for (const Binary& b : r.spec().binaries()) branches.insert(b.branch());
+  std::set<uint32_t> full;
   for (const Block& b : r.blocks()) {
+    std::set<std::string> ran;
+    for (const Run& run : b.runs()) ran.insert(run.branch());
+    if (ran == branches) full.insert(b.index());
     for (const Run& run : b.runs()) {
       if (run.start_unix_nanos() <= 0) continue;
       auto [it, fresh] = block_start.emplace(b.index(), run.start_unix_nanos());
@@ -110,7 +119,10 @@ void AddBlockTimings(const CellResult& r, Timings* t) {
         next != block_start.end() && next->first == it->first + 1
             ? next->second
             : block_end[it->first];
-    if (end <= it->second || !spans.count(it->first)) continue;
+    if (end <= it->second || !spans.count(it->first) ||
+        !full.count(it->first)) {
+      continue;
+    }
     t->block.push_back((end - it->second) / 1e9);
     t->measured.push_back(UnionLength(spans[it->first]) / 1e9);
   }
@@ -521,7 +533,9 @@ Plan MakePlan(const std::vector<PilotCell>& pilot, const PlanOptions& options) {
                 "stopping at their first decision (one comparison; a cell "
                 "waits for its slowest), futility off (perf_matrix's "
                 "futility ends a comparison with no real chance of a "
-                "decision earlier, as inconclusive: never more blocks)",
+                "decision earlier, as inconclusive: never more blocks); "
+                "every block budgeted whole, though a settled branch leaves "
+                "the cell and later blocks are shorter",
                 stats::SequentialMethodName(options.method), options.min_blocks,
                 options.max_blocks, options.alpha, options.power,
                 options.simulations)

@@ -57,6 +57,25 @@ TEST(Planner, ReadsBlockNoiseAndTimingsOfInterleavedResults) {
   }
 }
 
+// An adaptive pilot's later blocks lack the branches that settled: a plan
+// budgets whole blocks, so only blocks that ran every branch are timed.
+TEST(Planner, AdaptivePilotTimesOnlyBlocksOfEveryBranch) {
+  SyntheticOptions options = Interleaved(0.05);
+  options.branches[1].relative_speed = 0.6;  // settles long before the copy
+  options.memory_mib = {256};
+  options.adaptive = true;
+  options.blocks = 40;
+  const std::vector<CellResult> results = MakeSyntheticResults(options);
+  ASSERT_EQ(results.size(), 1u);
+  int short_blocks = 0;
+  for (const Block& b : results[0].blocks()) short_blocks += b.runs_size() < 3;
+  ASSERT_GT(short_blocks, results[0].blocks_size() / 2);
+  const std::vector<PilotCell> pilot = ReadPilot(Loaded(results));
+  ASSERT_EQ(pilot.size(), 1u);
+  EXPECT_EQ(pilot[0].runs_per_block, 3);
+  EXPECT_NEAR(pilot[0].block_seconds, 3 * 32, 0.01);
+}
+
 // Where the noise sits decides how long a run should be: when runs differ
 // by more than their requests do, shorter runs and more blocks are cheaper;
 // when requests are noisy and runs alike, longer runs are.

@@ -207,6 +207,7 @@ std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
         block->set_index(b);
         block->set_complete(true);
         for (size_t k : order) {
+          if (decided[k]) continue;  // settled: it left the cell
           const SyntheticBranch& branch = branches[k];
           const int64_t start = cell_start + run_index * slot_nanos;
           block->add_order(branch.name);
@@ -236,8 +237,9 @@ std::vector<CellResult> MakeInterleaved(const SyntheticOptions& options) {
         const int n = b + 1;
         bool all_decided = true;
         for (size_t k = 1; k < branches.size(); ++k) {
+          if (decided[k]) continue;
           looks[k]->AddBlock(std::log(run_values[k] / run_values[0]));
-          if (n >= options.min_blocks && !decided[k]) {
+          if (n >= options.min_blocks) {
             const absl::StatusOr<stats::SequentialLook> look =
                 looks[k]->Look(n >= options.blocks);
             decided[k] = look.ok() && look->Settled();

@@ -62,7 +62,8 @@ struct SyntheticOptions {
   // min_blocks..`blocks`, alpha 0.05 split over the comparisons, min effect
   // 5%): after each block from `min_blocks`, each comparison is looked at
   // with stats/sequential.h on its block log-ratios and keeps its first
-  // decision; the cell stops when all are decided or after `blocks`.
+  // decision, and its branch runs in no later block; the cell stops when
+  // all are decided or after `blocks`.
   // `stop_after_blocks` > 0 ends it earlier, as max_cell_seconds would.
   bool adaptive = false;
   int min_blocks = 4;

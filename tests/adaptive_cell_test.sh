@@ -3,23 +3,28 @@
 # is twice as slow (chunkstore --slowdown_percent=100) must be decided
 # "slower" and the cell must stop before max_blocks, saying why in its
 # result and one progress line per block; with mean-t (the default) within
-# a few blocks, with signed-rank not before its floor.
+# a few blocks, with signed-rank not before its floor. Once decided, the
+# slow branch runs in no later block while an identical one ("same") is
+# still being decided.
 set -uo pipefail
 cell=$1 chunkstore=$2
 branches="branch { binary { branch: \"baseline\" args: \"--debug_endpoints\" } server_binary: \"$chunkstore\" }
 branch { binary { branch: \"slow\" args: \"--debug_endpoints\" args: \"--slowdown_percent=100\" } server_binary: \"$chunkstore\" }"
-# run_cell NAME [FLAG...]: the adaptive cell into $TEST_TMPDIR/NAME (its
-# result in out/, its progress in stdout), with FLAGs added.
+# run_cell NAME BRANCHES [FLAG...]: the adaptive cell of BRANCHES into
+# $TEST_TMPDIR/NAME (its result in out/, its progress in stdout), with FLAGs
+# added.
 run_cell() {
-  local dir=$TEST_TMPDIR/$1
-  shift
+  local dir=$TEST_TMPDIR/$1 branches=$2
+  shift 2
   mkdir -p "$dir/out" "$dir/work"
   "$cell" --cell=adaptive --backend=host --mode=interleaved --stop=adaptive \
     --blocks=30 --min_blocks=4 --baseline=baseline --workload=download \
     --bytes=2M --iterations=3 --warmup=1 --branches="$branches" "$@" \
     --out_dir="$dir/out" --work_dir="$dir/work" >"$dir/stdout" 2>&1
 }
-run_cell mean_t
+same="branch { binary { branch: \"same\" args: \"--debug_endpoints\" } server_binary: \"$chunkstore\" }"
+run_cell mean_t "$branches
+$same"
 status=$?
 out=$TEST_TMPDIR/mean_t/out
 stdout=$TEST_TMPDIR/mean_t/stdout
@@ -46,8 +51,25 @@ decided_at() {
 mean_t_block=$(decided_at "$stdout")
 check "mean-t decides a 2x slowdown by block 6 (it did at $mean_t_block)" \
   test "${mean_t_block:-99}" -le 6
+# A settled branch leaves the cell: slow ran in the blocks up to its
+# decision only, and any later block ran the baseline and "same" alone.
+runs_of() {
+  python3 - "$out/result.json" "$1" <<'PY'
+import json, sys
+blocks = json.load(open(sys.argv[1]))["blocks"]
+print(sum(run["branch"] == sys.argv[2] for b in blocks for run in b["runs"]),
+      len(blocks))
+PY
+}
+read -r slow_runs blocks_run <<<"$(runs_of slow)"
+read -r same_runs _ <<<"$(runs_of same)"
+check "slow ran in the $mean_t_block blocks up to its decision only ($slow_runs runs in $blocks_run blocks)" \
+  test "${slow_runs:-0}" -eq "${mean_t_block:-99}"
+check "same ran in every block ($same_runs of $blocks_run)" \
+  test "${same_runs:-0}" -eq "${blocks_run:-99}"
+echo "slow left after block $mean_t_block of $blocks_run"
 # The same cell with the signed-rank method: nothing before block 8.
-run_cell signed_rank --sequential_method=signed-rank --run_statistic=median
+run_cell signed_rank "$branches" --sequential_method=signed-rank --run_statistic=median
 check "the signed-rank cell passed" test $? -eq 0
 out2=$TEST_TMPDIR/signed_rank/out
 stdout2=$TEST_TMPDIR/signed_rank/stdout

@@ -579,8 +579,9 @@ def perf_matrix(
         "adaptive": after each block from `min_blocks` on, the cell stops as
         soon as every comparison (the A/A copy included) is decided, on
         intervals that stay valid however often they are looked at
-        (analysis/README.md); at `max_blocks` or `max_cell_seconds` what is
-        still open is inconclusive.
+        (analysis/README.md); a branch whose comparison is settled runs in
+        no later block; at `max_blocks` or `max_cell_seconds` what is still
+        open is inconclusive.
       min_blocks: adaptive: blocks before the first look.
       max_blocks: adaptive: the most blocks a cell runs.
       min_effect: the smallest relative change that matters (0.05: 5 %):

@@ -50,6 +50,7 @@ absl::Status AdaptiveStop::AddBlock(
   ++blocks_;
   const bool last = blocks_ >= static_cast<int>(design_.max_blocks());
   for (Comparison& c : comparisons_) {
+    if (c.decided) continue;  // settled: its branch left the cell
     auto it = run_values.find(c.branch);
     if (it == run_values.end() || !(it->second > 0)) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -64,6 +65,14 @@ absl::Status AdaptiveStop::AddBlock(
     }
   }
   return absl::OkStatus();
+}
+
+std::vector<std::string> AdaptiveStop::OpenBranches() const {
+  std::vector<std::string> open;
+  for (const Comparison& c : comparisons_) {
+    if (!c.decided) open.push_back(c.branch);
+  }
+  return open;
 }
 
 bool AdaptiveStop::AllDecided() const {

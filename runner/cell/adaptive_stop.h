@@ -4,8 +4,10 @@
 // of contract/stats/sequential.h, whose repeated intervals stay valid
 // however often they are looked at. A comparison keeps its first decision,
 // or its first futile look (Design.futility: so little chance of a decision
-// by max_blocks that it ends inconclusive now); the cell stops when every
-// comparison has one.
+// by max_blocks that it ends inconclusive now), and its branch leaves the
+// cell: later blocks run the baseline and the branches still open only
+// (OpenBranches), so a settled branch costs no more machine time. The cell
+// stops when every comparison has settled.
 //
 // The per-comparison error rate is the design's alpha divided by the number
 // of comparisons in the cell (Bonferroni within the cell), so the chance of
@@ -39,12 +41,16 @@ class AdaptiveStop {
   static absl::StatusOr<AdaptiveStop> Make(
       const Design& design, const std::vector<std::string>& candidates);
 
-  // Adds one complete block: each branch's run value (contract/design.h:
-  // its median or geometric mean throughput, any unit, the same for all).
-  // Looks when min_blocks are in.
+  // Adds one complete block: the baseline's and each open branch's run value
+  // (contract/design.h: its median or geometric mean throughput, any unit,
+  // the same for all); settled branches' values are not needed and are
+  // ignored. Looks when min_blocks are in.
   absl::Status AddBlock(const std::map<std::string, double>& run_values);
 
   int blocks() const { return blocks_; }
+  // The branches the next block runs besides the baseline: those whose
+  // comparison has not settled, in the order `candidates` gave.
+  std::vector<std::string> OpenBranches() const;
   // Every comparison decided or stopped as futile.
   bool AllDecided() const;
   // Some comparison stopped as futile (inconclusive before max_blocks).

@@ -4,7 +4,9 @@
 #include <map>
 #include <random>
 #include <string>
+#include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace perfcell {
@@ -161,6 +163,45 @@ TEST(AdaptiveStop, LooksBeforeTheDesignCanBoundSaySo) {
   EXPECT_NE(stop->Line().find("b -8.5 % [no bound yet] open"),
             std::string::npos)
       << stop->Line();
+}
+
+// A settled comparison's branch leaves the cell: it is no longer among the
+// open branches, and later blocks without it are taken.
+TEST(AdaptiveStop, SettledBranchLeavesAndLaterBlocksNeedNotHaveIt) {
+  Design design = AdaptiveDesign();
+  design.set_method(Design::MEAN_T);
+  absl::StatusOr<AdaptiveStop> stop =
+      AdaptiveStop::Make(design, {"slow", "baseline~aa"});
+  ASSERT_TRUE(stop.ok()) << stop.status();
+  EXPECT_EQ(stop->OpenBranches(),
+            (std::vector<std::string>{"slow", "baseline~aa"}));
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> quiet(0, 0.005), noisy(0, 0.05);
+  while (stop->OpenBranches().size() == 2 && stop->blocks() < 40) {
+    ASSERT_TRUE(stop->AddBlock({{"baseline", 100 * std::exp(quiet(rng))},
+                                {"baseline~aa", 100 * std::exp(noisy(rng))},
+                                {"slow", 50 * std::exp(quiet(rng))}})
+                    .ok());
+  }
+  ASSERT_EQ(stop->OpenBranches(), std::vector<std::string>{"baseline~aa"});
+  const int slow_at = stop->blocks();
+  EXPECT_EQ(slow_at, 4);  // -50 % on quiet runs: the first look
+  // What the line says of slow: "slow -49.8 % [...] slower (decided ...)".
+  auto slow_part = [](const std::string& line) {
+    const size_t from = line.find("slow ");
+    return line.substr(from, line.find(';', from) - from);
+  };
+  const std::string decided = slow_part(stop->Line());
+  EXPECT_NE(
+      decided.find(absl::StrCat("slower (decided at block ", slow_at, ")")),
+      std::string::npos)
+      << decided;
+  // The baseline and the copy only, from now on; slow's line stays as it
+  // was decided.
+  ASSERT_TRUE(stop->AddBlock({{"baseline", 100}, {"baseline~aa", 101}}).ok());
+  EXPECT_EQ(slow_part(stop->Line()), decided);
+  // The copy is still open and still needs its value.
+  EXPECT_FALSE(stop->AddBlock({{"baseline", 100}}).ok());
 }
 
 TEST(AdaptiveStop, MissingBranchIsAnError) {

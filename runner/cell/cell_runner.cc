@@ -144,6 +144,9 @@ class CellRun {
   absl::Status RunBlock(const std::vector<const BranchInput*>& branches,
                         Block* block, uint32_t* run_index);
   void FinishRun(const BranchInput& branch);
+  // Session isolation: checks the health of `name`'s session VM and stops
+  // it; no-op without one. An unhealthy guest fails the cell.
+  absl::Status EndSession(const std::string& name);
   // Records the argv `vm` started the server with in `run`; at a VM
   // branch's first report, also as the branch's Binary.args, with a warning
   // when they are not the expected ones.
@@ -380,6 +383,19 @@ void CellRun::FinishRun(const BranchInput& branch) {
     std::filesystem::remove_all(it->second.dir, ignored);
   }
   live_.erase(it);
+}
+
+absl::Status CellRun::EndSession(const std::string& name) {
+  auto it = sessions_.find(name);
+  if (it == sessions_.end()) return absl::OkStatus();
+  RETURN_IF_ERROR(it->second->Health());
+  absl::Status stopped = it->second->Stop(absl::Seconds(20));
+  if (!stopped.ok()) {
+    std::cerr << "perfcell: warning: " << name << ": " << stopped.message()
+              << "\n";
+  }
+  sessions_.erase(it);
+  return absl::OkStatus();
 }
 
 bool CellRun::LockstepFits(size_t branches) {
@@ -691,12 +707,23 @@ absl::Status CellRun::Execute() {
                                  " reached");
       break;
     }
+    // A branch whose comparison has settled runs no more: the block keeps
+    // the drawn order of the baseline and the branches still open.
+    std::set<std::string> running(names.begin(), names.end());
+    if (adaptive.has_value()) {
+      const std::vector<std::string> open = adaptive->OpenBranches();
+      running = {open.begin(), open.end()};
+      running.insert(design.baseline());
+    }
     Block* block = result.add_blocks();
     block->set_index(result.blocks_size() - 1);
-    for (const std::string& name : order) block->add_order(name);
     block_values_.clear();
     std::vector<const BranchInput*> branches;
-    for (const std::string& name : order) branches.push_back(by_name[name]);
+    for (const std::string& name : order) {
+      if (!running.count(name)) continue;
+      block->add_order(name);
+      branches.push_back(by_name[name]);
+    }
     absl::Status ran = RunBlock(branches, block, &run_index);
     if (!ran.ok()) {
       sessions_.clear();
@@ -711,6 +738,17 @@ absl::Status CellRun::Execute() {
       absl::Status looked = adaptive->AddBlock(block_values_);
       if (!looked.ok()) return Fail(looked);
       result.set_stop_reason(adaptive->Summary("stopped"));
+      // A branch that just settled leaves the cell: its session VM too.
+      const std::vector<std::string> open = adaptive->OpenBranches();
+      for (const BranchInput* branch : branches) {
+        const std::string& name = branch->binary.branch();
+        if (name == design.baseline() ||
+            std::find(open.begin(), open.end(), name) != open.end()) {
+          continue;
+        }
+        absl::Status ended = EndSession(name);
+        if (!ended.ok()) return Fail(ended);
+      }
     }
     RETURN_IF_ERROR(file_.Save());
     if (blocks_ > 1 || !Sequential()) progress_ << BlockLine(*block);
@@ -724,16 +762,14 @@ absl::Status CellRun::Execute() {
       }
     }
   }
-  for (auto& [name, vm] : sessions_) {
-    absl::Status health = vm->Health();
-    if (!health.ok()) return Fail(health);
-    absl::Status stopped = vm->Stop(absl::Seconds(20));
-    if (!stopped.ok()) {
-      std::cerr << "perfcell: warning: " << name << ": " << stopped.message()
-                << "\n";
+  while (!sessions_.empty()) {
+    const std::string name = sessions_.begin()->first;
+    absl::Status ended = EndSession(name);
+    if (!ended.ok()) {
+      sessions_.clear();
+      return Fail(ended);
     }
   }
-  sessions_.clear();
   const int ran = result.blocks_size();
   result.set_stop_reason(adaptive.has_value()
                              ? adaptive->Summary(why_stopped)

@@ -1,7 +1,9 @@
 // One cell of a matrix, start to end. A cell holds one branch (sequential
 // mode) or every branch of the matrix and the A/A copy of the baseline
 // (interleaved mode), and runs in blocks: each block runs every branch once,
-// in an order drawn from the design's seed (block_order.h). A run is one
+// in an order drawn from the design's seed (block_order.h); in an adaptive
+// cell a branch whose comparison has settled leaves it, and later blocks run
+// the baseline and the open branches (adaptive_stop.h). A run is one
 // branch's turn: `warmup_iterations` warm-up requests, then `iterations`
 // measured ones, against
 //   isolation VM       a VM booted for this run alone, with a fresh data disk;
