@@ -229,6 +229,28 @@ TEST(Adaptive, SettledBranchLeavesTheCellAndTheReportStillAgrees) {
   }
 }
 
+// Branches that settle early ran in the cell's first blocks only: two much
+// slower ones there and none later is no drift of the machine.
+TEST(Adaptive, BranchesThatLeftEarlyAreNotReadAsDrift) {
+  SyntheticOptions options =
+      Adaptive({{.name = "baseline"},
+                {.name = "slow40", .relative_speed = 0.60},
+                {.name = "slower40", .relative_speed = 0.60}});
+  options.run_cv = 0.05;
+  options.machine_cv = 0;
+  const std::vector<CellResult> results = MakeSyntheticResults(options);
+  ASSERT_EQ(results.size(), 1u);
+  int short_blocks = 0;
+  for (const Block& block : results[0].blocks()) {
+    short_blocks += block.runs_size() == 2;
+  }
+  ASSERT_GT(short_blocks, results[0].blocks_size() / 2);
+  const Report report = ReportOf(results);
+  for (const Warning& w : report.warnings) {
+    EXPECT_NE(w.kind, "run-drift") << w.message;
+  }
+}
+
 TEST(Adaptive, AaIsNeverCalledFasterOrSlower) {
   int decided = 0;
   for (uint64_t seed = 1; seed <= 20; ++seed) {

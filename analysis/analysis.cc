@@ -179,6 +179,20 @@ void ApplyAdaptive(const Group& base, const Group& cand, Comparison* c,
                               "); analysed as a fixed design")});
     return;
   }
+  // A branch leaves an adaptive cell once its comparison settles: blocks
+  // that end before that were not the cell's rule.
+  if (replay->decided_at == 0 && replay->futile_at == 0 &&
+      cand.block_values.size() < base.block_values.size()) {
+    warnings->push_back(
+        {"spec",
+         absl::StrCat("cell ", cand.key.Label(), ", ", cand.series, ": its ",
+                      cand.block_values.size(),
+                      " blocks end before the "
+                      "baseline's ",
+                      base.block_values.size(),
+                      " although its comparison had not settled; the cell "
+                      "did not run its stopping rule as recorded")});
+  }
   c->verdict = replay->verdict;
   c->ratio = replay->ratio;
   c->ratio_ci = replay->ratio_ci;

@@ -255,10 +255,22 @@ std::vector<Warning> RunDriftWarnings(const std::vector<Group>& groups,
   for (const Group& group : groups) {
     auto it = pooled.find(group.key);
     if (it == pooled.end() || !(it->second > 0)) continue;
+    // Interleaved: relative to the branch's own median. An adaptive cell's
+    // settled branches ran in its first blocks only, so against the cell's
+    // median a branch faster or slower than the rest would read as drift.
+    double median = it->second;
+    if (group.interleaved) {
+      std::vector<double> own;
+      for (const Sample& s : group.samples) {
+        if (s.ok && !s.warmup) own.push_back(s.throughput);
+      }
+      if (own.empty()) continue;
+      median = stats::Median(own);
+    }
     for (const Sample& s : group.samples) {
       if (!s.ok || s.warmup || s.start_unix_nanos == 0) continue;
       points.push_back(
-          {static_cast<double>(s.start_unix_nanos), s.throughput / it->second});
+          {static_cast<double>(s.start_unix_nanos), s.throughput / median});
       auto& window = span[group.series];
       if (window.first == 0 || s.start_unix_nanos < window.first) {
         window.first = s.start_unix_nanos;
@@ -287,7 +299,8 @@ std::vector<Warning> RunDriftWarnings(const std::vector<Group>& groups,
   }
   const double hours = (times.back() - times.front()) / 3.6e12;
   std::string message = absl::StrFormat(
-      "throughput relative to each cell's median changes over the run: "
+      "throughput relative to each cell's median (interleaved: each "
+      "branch's) changes over the run: "
       "%s from the first quarter (median %.2fx) to the last (%.2fx) of "
       "%.1f h (Spearman rho %.2f, p %s, n %d)",
       FormatChange(change), drift->first_quarter, drift->last_quarter, hours,

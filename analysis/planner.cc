@@ -390,12 +390,19 @@ BlocksNeeded BlocksFor(double sd_d, int family, int comparisons_in_cell,
     b.no_difference = stats::FixedBlocksNeeded(a, options.min_effect, sd_d, 0.0,
                                                options.power);
   } else {
-    stats::SequentialDesign design;
-    design.min_blocks = options.min_blocks;
-    design.max_blocks = options.max_blocks;
-    design.alpha = options.alpha / std::max(comparisons_in_cell, 1);
-    design.min_effect = options.min_effect;
-    design.method = options.method;
+    // The cell's own reading of its Design (the alpha split included),
+    // futility off.
+    Design planned;
+    planned.set_stop(Design::ADAPTIVE);
+    planned.set_min_blocks(options.min_blocks);
+    planned.set_max_blocks(options.max_blocks);
+    planned.set_alpha(options.alpha);
+    planned.set_min_effect(options.min_effect);
+    planned.set_method(options.method == stats::SequentialMethod::kMeanT
+                           ? Design::MEAN_T
+                           : Design::SIGNED_RANK);
+    const stats::SequentialDesign design =
+        SequentialDesignFor(planned, comparisons_in_cell);
     absl::StatusOr<stats::SequentialBoundary> boundary =
         stats::CalibrateBoundary(design);
     if (!boundary.ok()) {

@@ -6,7 +6,10 @@
 // profits from always going first (a cold page cache, a machine that has
 // just gone quiet). The draws use std::mt19937_64, whose output the C++
 // standard fixes, and a Fisher–Yates shuffle of our own, so the same seed
-// gives the same orders on every platform.
+// gives the same orders on every platform. An adaptive cell whose branch
+// has settled draws the orders of its remaining blocks again, over the
+// branches still running, from `seed` + the index of the next block
+// (cell_runner.cc).
 //
 //   BlockOrders({"a", "b", "c"}, 4, /*seed=*/1);
 //   // e.g. {{"b","a","c"}, {"c","b","a"}, {"a","c","b"}, {"c","a","b"}}

@@ -699,28 +699,43 @@ absl::Status CellRun::Execute() {
   const absl::Time cell_start = absl::Now();
   std::string why_stopped = absl::StrCat("max_blocks ", blocks_, " reached");
   uint32_t run_index = 0;
-  for (const std::vector<std::string>& order :
-       BlockOrders(names, blocks_, design.seed())) {
+  // The branches that still run, and their orders for the blocks left.
+  std::vector<std::string> running = names;
+  std::vector<std::vector<std::string>> orders =
+      BlockOrders(running, blocks_, design.seed());
+  size_t next_order = 0;
+  for (uint32_t b = 0; b < blocks_; ++b) {
     if (adaptive.has_value() && design.max_cell_seconds() > 0 &&
         absl::Now() - cell_start >= absl::Seconds(design.max_cell_seconds())) {
       why_stopped = absl::StrCat("max_cell_seconds ", design.max_cell_seconds(),
                                  " reached");
       break;
     }
-    // A branch whose comparison has settled runs no more: the block keeps
-    // the drawn order of the baseline and the branches still open.
-    std::set<std::string> running(names.begin(), names.end());
     if (adaptive.has_value()) {
+      // A branch whose comparison has settled runs no more. The orders of
+      // the blocks left are drawn again over the branches still running
+      // (seeded by the design's seed and this block), so that each of them
+      // still goes first equally often.
       const std::vector<std::string> open = adaptive->OpenBranches();
-      running = {open.begin(), open.end()};
-      running.insert(design.baseline());
+      std::vector<std::string> now;
+      for (const std::string& name : names) {
+        if (name == design.baseline() ||
+            std::find(open.begin(), open.end(), name) != open.end()) {
+          now.push_back(name);
+        }
+      }
+      if (now != running) {
+        running = std::move(now);
+        orders = BlockOrders(running, blocks_ - b, design.seed() + b);
+        next_order = 0;
+      }
     }
+    const std::vector<std::string>& order = orders[next_order++];
     Block* block = result.add_blocks();
     block->set_index(result.blocks_size() - 1);
     block_values_.clear();
     std::vector<const BranchInput*> branches;
     for (const std::string& name : order) {
-      if (!running.count(name)) continue;
       block->add_order(name);
       branches.push_back(by_name[name]);
     }
@@ -738,6 +753,11 @@ absl::Status CellRun::Execute() {
       absl::Status looked = adaptive->AddBlock(block_values_);
       if (!looked.ok()) return Fail(looked);
       result.set_stop_reason(adaptive->Summary("stopped"));
+    }
+    RETURN_IF_ERROR(file_.Save());
+    if (blocks_ > 1 || !Sequential()) progress_ << BlockLine(*block);
+    if (adaptive.has_value()) {
+      progress_ << "perfcell: " << adaptive->Line() << std::endl;
       // A branch that just settled leaves the cell: its session VM too.
       const std::vector<std::string> open = adaptive->OpenBranches();
       for (const BranchInput* branch : branches) {
@@ -749,11 +769,6 @@ absl::Status CellRun::Execute() {
         absl::Status ended = EndSession(name);
         if (!ended.ok()) return Fail(ended);
       }
-    }
-    RETURN_IF_ERROR(file_.Save());
-    if (blocks_ > 1 || !Sequential()) progress_ << BlockLine(*block);
-    if (adaptive.has_value()) {
-      progress_ << "perfcell: " << adaptive->Line() << std::endl;
       if (adaptive->AllDecided()) {
         why_stopped = adaptive->AnyFutile()
                           ? "every comparison decided or futile"

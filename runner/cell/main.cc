@@ -96,11 +96,13 @@ ABSL_FLAG(std::string, interleave, "requests",
           "Interleaved cells: requests (the runs of a block take turns one "
           "iteration at a time) or runs (one whole run after another).");
 ABSL_FLAG(uint32_t, blocks, 1,
-          "Blocks to run; each block runs every branch once.");
+          "Blocks to run; each block runs every branch once (adaptive: "
+          "every branch still open).");
 ABSL_FLAG(uint64_t, block_seed, 1, "Seed of the branch order in each block.");
 ABSL_FLAG(std::string, stop, "fixed",
           "fixed: run --blocks blocks; adaptive: from --min_blocks on, stop "
-          "as soon as every comparison is decided (at most --blocks).");
+          "as soon as every comparison is decided (at most --blocks); a "
+          "decided branch runs in no later block.");
 ABSL_FLAG(uint32_t, min_blocks, 0,
           "adaptive: blocks before the first look (default: --blocks).");
 ABSL_FLAG(double, min_effect, 0.05,
