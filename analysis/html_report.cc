@@ -519,7 +519,8 @@ std::string HtmlReport(const Report& report, const LatencyReport* latency,
       drift.spearman.n > 0
           ? absl::StrFormat(
                 " Whole run (throughput relative to each cell's median, "
-                "against time): Spearman rho %.2f (p %s, n %d); first "
+                "interleaved cells' to each branch's, against time): Spearman "
+                "rho %.2f (p %s, n %d); first "
                 "quarter %.2fx, last quarter %.2fx.",
                 drift.spearman.rho, FormatPValue(drift.spearman.p_value),
                 drift.spearman.n, drift.first_quarter, drift.last_quarter)
