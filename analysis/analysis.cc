@@ -550,8 +550,9 @@ Report Analyze(AnalysisInput input, const AnalysisOptions& options) {
              c.ratio_trend.rho, FormatPValue(c.ratio_trend.p_value),
              c.ratio_trend.n)});
   }
-  for (Warning& w : RunDriftWarnings(report.groups, report.pooled_median,
-                                     options, &report.run_drift)) {
+  for (Warning& w :
+       RunDriftWarnings(report.groups, report.stats, report.pooled_median,
+                        options, &report.run_drift)) {
     report.warnings.push_back(std::move(w));
   }
   // Most consequential first: what invalidates every comparison, then what

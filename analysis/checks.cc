@@ -242,31 +242,27 @@ std::vector<Warning> PairWarnings(const std::vector<Group>& groups,
   return warnings;
 }
 
-std::vector<Warning> RunDriftWarnings(const std::vector<Group>& groups,
-                                      const std::map<CellKey, double>& pooled,
-                                      const AnalysisOptions& options,
-                                      RunDrift* drift) {
+std::vector<Warning> RunDriftWarnings(
+    const std::vector<Group>& groups,
+    const std::vector<GroupStats>& group_stats,
+    const std::map<CellKey, double>& pooled, const AnalysisOptions& options,
+    RunDrift* drift) {
   struct Point {
     double time;
     double relative;
   };
   std::vector<Point> points;
   std::map<std::string, std::pair<int64_t, int64_t>> span;  // series window
-  for (const Group& group : groups) {
+  for (size_t g = 0; g < groups.size(); ++g) {
+    const Group& group = groups[g];
     auto it = pooled.find(group.key);
     if (it == pooled.end() || !(it->second > 0)) continue;
     // Interleaved: relative to the branch's own median. An adaptive cell's
     // settled branches ran in its first blocks only, so against the cell's
     // median a branch faster or slower than the rest would read as drift.
-    double median = it->second;
-    if (group.interleaved) {
-      std::vector<double> own;
-      for (const Sample& s : group.samples) {
-        if (s.ok && !s.warmup) own.push_back(s.throughput);
-      }
-      if (own.empty()) continue;
-      median = stats::Median(own);
-    }
+    const double median =
+        group.interleaved ? group_stats[g].median : it->second;
+    if (!(median > 0)) continue;
     for (const Sample& s : group.samples) {
       if (!s.ok || s.warmup || s.start_unix_nanos == 0) continue;
       points.push_back(

@@ -42,11 +42,13 @@ std::vector<Warning> PairWarnings(const std::vector<Group>& groups,
 
 // The whole-run trend (see RunDrift); fills `drift` and warns when it is
 // significant and larger than the minimum effect, adding that series that
-// ran one after another confound branch and time.
-std::vector<Warning> RunDriftWarnings(const std::vector<Group>& groups,
-                                      const std::map<CellKey, double>& pooled,
-                                      const AnalysisOptions& options,
-                                      RunDrift* drift);
+// ran one after another confound branch and time. `group_stats` holds each
+// group's statistics (same order as `groups`), `pooled` each cell's median.
+std::vector<Warning> RunDriftWarnings(
+    const std::vector<Group>& groups,
+    const std::vector<GroupStats>& group_stats,
+    const std::map<CellKey, double>& pooled, const AnalysisOptions& options,
+    RunDrift* drift);
 
 }  // namespace perfcell::analysis
 

@@ -711,25 +711,6 @@ absl::Status CellRun::Execute() {
                                  " reached");
       break;
     }
-    if (adaptive.has_value()) {
-      // A branch whose comparison has settled runs no more. The orders of
-      // the blocks left are drawn again over the branches still running
-      // (seeded by the design's seed and this block), so that each of them
-      // still goes first equally often.
-      const std::vector<std::string> open = adaptive->OpenBranches();
-      std::vector<std::string> now;
-      for (const std::string& name : names) {
-        if (name == design.baseline() ||
-            std::find(open.begin(), open.end(), name) != open.end()) {
-          now.push_back(name);
-        }
-      }
-      if (now != running) {
-        running = std::move(now);
-        orders = BlockOrders(running, blocks_ - b, design.seed() + b);
-        next_order = 0;
-      }
-    }
     const std::vector<std::string>& order = orders[next_order++];
     Block* block = result.add_blocks();
     block->set_index(result.blocks_size() - 1);
@@ -758,22 +739,31 @@ absl::Status CellRun::Execute() {
     if (blocks_ > 1 || !Sequential()) progress_ << BlockLine(*block);
     if (adaptive.has_value()) {
       progress_ << "perfcell: " << adaptive->Line() << std::endl;
-      // A branch that just settled leaves the cell: its session VM too.
-      const std::vector<std::string> open = adaptive->OpenBranches();
-      for (const BranchInput* branch : branches) {
-        const std::string& name = branch->binary.branch();
-        if (name == design.baseline() ||
-            std::find(open.begin(), open.end(), name) != open.end()) {
-          continue;
-        }
-        absl::Status ended = EndSession(name);
-        if (!ended.ok()) return Fail(ended);
-      }
       if (adaptive->AllDecided()) {
         why_stopped = adaptive->AnyFutile()
                           ? "every comparison decided or futile"
                           : "every comparison decided";
         break;
+      }
+      // A branch whose comparison has just settled runs no more (its
+      // session VM ends now). The orders of the blocks left are drawn again
+      // over the branches still running (seeded by the design's seed and the
+      // next block), so that each of them still goes first equally often.
+      const std::vector<std::string> open = adaptive->OpenBranches();
+      std::vector<std::string> next;
+      for (const std::string& name : running) {
+        if (name == design.baseline() ||
+            std::find(open.begin(), open.end(), name) != open.end()) {
+          next.push_back(name);
+        } else {
+          absl::Status ended = EndSession(name);
+          if (!ended.ok()) return Fail(ended);
+        }
+      }
+      if (next != running) {
+        running = std::move(next);
+        orders = BlockOrders(running, blocks_ - b - 1, design.seed() + b + 1);
+        next_order = 0;
       }
     }
   }
